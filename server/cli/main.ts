@@ -1,0 +1,43 @@
+// crosswalk <command>: serve, ingest, demo, migrate.
+import { StartupError } from '../lib/errors.ts'
+import { UsageError } from './args.ts'
+import { IngestError } from '../../ingest/client.ts'
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void>; HELP: string }> }> = {
+  serve: { summary: 'run the API and dashboard', load: () => import('./serve.ts') },
+  ingest: { summary: 'send an NDJSON/JSON file to the ingest API', load: () => import('./ingest.ts') },
+  demo: { summary: 'generate a demo firm and send it to a server', load: () => import('./demo.ts') },
+  migrate: { summary: 'apply or print the schema migrations', load: () => import('./migrate.ts') },
+}
+
+const HELP = `Usage: crosswalk <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([n, c]) => `  ${n.padEnd(9)} ${c.summary}`)
+  .join('\n')}
+
+Run 'crosswalk <command> --help' for a command's options.`
+
+async function main(argv: string[]) {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP)
+    return
+  }
+  const cmd = COMMANDS[name]
+  if (!cmd) throw new UsageError(`unknown command '${name}'; commands are ${Object.keys(COMMANDS).join(', ')}`)
+  const mod = await cmd.load()
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(mod.HELP)
+    return
+  }
+  await mod.run(rest)
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  if (e instanceof UsageError) console.error(`crosswalk: ${e.message}. See 'crosswalk --help'.`)
+  else if (e instanceof StartupError || e instanceof IngestError) console.error(`crosswalk: ${e.message}`)
+  else console.error('crosswalk: unexpected error:', e)
+  process.exit(e instanceof UsageError ? 2 : 1)
+})

@@ -1,0 +1,82 @@
+// The one config file (JSON or YAML), validated at start. Objects are strict so a misspelt
+// field is named in the error rather than silently ignored.
+import { z } from 'zod'
+import { SOURCE_KINDS } from '../model/entities.ts'
+import { RULES, RULE_NAMES, SEVERITIES, type RuleName } from '../rules/catalog.ts'
+
+const slug = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'expected a lowercase slug such as netsuite' })
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hex digest (64 lowercase hex characters)' })
+const severity = z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` })
+
+export const sourceSchema = z.strictObject({
+  system: slug,
+  kind: z.enum(SOURCE_KINDS, { error: `expected one of ${SOURCE_KINDS.join(', ')}` }),
+  name: z.string().optional(),
+  /** SHA-256 of the source's ingest token; the token itself is never stored. */
+  token_sha256: sha256.optional(),
+})
+
+const ruleOverride = (name: RuleName) => {
+  const params = Object.fromEntries(Object.keys(RULES[name].params).map((p) => [p, z.number().nonnegative().optional()]))
+  return z.strictObject({
+    enabled: z.boolean().optional(),
+    severity: severity.optional(),
+    owner: z.string().min(1).optional(),
+    ...params,
+  })
+}
+
+export interface RuleOverride {
+  enabled?: boolean
+  severity?: (typeof SEVERITIES)[number]
+  owner?: string
+  [param: string]: number | string | boolean | undefined
+}
+
+const rulesSchema = z.strictObject(
+  Object.fromEntries(RULE_NAMES.map((r) => [r, ruleOverride(r).optional()])) as unknown as Record<
+    RuleName,
+    z.ZodOptional<z.ZodType<RuleOverride>>
+  >,
+)
+
+export const routeSchema = z.strictObject({
+  match: z.strictObject({
+    rule: z.enum(RULE_NAMES as [RuleName, ...RuleName[]], { error: 'expected a rule name of CONTRACT §4' }).optional(),
+    severity: severity.optional(),
+    practice: z.string().optional(),
+    region: z.string().optional(),
+    system: z.string().optional(),
+  }),
+  owner: z.string().min(1),
+})
+
+export const ownerSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  type: z.enum(['team', 'person']).default('team'),
+  email: z.string().optional(),
+  webhook: z.url({ error: 'expected an http(s) URL' }).optional(),
+})
+
+export const configSchema = z.strictObject({
+  sources: z.array(sourceSchema).default([]),
+  limits: z
+    .strictObject({
+      /** Largest request body accepted by ingest, after decompression. */
+      max_body_bytes: z.number().int().positive().default(4 * 1024 ** 3),
+    })
+    .default({ max_body_bytes: 4 * 1024 ** 3 }),
+  detect: z
+    .strictObject({ interval_seconds: z.number().int().nonnegative().default(300) })
+    .default({ interval_seconds: 300 }),
+  sla_hours: z
+    .strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().positive().optional()])))
+    .default({}),
+  rules: rulesSchema.default({}),
+  routing: z.array(routeSchema).default([]),
+  owners: z.array(ownerSchema).default([]),
+})
+
+export type Config = z.output<typeof configSchema>
+export type SourceConfig = z.output<typeof sourceSchema>

@@ -1,0 +1,19 @@
+// What every route can reach: storage, config and the services built on them.
+import type { HttpBindings } from '@hono/node-server'
+import type { Db } from './db/client.ts'
+import type { Config } from './config/schema.ts'
+import type { TokenStore, Principal } from './auth/tokens.ts'
+
+export interface Services {
+  db: Db
+  config: Config
+  tokens: TokenStore
+  version: string
+  /** Called after every committed ingest batch (detection is debounced behind it). */
+  onIngested?: (system: string, entity: string) => void
+}
+
+export type AppEnv = {
+  Bindings: HttpBindings
+  Variables: { services: Services; principal: Principal | null }
+}

@@ -1,0 +1,79 @@
+// The one storage path: every query goes through @clickhouse/client, on the embedded chDB engine
+// (default, an on-disk data dir) or on a ClickHouse server when CLICKHOUSE_URL is set.
+import fs from 'node:fs'
+import path from 'node:path'
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
+import { StartupError } from '../lib/errors.ts'
+
+export type Engine = 'chdb' | 'clickhouse'
+
+export interface Db {
+  engine: Engine
+  client: ClickHouseClient
+  close(): Promise<void>
+}
+
+export interface DbOptions {
+  dataDir: string
+  url?: string
+  user?: string
+  password?: string
+  database?: string
+}
+
+// Decimals leave ClickHouse as strings so money stays exact in JS; 64-bit integers too.
+// https://clickhouse.com/docs/operations/settings/formats#output_format_json_quote_decimals
+const SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_decimals: 1,
+  output_format_json_quote_64bit_integers: 1,
+  // Parameterized views and CTEs referencing them are needed by every rule and KPI.
+  allow_experimental_analyzer: 1,
+}
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  if (opts.url) {
+    const client = createClient({
+      url: opts.url,
+      username: opts.user ?? 'default',
+      password: opts.password ?? '',
+      database: opts.database ?? 'default',
+      clickhouse_settings: SETTINGS,
+      request_timeout: 300_000,
+    })
+    try {
+      await client.ping({ select: true })
+    } catch {
+      throw new StartupError(`Cannot reach ClickHouse at ${redactUrl(opts.url)}; check CLICKHOUSE_URL and that the server is up.`)
+    }
+    return { engine: 'clickhouse', client, close: () => client.close() }
+  }
+  const dir = path.resolve(opts.dataDir)
+  try {
+    fs.mkdirSync(dir, { recursive: true })
+  } catch (e) {
+    throw new StartupError(`Cannot create the data directory ${dir}: ${(e as Error).message}.`)
+  }
+  const { createChdbConnection } = await import('chdb/connection')
+  let connection
+  try {
+    connection = createChdbConnection({ path: dir })
+  } catch (e) {
+    const text = `${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}`
+    if (/lock|another server instance/i.test(text))
+      throw new StartupError(`The data directory ${dir} is in use by another Crosswalk process; stop it, or pass --data with another directory.`)
+    throw new StartupError(`Cannot open the embedded ClickHouse engine on ${dir}: ${(e as Error).message}.`)
+  }
+  const client = createClient({ connection, clickhouse_settings: SETTINGS } as Parameters<typeof createClient>[0])
+  return { engine: 'chdb', client, close: () => client.close() }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    u.password = ''
+    u.username = ''
+    return u.toString()
+  } catch {
+    return 'the configured URL'
+  }
+}

@@ -1,0 +1,100 @@
+// The batches ledger: idempotency lookups, commits, and multi-part full snapshots.
+import type { Db } from '../db/client.ts'
+import { command, insertRows, queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+
+export interface BatchRow {
+  batch_uid: string
+  system: string
+  entity: string
+  batch_id: string
+  mode: 'delta' | 'full'
+  snapshot_id: string | null
+  part: number | null
+  last_part: boolean
+  observed_at: string
+  received_at: string
+  accepted: number
+  rejected: number
+  deleted: number
+  source: string
+}
+
+export async function findBatch(db: Db, system: string, batchId: string, part: number | null): Promise<BatchRow | null> {
+  const rows = await queryRows<BatchRow>(
+    db,
+    'ingest.find_batch',
+    `SELECT * FROM batches
+     WHERE system = {system:String} AND batch_id = {batch_id:String} AND ifNull(part, 0) = {part:UInt32}
+     LIMIT 1`,
+    { system, batch_id: batchId, part: part ?? 0 },
+  )
+  return rows[0] ? { ...rows[0], accepted: Number(rows[0].accepted), rejected: Number(rows[0].rejected), deleted: Number(rows[0].deleted) } : null
+}
+
+/** Makes a batch's rows visible: the last write of an ingest request. */
+export async function commitBatch(db: Db, row: BatchRow): Promise<void> {
+  await insertRows(db, 'batches', [row])
+}
+
+export interface SnapshotState {
+  parts: number
+  complete: boolean
+  uids: string[]
+  observedAt: string
+}
+
+/**
+ * A full snapshot is complete once its last part and every part numbered before it have landed
+ * (parts may arrive in any order). `pending` is the part being committed now.
+ */
+export async function snapshotState(db: Db, system: string, entity: string, snapshotId: string, pending: BatchRow): Promise<SnapshotState> {
+  const rows = await queryRows<{ batch_uid: string; part: number | null; last_part: boolean; observed_at: string }>(
+    db,
+    'ingest.snapshot_parts',
+    `SELECT batch_uid, part, last_part, observed_at FROM batches
+     WHERE system = {system:String} AND entity = {entity:String} AND snapshot_id = {snapshot:String} AND mode = 'full'`,
+    { system, entity, snapshot: snapshotId },
+  )
+  const all = [...rows, pending]
+  const parts = new Set(all.map((r) => Number(r.part ?? 0)))
+  const last = all.find((r) => r.last_part)
+  const lastPart = last ? Number(last.part ?? 0) : -1
+  const first = Math.min(...parts)
+  const complete = last !== undefined && [...Array(lastPart - first + 1).keys()].every((i) => parts.has(first + i))
+  // Running the deletion again (a last part re-sent under a new batch id) changes nothing:
+  // keys already tombstoned are skipped.
+  return {
+    parts: parts.size,
+    complete,
+    uids: all.map((r) => r.batch_uid),
+    // Deletions are as of the earliest part: a delta observed during the snapshot stays.
+    observedAt: all.map((r) => r.observed_at).sort()[0],
+  }
+}
+
+/**
+ * Tombstones every key of (system, entity) that the snapshot does not hold and whose winning
+ * version is older than the snapshot; returns how many.
+ */
+export async function writeSnapshotTombstones(
+  db: Db,
+  p: { table: string; system: string; kind: string; observedAt: string; receivedAt: string; batchUid: string; snapshotUids: string[] },
+): Promise<number> {
+  await command(db, 'ingest.full_snapshot_tombstones', sqlFile('ingest/full_snapshot_tombstones.sql'), {
+    table: p.table,
+    system: p.system,
+    kind: p.kind,
+    observed_at: p.observedAt,
+    received_at: p.receivedAt,
+    batch_uid: p.batchUid,
+    snapshot_uids: p.snapshotUids,
+  })
+  const [r] = await queryRows<{ n: string }>(
+    db,
+    'ingest.count_tombstones',
+    'SELECT count() AS n FROM {table:Identifier} WHERE batch_uid = {batch_uid:String} AND line = 0 AND deleted',
+    { table: p.table, batch_uid: p.batchUid },
+  )
+  return Number(r.n)
+}

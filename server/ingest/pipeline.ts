@@ -1,0 +1,158 @@
+// One ingest request, end to end: stream records, validate, write in chunks, send rejects to
+// the dead-letter store, delete what a full snapshot no longer holds, then commit the batch.
+// Until the commit (the batches row) nothing of the request is visible, so a failure at any
+// point leaves no half-written batch; after it, everything acknowledged is on disk.
+import crypto from 'node:crypto'
+import type { Db } from '../db/client.ts'
+import { insertRows } from '../db/query.ts'
+import type { EntityName, SourceKind } from '../model/entities.ts'
+import { arrivalMicros, microsToCh } from '../lib/time.ts'
+import { commitBatch, findBatch, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
+import type { RawRecord } from './records.ts'
+import { validateRecord, type FieldError } from './validate.ts'
+
+export interface BatchRequest {
+  system: string
+  kind: SourceKind
+  entity: EntityName
+  batchId: string
+  mode: 'delta' | 'full'
+  observedAt: string // ClickHouse UTC text
+  snapshotId: string | null
+  part: number | null
+  last: boolean
+  source: 'api' | 'replay' | 'demo'
+}
+
+export interface BatchResult {
+  batch: string
+  accepted: number
+  rejected: number
+  duplicate: boolean
+  errors: Array<{ line: number; field: string; message: string }>
+  deleted?: number
+  snapshot?: { id: string; parts: number; complete: boolean }
+}
+
+const CHUNK_ROWS = 20_000
+const MAX_ERRORS = 100
+
+// Same (system, batch) in flight twice: the second waits and then answers duplicate.
+const inFlight = new Map<string, Promise<unknown>>()
+
+export async function ingestBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord>): Promise<BatchResult> {
+  const lockKey = `${req.system}\u0000${req.batchId}\u0000${req.part ?? 0}`
+  while (inFlight.has(lockKey)) await inFlight.get(lockKey)!.catch(() => {})
+  const run = runBatch(db, req, records)
+  inFlight.set(lockKey, run)
+  try {
+    return await run
+  } finally {
+    inFlight.delete(lockKey)
+  }
+}
+
+async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord>): Promise<BatchResult> {
+  const prior = await findBatch(db, req.system, req.batchId, req.part)
+  if (prior) {
+    // Drain the body so the client sees a normal answer, but write nothing.
+    for await (const _ of records);
+    return { batch: req.batchId, accepted: prior.accepted, rejected: prior.rejected, duplicate: true, errors: [] }
+  }
+  const batchUid = crypto.randomUUID()
+  const receivedUs = arrivalMicros()
+  const receivedAt = microsToCh(receivedUs)
+  const table = `entity_${req.entity}`
+  const base = { system: req.system, kind: req.kind, observed_at: req.observedAt, received_at: receivedAt, batch_uid: batchUid }
+
+  let rows: Record<string, unknown>[] = []
+  let dead: Record<string, unknown>[] = []
+  let accepted = 0
+  let rejected = 0
+  const errors: BatchResult['errors'] = []
+  let writing: Promise<void> = Promise.resolve()
+
+  // One chunk insert in flight while the next chunk is parsed: the engine and the validator
+  // work on different cores.
+  const flush = async (force = false) => {
+    if (rows.length >= CHUNK_ROWS || (force && rows.length)) {
+      const chunk = rows
+      rows = []
+      await writing
+      writing = insertRows(db, table, chunk)
+    }
+    if (dead.length >= CHUNK_ROWS || (force && dead.length)) {
+      const chunk = dead
+      dead = []
+      await insertRows(db, 'dead_letters', chunk)
+    }
+  }
+
+  for await (const rec of records) {
+    const v = rec.error
+      ? { ok: false as const, key: null, reason: rec.error, errors: [{ field: '', message: rec.error }] as FieldError[] }
+      : validateRecord(req.entity, rec.text)
+    if (v.ok) {
+      rows.push({ ...v.row, ...base, line: rec.line })
+      accepted++
+    } else {
+      rejected++
+      for (const e of v.errors) if (errors.length < MAX_ERRORS) errors.push({ line: rec.line, ...e })
+      dead.push({
+        id: crypto.randomUUID(),
+        system: req.system,
+        entity: req.entity,
+        batch_id: req.batchId,
+        batch_uid: batchUid,
+        line: rec.line,
+        key: v.key,
+        raw: rec.text,
+        reason: v.reason,
+        errors: JSON.stringify(v.errors),
+        observed_at: req.observedAt,
+        received_at: receivedAt,
+      })
+    }
+    if (rows.length >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
+  }
+  await flush(true)
+  await writing
+
+  const batch: BatchRow = {
+    batch_uid: batchUid,
+    system: req.system,
+    entity: req.entity,
+    batch_id: req.batchId,
+    mode: req.mode,
+    snapshot_id: req.mode === 'full' ? (req.snapshotId ?? batchUid) : null,
+    part: req.part,
+    last_part: req.mode === 'full' && (req.snapshotId === null || req.last),
+    observed_at: req.observedAt,
+    received_at: receivedAt,
+    accepted,
+    rejected,
+    deleted: 0,
+    source: req.source,
+  }
+  const result: BatchResult = { batch: req.batchId, accepted, rejected, duplicate: false, errors }
+  if (req.mode === 'full') {
+    const snap = req.snapshotId
+      ? await snapshotState(db, req.system, req.entity, req.snapshotId, batch)
+      : { parts: 1, complete: true, uids: [batchUid], observedAt: req.observedAt }
+    if (snap.complete) {
+      batch.deleted = await writeSnapshotTombstones(db, {
+        table,
+        system: req.system,
+        kind: req.kind,
+        observedAt: snap.observedAt,
+        receivedAt,
+        batchUid,
+        snapshotUids: snap.uids,
+      })
+    }
+    result.deleted = batch.deleted
+    if (req.snapshotId) result.snapshot = { id: req.snapshotId, parts: snap.parts, complete: snap.complete }
+  }
+  await commitBatch(db, batch)
+  return result
+}

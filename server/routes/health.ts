@@ -1,0 +1,40 @@
+// GET /api/v1/health: the engine, the version, and how fresh each configured source is.
+import { Hono } from 'hono'
+import type { AppEnv } from '../context.ts'
+import { queryRows } from '../db/query.ts'
+import { chToIso } from '../lib/time.ts'
+
+export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const { db, config, version } = c.var.services
+  const [[engine], fresh] = await Promise.all([
+    queryRows<{ v: string }>(db, 'health.version', 'SELECT version() AS v'),
+    queryRows<{ system: string; last_observed_at: string; last_received_at: string; batches: string }>(
+      db,
+      'health.freshness',
+      `SELECT system, max(observed_at) AS last_observed_at, max(received_at) AS last_received_at, count() AS batches
+       FROM batches GROUP BY system`,
+    ),
+  ])
+  const bySystem = new Map(fresh.map((r) => [r.system, r]))
+  const now = Date.now()
+  const staleHours = (config.rules.source_stale as { max_age_hours?: number } | undefined)?.max_age_hours ?? 24
+  return c.json({
+    status: 'ok',
+    version,
+    engine: { kind: db.engine, version: engine.v },
+    sources: config.sources.map((s) => {
+      const f = bySystem.get(s.system)
+      const last = chToIso(f?.last_observed_at)
+      const age = last ? Math.round((now - Date.parse(last)) / 1000) : null
+      return {
+        system: s.system,
+        kind: s.kind,
+        last_observed_at: last,
+        last_received_at: chToIso(f?.last_received_at),
+        batches: Number(f?.batches ?? 0),
+        age_seconds: age,
+        fresh: age !== null && age <= staleHours * 3600,
+      }
+    }),
+  })
+})

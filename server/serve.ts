@@ -1,0 +1,94 @@
+// Starts Crosswalk: storage, migrations, config, HTTP. Used by the CLI and by tests.
+import fs from 'node:fs'
+import path from 'node:path'
+import { serve as serveHttp, type ServerType } from '@hono/node-server'
+import { openDb, type Db } from './db/client.ts'
+import { migrate } from './db/migrate.ts'
+import { loadConfig } from './config/load.ts'
+import type { Config } from './config/schema.ts'
+import { TokenStore, newToken, sha256Hex } from './auth/tokens.ts'
+import { buildApp } from './app.ts'
+import { StartupError } from './lib/errors.ts'
+import type { Services } from './context.ts'
+import { staticWeb } from './web.ts'
+
+export interface ServeOptions {
+  dataDir: string
+  port: number
+  host?: string
+  configFile?: string
+  config?: Config
+  adminToken?: string
+  clickhouse?: { url: string; user?: string; password?: string; database?: string }
+  cluster?: string
+  log?: (line: string) => void
+}
+
+export interface Running {
+  url: string
+  port: number
+  db: Db
+  services: Services
+  adminToken: string
+  close(): Promise<void>
+}
+
+export const VERSION = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string
+
+export async function start(opts: ServeOptions): Promise<Running> {
+  const log = opts.log ?? ((s: string) => console.log(s))
+  const config = opts.config ?? loadConfig(opts.configFile)
+  const db = await openDb({ dataDir: opts.dataDir, ...opts.clickhouse })
+  try {
+    await migrate(db, opts.cluster, log)
+  } catch (e) {
+    await db.close()
+    throw new StartupError(`Could not prepare the schema: ${(e as Error).message.split('\n')[0]}`)
+  }
+  const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
+  const services: Services = { db, config, tokens: new TokenStore(sha256Hex(adminToken), config), version: VERSION }
+  const app = buildApp(services)
+  staticWeb(app)
+  const host = opts.host ?? '127.0.0.1'
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serveHttp({ fetch: app.fetch, port: opts.port, hostname: host }, () => resolve(s))
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new StartupError(
+          e.code === 'EADDRINUSE' ? `Port ${opts.port} is already in use; pass --port or set CROSSWALK_PORT.` : `Cannot listen on ${host}:${opts.port}: ${e.message}`,
+        ),
+      ),
+    )
+  })
+  // Large snapshots stream for minutes; Node's default 5-minute request timeout would cut them.
+  ;(server as import('node:http').Server).requestTimeout = 0
+  const port = (server.address() as import('node:net').AddressInfo).port
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    db,
+    services,
+    adminToken,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()))
+      await db.close()
+    },
+  }
+}
+
+/**
+ * Without CROSSWALK_ADMIN_TOKEN, a random admin token is made once and kept in the data dir
+ * (mode 0600) so the local CLI and demo loader can use it; it is never printed.
+ */
+function localAdminToken(dataDir: string, log: (s: string) => void): string {
+  const file = path.join(path.resolve(dataDir), 'admin-token')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    const token = newToken('cwa')
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, token + '\n', { mode: 0o600 })
+    log(`created an admin token in ${file} (set CROSSWALK_ADMIN_TOKEN to choose your own)`)
+    return token
+  }
+}
