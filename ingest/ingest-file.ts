@@ -68,7 +68,7 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
     lines = []
     lineNos = []
   }
-  for await (const rec of records) {
+  for await (const recs of records) for (const rec of recs) {
     lines.push(rec.text)
     lineNos.push(rec.line)
     sum.rows++

@@ -6,6 +6,7 @@ import { authenticate } from './auth/middleware.ts'
 import { healthRoutes } from './routes/health.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
+import { sourceRoutes } from './routes/sources.ts'
 
 export function buildApp(services: Services) {
   const app = new Hono<AppEnv>()
@@ -19,6 +20,7 @@ export function buildApp(services: Services) {
     .route('/api/v1/health', healthRoutes)
     .route('/api/v1/ingest', ingestRoutes)
     .route('/api/v1/dead-letters', deadLetterRoutes)
+    .route('/api/v1/sources', sourceRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
   app.onError((err, c) => {

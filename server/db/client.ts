@@ -10,6 +10,8 @@ export type Engine = 'chdb' | 'clickhouse'
 export interface Db {
   engine: Engine
   client: ClickHouseClient
+  /** Scratch space for bulk loads on the embedded engine (inside the data dir). */
+  scratchDir?: string
   close(): Promise<void>
 }
 
@@ -64,7 +66,10 @@ export async function openDb(opts: DbOptions): Promise<Db> {
     throw new StartupError(`Cannot open the embedded ClickHouse engine on ${dir}: ${(e as Error).message}.`)
   }
   const client = createClient({ connection, clickhouse_settings: SETTINGS } as Parameters<typeof createClient>[0])
-  return { engine: 'chdb', client, close: () => client.close() }
+  const scratchDir = path.join(dir, 'scratch')
+  fs.rmSync(scratchDir, { recursive: true, force: true })
+  fs.mkdirSync(scratchDir, { recursive: true })
+  return { engine: 'chdb', client, scratchDir, close: () => client.close() }
 }
 
 function redactUrl(url: string): string {

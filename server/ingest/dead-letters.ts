@@ -123,7 +123,7 @@ export async function replayDeadLetters(
         source: 'replay',
       },
       (async function* () {
-        yield { line: d.line, text: raw }
+        yield [{ line: d.line, text: raw }]
       })(),
     )
     outcomes.push({ id: d.id, ok: result.accepted === 1, batch: batchId })

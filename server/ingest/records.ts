@@ -1,6 +1,7 @@
-// Splits a streamed body into records without holding more than one record in memory:
+// Splits a streamed body into records without holding more than one input chunk in memory:
 // NDJSON by line, a JSON array by top-level element. Each record carries its position
-// (line number for NDJSON, element number for arrays) for error reports.
+// (line number for NDJSON, element number for arrays) for error reports. Records come in
+// arrays, one per input chunk: an await per record would cost more than parsing it.
 import { StringDecoder } from 'node:string_decoder'
 import { AppError } from '../lib/errors.ts'
 
@@ -14,22 +15,23 @@ export interface RawRecord {
 /** One record larger than this is rejected (and skipped) rather than buffered. */
 export const MAX_RECORD_BYTES = 8 * 1024 * 1024
 
-export async function* ndjsonRecords(body: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
+export async function* ndjsonRecords(body: AsyncIterable<Buffer>): AsyncGenerator<RawRecord[]> {
   const decoder = new StringDecoder('utf8')
   let rest = ''
   let line = 0
   let oversized = false
   for await (const chunk of body) {
+    const out: RawRecord[] = []
     const text = rest + decoder.write(chunk)
     let start = 0
     for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
       line++
       if (oversized) {
-        yield { line, text: '', error: `record longer than ${MAX_RECORD_BYTES} bytes` }
+        out.push({ line, text: '', error: `record longer than ${MAX_RECORD_BYTES} bytes` })
         oversized = false
       } else {
-        const rec = text.slice(start, nl).replace(/\r$/, '')
-        if (rec.trim()) yield { line, text: rec }
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
+        if (end > start && !isBlank(text, start, end)) out.push({ line, text: text.slice(start, end) })
       }
       start = nl + 1
     }
@@ -38,19 +40,28 @@ export async function* ndjsonRecords(body: AsyncIterable<Buffer>): AsyncGenerato
       oversized = true
       rest = ''
     }
+    if (out.length) yield out
   }
   rest += decoder.end()
   if (oversized || rest.trim()) {
     line++
-    if (oversized) yield { line, text: '', error: `record longer than ${MAX_RECORD_BYTES} bytes` }
-    else yield { line, text: rest.replace(/\r$/, '') }
+    if (oversized) yield [{ line, text: '', error: `record longer than ${MAX_RECORD_BYTES} bytes` }]
+    else yield [{ line, text: rest.replace(/\r$/, '') }]
   }
+}
+
+function isBlank(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c !== 32 && c !== 9) return false
+  }
+  return true
 }
 
 const framing = (message: string) => new AppError(400, 'bad_framing', message)
 
 /** Top-level elements of a JSON array, scanned incrementally (strings and nesting aware). */
-export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
+export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGenerator<RawRecord[]> {
   const decoder = new StringDecoder('utf8')
   let state: 'before' | 'between' | 'element' | 'after' = 'before'
   let depth = 0
@@ -59,6 +70,7 @@ export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGener
   let buf = ''
   let index = 0
   for await (const chunk of body) {
+    const out: RawRecord[] = []
     const text = decoder.write(chunk)
     let elementStart = state === 'element' ? 0 : -1
     for (let i = 0; i < text.length; i++) {
@@ -76,7 +88,7 @@ export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGener
           if (depth === 0) {
             // `]` closing the array
             buf += text.slice(elementStart, i)
-            if (buf.trim()) yield { line: ++index, text: buf }
+            if (buf.trim()) out.push({ line: ++index, text: buf })
             buf = ''
             state = 'after'
             continue
@@ -84,7 +96,7 @@ export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGener
           depth--
         } else if (ch === 44 /* , */ && depth === 0) {
           buf += text.slice(elementStart, i)
-          yield { line: ++index, text: buf }
+          out.push({ line: ++index, text: buf })
           buf = ''
           elementStart = i + 1
         }
@@ -104,6 +116,7 @@ export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGener
       buf += text.slice(elementStart)
       if (buf.length > MAX_RECORD_BYTES) throw framing(`Array element ${index + 1} is longer than ${MAX_RECORD_BYTES} bytes.`)
     }
+    if (out.length) yield out
   }
   if (state === 'before') throw framing('The body is empty: send a JSON array of records.')
   if (state === 'element') throw framing(`The JSON array is not closed: the body ended inside element ${index + 1}.`)

@@ -1,0 +1,115 @@
+// The ingest hot path: one raw record to one TSV row of its entity table, or the reasons it
+// cannot be one. Compiled per entity from the model spec (model/spec.ts), the same description
+// the zod schemas are built from.
+//
+// Exact decimals without a slow parser: JSON.parse turns a number literal into a double, and a
+// double read from a literal of at most 15 significant digits prints back (String(n)) as that
+// same decimal value. A literal with 16 or more significant digits holds a run of 16+ digit
+// or dot characters, so any line with such a run is parsed with lossless-json instead.
+import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
+import { checkValue } from '../model/check.ts'
+import { COMMON, ENTITY_SPECS, type EntityName, type FieldSpec } from '../model/spec.ts'
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+export type Encoded =
+  | { ok: true; key: string; deleted: boolean; values: string }
+  | { ok: false; key: string | null; reason: string; errors: FieldError[] }
+
+const LONG_NUMBER = /[\d.]{16,}/
+
+export function parseRecord(text: string): { value: unknown; lossless: boolean } {
+  if (LONG_NUMBER.test(text)) return { value: losslessParse(text), lossless: true }
+  return { value: JSON.parse(text), lossless: false }
+}
+
+/** TabSeparated escaping of a string value. */
+export function tsvEscape(s: string): string {
+  return /[\t\n\r\\]/.test(s) ? s.replace(/[\t\n\r\\]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\\\')) : s
+}
+
+/** Column order of an entity table's insert (system and kind first, bookkeeping last). */
+export function insertColumns(entity: EntityName): string[] {
+  return ['system', 'kind', ...COMMON.map((f) => f.name), ...ENTITY_SPECS[entity].map((f) => f.name), 'extra', 'observed_at', 'received_at', 'line', 'batch_uid']
+}
+
+function emptyValue(f: FieldSpec): string {
+  if (f.default !== undefined) return f.default
+  if (f.optional) return '\\N'
+  switch (f.type.t) {
+    case 'decimal': return '0'
+    case 'date': return '1970-01-01'
+    case 'bool': return 'false'
+    default: return ''
+  }
+}
+
+function encodeValue(v: string | boolean | null): string {
+  if (v === null) return '\\N'
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  return tsvEscape(v)
+}
+
+export interface Codec {
+  /** The typed columns of a record (common and entity fields, tab-separated), or errors. */
+  encode(text: string): Encoded
+}
+
+export function compileCodec(entity: EntityName): Codec {
+  const specs = [...COMMON, ...ENTITY_SPECS[entity]]
+  const known = new Set(specs.map((f) => f.name))
+  const tombstoneTail = ENTITY_SPECS[entity].map(emptyValue).join('\t')
+
+  function check(f: FieldSpec, v: unknown, errors: FieldError[]): string {
+    if (v === undefined || v === null) {
+      if (!f.optional) errors.push({ field: f.name, message: 'is required' })
+      return f.name === 'deleted' ? 'false' : (f.default ?? '\\N')
+    }
+    const r = checkValue(f.type, v)
+    if (!r.ok) {
+      errors.push({ field: f.name, message: r.message })
+      return ''
+    }
+    return encodeValue(r.value)
+  }
+
+  return {
+    encode(text) {
+      let parsed: { value: unknown; lossless: boolean }
+      try {
+        parsed = parseRecord(text)
+      } catch (e) {
+        const message = `malformed JSON: ${(e as Error).message}`
+        return { ok: false, key: null, reason: message, errors: [{ field: '', message }] }
+      }
+      const obj = parsed.value
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+        return { ok: false, key: null, reason: 'expected a JSON object', errors: [{ field: '', message: 'expected a JSON object' }] }
+      const rec = obj as Record<string, unknown>
+      const key = typeof rec.key === 'string' && rec.key.length > 0 && rec.key.length <= 128 ? rec.key : null
+      const tombstone = rec.deleted === true
+      const errors: FieldError[] = []
+      const cols: string[] = []
+      for (const f of tombstone ? COMMON : specs) cols.push(check(f, rec[f.name], errors))
+      if (errors.length)
+        return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors }
+      let extra: Record<string, unknown> | null = null
+      for (const k in rec) {
+        if (!known.has(k)) (extra ??= {})[k] = rec[k]
+      }
+      const extraText = extra ? tsvEscape(parsed.lossless ? losslessStringify(extra)! : JSON.stringify(extra)) : ''
+      const values = (tombstone ? `${cols.join('\t')}\t${tombstoneTail}` : cols.join('\t')) + '\t' + extraText
+      return { ok: true, key: key!, deleted: tombstone, values }
+    },
+  }
+}
+
+const codecs = new Map<EntityName, Codec>()
+export function codecFor(entity: EntityName): Codec {
+  let c = codecs.get(entity)
+  if (!c) codecs.set(entity, (c = compileCodec(entity)))
+  return c
+}

@@ -1,0 +1,50 @@
+// GET /api/v1/sources: each configured source with its kind, last batch, freshness and
+// records per entity.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context.ts'
+import { requireAdmin } from '../auth/middleware.ts'
+import { queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { chToIso, parseDatetime, toChDateTime } from '../lib/time.ts'
+import { parseQuery } from '../lib/validate.ts'
+
+const query = z.strictObject({
+  as_of: z.string().refine((s) => parseDatetime(s) !== null, { message: 'expected an ISO-8601 datetime with Z or an offset' }).optional(),
+})
+
+export const sourceRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
+  const { db, config } = c.var.services
+  const q = parseQuery(query, c.req.query())
+  const asOf = q.as_of ? parseDatetime(q.as_of)! : new Date()
+  const [counts, batches] = await Promise.all([
+    queryRows<{ system: string; entity: string; records: string; deleted: string }>(db, 'sources.entity_counts', sqlFile('sources/entity_counts.sql'), {
+      as_of: toChDateTime(asOf),
+    }),
+    queryRows<Record<string, string>>(db, 'sources.batches', sqlFile('sources/batches.sql')),
+  ])
+  const staleHours = Number(config.rules.source_stale?.max_age_hours ?? 24)
+  return c.json({
+    as_of: asOf.toISOString(),
+    items: config.sources.map((s) => {
+      const b = batches.find((r) => r.system === s.system)
+      const last = chToIso(b?.last_observed_at)
+      return {
+        system: s.system,
+        kind: s.kind,
+        name: s.name ?? s.system,
+        batches: Number(b?.batches ?? 0),
+        last_batch: b?.last_batch ?? null,
+        last_entity: b?.last_entity ?? null,
+        last_observed_at: last,
+        last_received_at: chToIso(b?.last_received_at),
+        stale: !last || asOf.getTime() - Date.parse(last) > staleHours * 3600_000,
+        rejected: Number(b?.rejected ?? 0),
+        entities: Object.fromEntries(
+          counts.filter((r) => r.system === s.system).map((r) => [r.entity, { records: Number(r.records), deleted: Number(r.deleted) }]),
+        ),
+      }
+    }),
+    next_cursor: null,
+  })
+})

@@ -1,0 +1,59 @@
+// Runs one rule's SQL (sql/rules/<rule>.sql) with its thresholds bound as parameters, and
+// shapes each row as a detection: the standard columns plus `details`, the values of each
+// system side by side (columns named `system.field` nest as details[system][field]).
+import type { Db } from '../db/client.ts'
+import { queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import type { Config } from '../config/schema.ts'
+import { RULES, type RuleName } from './catalog.ts'
+
+export interface Detection {
+  rule: RuleName
+  entity_type: string
+  entity_key: string
+  systems: string[]
+  amount_at_risk: string
+  currency: string
+  practice: string | null
+  region: string | null
+  details: Record<string, Record<string, unknown>>
+}
+
+const STANDARD = new Set(['entity_key', 'systems', 'amount_at_risk', 'currency', 'practice', 'region', 'entity_type'])
+
+export function ruleParams(config: Config, rule: RuleName): Record<string, number> {
+  const overrides = (config.rules[rule] ?? {}) as Record<string, unknown>
+  const params: Record<string, number> = {}
+  for (const [p, dflt] of Object.entries(RULES[rule].params)) params[p] = typeof overrides[p] === 'number' ? (overrides[p] as number) : dflt
+  return params
+}
+
+export async function runRule(db: Db, config: Config, rule: RuleName, asOf: string): Promise<Detection[]> {
+  const params: Record<string, unknown> = { as_of: asOf, ...ruleParams(config, rule) }
+  if (rule === 'source_stale') {
+    params.systems = config.sources.map((s) => s.system)
+    params.kinds = config.sources.map((s) => s.kind)
+  }
+  const rows = await queryRows<Record<string, unknown>>(db, `rules.${rule}`, sqlFile(`rules/${rule}.sql`), params, { join_use_nulls: 1 })
+  const entityType = RULES[rule].entity
+  return rows.map((r) => {
+    const details: Record<string, Record<string, unknown>> = {}
+    for (const [col, v] of Object.entries(r)) {
+      if (STANDARD.has(col)) continue
+      const dot = col.indexOf('.')
+      const side = dot > 0 ? col.slice(0, dot) : 'value'
+      ;(details[side] ??= {})[dot > 0 ? col.slice(dot + 1) : col] = v
+    }
+    return {
+      rule,
+      entity_type: typeof r.entity_type === 'string' ? r.entity_type : entityType,
+      entity_key: String(r.entity_key),
+      systems: [...new Set((r.systems as string[] | null) ?? [])].sort(),
+      amount_at_risk: String(r.amount_at_risk ?? '0'),
+      currency: String(r.currency ?? 'USD'),
+      practice: (r.practice as string | null) ?? null,
+      region: (r.region as string | null) ?? null,
+      details,
+    }
+  })
+}

@@ -1,0 +1,22 @@
+-- project_missing_in_psa (CONTRACT §4): an ERP project not `closed`, `created_at` empty or more
+-- than 24 h before `as_of`, with no PSA project of the same key. Amount at risk:
+-- `budget_amount` or 0.
+SELECT
+    p.key AS entity_key,
+    p.systems AS systems,
+    ifNull(p.budget_amount, toDecimal128(0, 8)) AS amount_at_risk,
+    ifNull(p.currency, 'USD') AS currency,
+    p.practice AS practice,
+    p.region AS region,
+    p.name AS `erp.name`,
+    p.status AS `erp.status`,
+    p.billing_type AS `erp.billing_type`,
+    p.budget_amount AS `erp.budget_amount`,
+    p.created_at AS `erp.created_at`,
+    p.opportunity_key AS `erp.opportunity_key`,
+    CAST(NULL, 'Nullable(String)') AS `psa.key`
+FROM cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p
+WHERE p.status != 'closed'
+  AND (p.created_at IS NULL
+       OR p.created_at < {as_of:DateTime64(3, 'UTC')} - toIntervalSecond(toInt64({min_age_hours:Float64} * 3600)))
+  AND p.key NOT IN (SELECT key FROM cur_project(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')}))

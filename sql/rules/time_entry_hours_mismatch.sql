@@ -1,0 +1,25 @@
+-- time_entry_hours_mismatch (CONTRACT §4): a time entry in PSA and ERP with
+-- abs(hours_psa − hours_erp) > 0.01. Amount at risk: abs(diff) × the PSA `bill_rate`.
+SELECT
+    psa.key AS entity_key,
+    arrayConcat(psa.systems, erp.systems) AS systems,
+    abs(psa.hours - erp.hours) * ifNull(psa.bill_rate, toDecimal128(0, 8)) AS amount_at_risk,
+    ifNull(psa.currency, 'USD') AS currency,
+    p.practice AS practice,
+    p.region AS region,
+    psa.hours AS `psa.hours`,
+    erp.hours AS `erp.hours`,
+    psa.hours - erp.hours AS `diff.hours`,
+    psa.bill_rate AS `psa.bill_rate`,
+    erp.bill_rate AS `erp.bill_rate`,
+    psa.resource_key AS `psa.resource_key`,
+    psa.project_key AS `psa.project_key`,
+    psa.work_date AS `psa.work_date`,
+    erp.work_date AS `erp.work_date`,
+    psa.status AS `psa.status`,
+    erp.status AS `erp.status`,
+    erp.invoice_key AS `erp.invoice_key`
+FROM cur_time_entry(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')}) AS psa
+INNER JOIN cur_time_entry(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS erp ON erp.key = psa.key
+LEFT JOIN cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p ON p.key = psa.project_key
+WHERE abs(psa.hours - erp.hours) > {tolerance_hours:Decimal(38, 8)}

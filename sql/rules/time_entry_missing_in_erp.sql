@@ -1,0 +1,24 @@
+-- time_entry_missing_in_erp (CONTRACT §4): a PSA time entry `approved`, `approved_at` set and
+-- more than 24 h before `as_of`, with no ERP time entry of the same key. Amount at risk:
+-- `hours × bill_rate` if billable, else 0 (a missing bill_rate counts as 0).
+SELECT
+    t.key AS entity_key,
+    t.systems AS systems,
+    if(t.billable, t.hours * ifNull(t.bill_rate, toDecimal128(0, 8)), toDecimal128(0, 16)) AS amount_at_risk,
+    ifNull(t.currency, 'USD') AS currency,
+    p.practice AS practice,
+    p.region AS region,
+    t.resource_key AS `psa.resource_key`,
+    t.project_key AS `psa.project_key`,
+    t.work_date AS `psa.work_date`,
+    t.hours AS `psa.hours`,
+    t.billable AS `psa.billable`,
+    t.bill_rate AS `psa.bill_rate`,
+    t.approved_at AS `psa.approved_at`,
+    CAST(NULL, 'Nullable(String)') AS `erp.key`
+FROM cur_time_entry(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')}) AS t
+LEFT JOIN cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p ON p.key = t.project_key
+WHERE t.status = 'approved'
+  AND t.approved_at IS NOT NULL
+  AND t.approved_at < {as_of:DateTime64(3, 'UTC')} - toIntervalSecond(toInt64({min_age_hours:Float64} * 3600))
+  AND t.key NOT IN (SELECT key FROM cur_time_entry(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}))

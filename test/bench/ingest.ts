@@ -1,0 +1,70 @@
+// Ingest throughput: 1,000,000 PSA time entries through the HTTP API (validation on) versus
+// the engine's own INSERT … SELECT FROM file() of the same NDJSON file.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openDb } from '../../server/db/client.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { ingestFile } from '../../ingest/ingest-file.ts'
+import { TOKEN, fmt, sampleRss, spawnServer } from './harness.ts'
+
+export function writeTimeEntries(file: string, n: number): void {
+  const fd = fs.openSync(file, 'w')
+  const day0 = Date.UTC(2026, 0, 1)
+  let buf: string[] = []
+  for (let i = 0; i < n; i++) {
+    const d = new Date(day0 + (i % 180) * 86400_000).toISOString().slice(0, 10)
+    buf.push(
+      `{"key":"TE-${String(i).padStart(8, '0')}","native_id":"KT${i}","resource_key":"E${String(i % 500).padStart(5, '0')}","project_key":"PRJ-${String(i % 300).padStart(5, '0')}","work_date":"${d}","hours":${(i % 16) / 2 + 0.5},"billable":${i % 7 !== 0},"status":"approved","bill_rate":${150 + (i % 40) * 5}.25,"currency":"USD","approved_at":"${d}T18:00:00.000Z"}`,
+    )
+    if (buf.length === 10_000) {
+      fs.writeSync(fd, buf.join('\n') + '\n')
+      buf = []
+    }
+  }
+  if (buf.length) fs.writeSync(fd, buf.join('\n') + '\n')
+  fs.closeSync(fd)
+}
+
+export async function benchIngest(rows = 1_000_000) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-ingest-'))
+  const file = path.join(dir, 'time_entries.ndjson')
+  writeTimeEntries(file, rows)
+  const mb = fs.statSync(file).size / 1024 ** 2
+
+  // The engine alone, in this process, on its own data dir.
+  const db = await openDb({ dataDir: path.join(dir, 'engine') })
+  await migrate(db)
+  let t = performance.now()
+  await db.client.command({
+    query: `INSERT INTO entity_time_entry (key, native_id, resource_key, project_key, work_date, hours, billable, status, bill_rate, currency, approved_at, system, kind, deleted, extra, observed_at, received_at, line, batch_uid)
+            SELECT *, 'kantata' AS system, 'psa' AS kind, false AS deleted, '' AS extra, now64(3) AS observed_at,
+                   now64(6) AS received_at, 0 AS line, 'x' AS batch_uid
+            FROM file({file:String}, JSONEachRow,
+              'key String, native_id Nullable(String), resource_key String, project_key String, work_date Date, hours Decimal(38, 8), billable Bool, status String, bill_rate Nullable(Decimal(38, 8)), currency Nullable(String), approved_at Nullable(DateTime64(3, \\'UTC\\'))')`,
+    query_params: { file },
+  })
+  const engineRate = rows / ((performance.now() - t) / 1000)
+  await db.close()
+
+  // The API: a server in a child process, the CLI collector streaming the file to it.
+  const server = await spawnServer(path.join(dir, 'server'))
+  const rss = sampleRss(server.proc.pid!)
+  t = performance.now()
+  const summary = await ingestFile({ file, server: server.url, token: TOKEN, system: 'kantata', entity: 'time_entry', mode: 'delta', batchRows: 100_000 })
+  const apiSecs = (performance.now() - t) / 1000
+  const peak = rss.stop()
+  await server.stop()
+  fs.rmSync(dir, { recursive: true, force: true })
+  if (summary.accepted !== rows) throw new Error(`API accepted ${summary.accepted} of ${rows}`)
+  const apiRate = rows / apiSecs
+  return { rows, mb, engineRate, apiRate, ratio: apiRate / engineRate, peakRssMb: peak }
+}
+
+export function reportIngest(r: Awaited<ReturnType<typeof benchIngest>>): string {
+  return [
+    `ingest: ${fmt(r.rows)} time entries (${r.mb.toFixed(0)} MB NDJSON)`,
+    `  engine INSERT … SELECT FROM file(): ${fmt(r.engineRate)} rows/s`,
+    `  HTTP API with validation:           ${fmt(r.apiRate)} rows/s  (${(r.ratio * 100).toFixed(0)}% of the engine; server peak RSS ${r.peakRssMb.toFixed(0)} MB)`,
+  ].join('\n')
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: the Vitest suites (unit and integration, on the real embedded engine), then the
+// Playwright suites in Chromium. Finds a browser itself: CHROMIUM_PATH, else a system
+// Chromium/Chrome, else installs Debian's chromium when root with apt.
+import { execFileSync, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+const run = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium']
+
+function findBrowser() {
+  if (process.env.CHROMIUM_PATH) {
+    if (fs.existsSync(process.env.CHROMIUM_PATH)) return process.env.CHROMIUM_PATH
+    console.error(`CHROMIUM_PATH is set to ${process.env.CHROMIUM_PATH}, which does not exist.`)
+    process.exit(1)
+  }
+  const found = CANDIDATES.find((p) => fs.existsSync(p))
+  if (found) return found
+  const isRoot = process.getuid?.() === 0
+  const hasApt = fs.existsSync('/usr/bin/apt-get')
+  if (isRoot && hasApt) {
+    console.log('No Chromium found: installing Debian chromium with apt-get…')
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' })
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    if (fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
+  }
+  console.error('No Chromium or Chrome found: install one (e.g. `sudo apt-get install chromium`) or set CHROMIUM_PATH to its executable, then run npm test again.')
+  process.exit(1)
+}
+
+const args = process.argv.slice(2)
+let status = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args])
+
+const e2e = path.join(root, 'test/e2e')
+const hasE2e = fs.existsSync(e2e) && fs.readdirSync(e2e).some((f) => f.endsWith('.spec.ts'))
+if (hasE2e && args.length === 0) {
+  const browser = findBrowser()
+  const built = run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'])
+  status ||= built
+  if (built === 0) status ||= run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test'], { CHROMIUM_PATH: browser })
+}
+process.exit(status)
