@@ -7,6 +7,8 @@ import { healthRoutes } from './routes/health.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { sourceRoutes } from './routes/sources.ts'
+import { exceptionRoutes } from './routes/exceptions.ts'
+import { detectRoutes } from './routes/detect.ts'
 
 export function buildApp(services: Services) {
   const app = new Hono<AppEnv>()
@@ -21,6 +23,8 @@ export function buildApp(services: Services) {
     .route('/api/v1/ingest', ingestRoutes)
     .route('/api/v1/dead-letters', deadLetterRoutes)
     .route('/api/v1/sources', sourceRoutes)
+    .route('/api/v1/exceptions', exceptionRoutes)
+    .route('/api/v1/detect', detectRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
   app.onError((err, c) => {

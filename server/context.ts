@@ -3,12 +3,14 @@ import type { HttpBindings } from '@hono/node-server'
 import type { Db } from './db/client.ts'
 import type { Config } from './config/schema.ts'
 import type { TokenStore, Principal } from './auth/tokens.ts'
+import type { Detector } from './exceptions/detector.ts'
 
 export interface Services {
   db: Db
   config: Config
   tokens: TokenStore
   version: string
+  detector: Detector
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
 }

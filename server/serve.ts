@@ -11,6 +11,7 @@ import { buildApp } from './app.ts'
 import { StartupError } from './lib/errors.ts'
 import type { Services } from './context.ts'
 import { staticWeb } from './web.ts'
+import { Detector } from './exceptions/detector.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -21,6 +22,8 @@ export interface ServeOptions {
   adminToken?: string
   clickhouse?: { url: string; user?: string; password?: string; database?: string }
   cluster?: string
+  /** Seconds between scheduled detection runs; 0 turns the schedule off. */
+  detectInterval?: number
   log?: (line: string) => void
 }
 
@@ -46,7 +49,19 @@ export async function start(opts: ServeOptions): Promise<Running> {
     throw new StartupError(`Could not prepare the schema: ${(e as Error).message.split('\n')[0]}`)
   }
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
-  const services: Services = { db, config, tokens: new TokenStore(sha256Hex(adminToken), config), version: VERSION }
+  const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
+  const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)
+  if (!Number.isFinite(interval) || interval < 0)
+    throw new StartupError(`CROSSWALK_DETECT_INTERVAL must be a number of seconds (0 turns detection off), got '${envInterval}'.`)
+  const detector = new Detector(db, config, interval)
+  const services: Services = {
+    db,
+    config,
+    tokens: new TokenStore(sha256Hex(adminToken), config),
+    version: VERSION,
+    detector,
+    onIngested: () => detector.afterIngest(),
+  }
   const app = buildApp(services)
   staticWeb(app)
   const host = opts.host ?? '127.0.0.1'
@@ -63,6 +78,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
   // Large snapshots stream for minutes; Node's default 5-minute request timeout would cut them.
   ;(server as import('node:http').Server).requestTimeout = 0
   const port = (server.address() as import('node:net').AddressInfo).port
+  detector.start()
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -70,6 +86,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     services,
     adminToken,
     async close() {
+      detector.stop()
       await new Promise<void>((r) => server.close(() => r()))
       await db.close()
     },

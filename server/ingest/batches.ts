@@ -60,8 +60,10 @@ export async function snapshotState(db: Db, system: string, entity: string, snap
   const parts = new Set(all.map((r) => Number(r.part ?? 0)))
   const last = all.find((r) => r.last_part)
   const lastPart = last ? Number(last.part ?? 0) : -1
-  const first = Math.min(...parts)
-  const complete = last !== undefined && [...Array(lastPart - first + 1).keys()].every((i) => parts.has(first + i))
+  // Parts are numbered from 1 (a part 0, as the CLI sends first, counts when present): every part
+  // from 1 to the last must be here. Starting from the lowest part seen instead would take a
+  // last part that arrived first for a complete snapshot and delete what the other parts hold.
+  const complete = last !== undefined && Array.from({ length: lastPart }, (_, i) => i + 1).every((p) => parts.has(p))
   // Running the deletion again (a last part re-sent under a new batch id) changes nothing:
   // keys already tombstoned are skipped.
   return {
@@ -70,6 +72,24 @@ export async function snapshotState(db: Db, system: string, entity: string, snap
     uids: all.map((r) => r.batch_uid),
     // Deletions are as of the earliest part: a delta observed during the snapshot stays.
     observedAt: all.map((r) => r.observed_at).sort()[0],
+  }
+}
+
+const snapshotTurns = new Map<string, Promise<unknown>>()
+
+/**
+ * Runs `fn` (a part's completeness check, deletions and commit) after every other part of the
+ * same snapshot that is committing in this process: parts sent at the same time would otherwise
+ * each see the other as missing, and the snapshot would never complete.
+ */
+export async function inSnapshotTurn<T>(system: string, entity: string, snapshotId: string, fn: () => Promise<T>): Promise<T> {
+  const key = `${system}\u0000${entity}\u0000${snapshotId}`
+  const run = (snapshotTurns.get(key) ?? Promise.resolve()).catch(() => {}).then(fn)
+  snapshotTurns.set(key, run)
+  try {
+    return await run
+  } finally {
+    if (snapshotTurns.get(key) === run) snapshotTurns.delete(key)
   }
 }
 

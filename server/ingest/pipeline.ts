@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts'
 import { insertRows, insertTsv } from '../db/query.ts'
 import type { EntityName, SourceKind } from '../model/entities.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
-import { commitBatch, findBatch, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
+import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
 import type { RawRecord } from './records.ts'
 import { codecFor, insertColumns, type Encoded } from './row-codec.ts'
 
@@ -138,24 +138,28 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
     source: req.source,
   }
   const result: BatchResult = { batch: req.batchId, accepted, rejected, duplicate: false, errors }
-  if (req.mode === 'full') {
-    const snap = req.snapshotId
-      ? await snapshotState(db, req.system, req.entity, req.snapshotId, batch)
-      : { parts: 1, complete: true, uids: [batchUid], observedAt: req.observedAt }
-    if (snap.complete) {
-      batch.deleted = await writeSnapshotTombstones(db, {
-        table,
-        system: req.system,
-        kind: req.kind,
-        observedAt: snap.observedAt,
-        receivedAt,
-        batchUid,
-        snapshotUids: snap.uids,
-      })
+  const commit = async () => {
+    if (req.mode === 'full') {
+      const snap = req.snapshotId
+        ? await snapshotState(db, req.system, req.entity, req.snapshotId, batch)
+        : { parts: 1, complete: true, uids: [batchUid], observedAt: req.observedAt }
+      if (snap.complete) {
+        batch.deleted = await writeSnapshotTombstones(db, {
+          table,
+          system: req.system,
+          kind: req.kind,
+          observedAt: snap.observedAt,
+          receivedAt,
+          batchUid,
+          snapshotUids: snap.uids,
+        })
+      }
+      result.deleted = batch.deleted
+      if (req.snapshotId) result.snapshot = { id: req.snapshotId, parts: snap.parts, complete: snap.complete }
     }
-    result.deleted = batch.deleted
-    if (req.snapshotId) result.snapshot = { id: req.snapshotId, parts: snap.parts, complete: snap.complete }
+    await commitBatch(db, batch)
   }
-  await commitBatch(db, batch)
+  if (req.mode === 'full' && req.snapshotId) await inSnapshotTurn(req.system, req.entity, req.snapshotId, commit)
+  else await commit()
   return result
 }

@@ -88,7 +88,8 @@ export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGener
           if (depth === 0) {
             // `]` closing the array
             buf += text.slice(elementStart, i)
-            if (buf.trim()) out.push({ line: ++index, text: buf })
+            // The element without the whitespace around it: its raw text in the dead-letter store.
+            if (buf.trim()) out.push({ line: ++index, text: buf.trim() })
             buf = ''
             state = 'after'
             continue
@@ -96,7 +97,7 @@ export async function* jsonArrayRecords(body: AsyncIterable<Buffer>): AsyncGener
           depth--
         } else if (ch === 44 /* , */ && depth === 0) {
           buf += text.slice(elementStart, i)
-          out.push({ line: ++index, text: buf })
+          out.push({ line: ++index, text: buf.trim() })
           buf = ''
           elementStart = i + 1
         }

@@ -81,6 +81,3 @@ export const RULES = {
 
 export type RuleName = keyof typeof RULES
 export const RULE_NAMES = Object.keys(RULES) as RuleName[]
-
-/** Default SLA per severity, in hours: due_at = first_detected_at + SLA. */
-export const DEFAULT_SLA_HOURS: Record<Severity, number> = { critical: 4, high: 24, medium: 72, low: 168 }

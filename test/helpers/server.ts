@@ -12,7 +12,7 @@ export function tempDir(prefix = 'cw-test-'): string {
 
 export async function startServer(opts: Partial<ServeOptions> = {}): Promise<Running & { dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir()
-  const running = await start({ dataDir, port: 0, adminToken: ADMIN, log: () => {}, ...opts })
+  const running = await start({ dataDir, port: 0, adminToken: ADMIN, log: () => {}, detectInterval: 0, ...opts })
   return Object.assign(running, { dataDir })
 }
 

@@ -1,0 +1,45 @@
+// When detection runs: on POST /api/v1/detect, every interval, and shortly after ingest
+// (debounced, so a burst of batches causes one run). CROSSWALK_DETECT_INTERVAL=0 turns the
+// schedule and the after-ingest runs off.
+import type { Db } from '../db/client.ts'
+import type { Config } from '../config/schema.ts'
+import { detect, type OpenedListener, type RunResult } from './detect.ts'
+
+export class Detector {
+  private timer: NodeJS.Timeout | null = null
+  private debounce: NodeJS.Timeout | null = null
+  listeners: OpenedListener[] = []
+
+  constructor(
+    private db: Db,
+    private config: Config,
+    readonly intervalSeconds: number,
+    private debounceMs = 5_000,
+  ) {}
+
+  run(asOf: Date, trigger: string): Promise<RunResult> {
+    return detect(this.db, this.config, asOf, trigger, (ids) => this.listeners.forEach((l) => l(ids)))
+  }
+
+  start(): void {
+    if (this.intervalSeconds <= 0) return
+    this.timer = setInterval(() => this.background('schedule'), this.intervalSeconds * 1000)
+    this.timer.unref()
+  }
+
+  afterIngest(): void {
+    if (this.intervalSeconds <= 0) return
+    if (this.debounce) clearTimeout(this.debounce)
+    this.debounce = setTimeout(() => this.background('ingest'), this.debounceMs)
+    this.debounce.unref()
+  }
+
+  private background(trigger: string): void {
+    this.run(new Date(), trigger).catch((e) => console.error(`[${new Date().toISOString()}] detection (${trigger}) failed:`, e))
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    if (this.debounce) clearTimeout(this.debounce)
+  }
+}

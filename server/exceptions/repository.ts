@@ -1,0 +1,144 @@
+// Reading exceptions: the filtered list, one with its history, dashboard summaries.
+import type { Db } from '../db/client.ts'
+import { queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { chToIso, toChDateTime } from '../lib/time.ts'
+import { dec } from '../lib/json.ts'
+
+export const SORTS = ['amount_at_risk', 'first_detected_at', 'due_at', 'last_detected_at', 'updated_at'] as const
+
+export interface ExceptionFilter {
+  status?: string[]
+  rule?: string[]
+  owner?: string[]
+  severity?: string[]
+  system?: string[]
+  practice?: string[]
+  region?: string[]
+  entity_type?: string[]
+  entity_key?: string
+  ids?: string[]
+  q?: string
+  overdue?: boolean
+}
+
+export interface ListOptions {
+  sort: (typeof SORTS)[number]
+  desc: boolean
+  limit: number
+  cursor?: [number, string] | null
+}
+
+type Row = Record<string, unknown> & { id: string; sort_key: number }
+
+export function filterParams(f: ExceptionFilter, now = new Date()) {
+  return {
+    status: f.status ?? ['open', 'acknowledged'],
+    rule: f.rule ?? [],
+    owner: f.owner ?? [],
+    severity: f.severity ?? [],
+    system: f.system ?? [],
+    practice: f.practice ?? [],
+    region: f.region ?? [],
+    entity_type: f.entity_type ?? [],
+    ids: f.ids ?? [],
+    entity_key: f.entity_key ?? '',
+    q: f.q ?? '',
+    overdue: f.overdue === undefined ? '' : String(f.overdue),
+    now: toChDateTime(now),
+  }
+}
+
+export function toItem(r: Record<string, unknown>) {
+  return {
+    id: r.id,
+    rule: r.rule,
+    entity_type: r.entity_type,
+    entity_key: r.entity_key,
+    systems: r.systems,
+    severity: r.severity,
+    owner: r.owner,
+    status: r.status,
+    resolution: r.resolution ?? null,
+    amount_at_risk: dec(r.amount_at_risk),
+    currency: r.currency,
+    practice: r.practice ?? null,
+    region: r.region ?? null,
+    first_detected_at: chToIso(r.first_detected_at as string),
+    last_detected_at: chToIso(r.last_detected_at as string),
+    due_at: chToIso(r.due_at as string),
+    overdue: Boolean(r.overdue),
+    updated_at: chToIso(r.updated_at as string),
+    resolved_at: chToIso(r.resolved_at as string),
+    details: JSON.parse((r.details as string) || '{}'),
+  }
+}
+
+export async function listExceptions(db: Db, f: ExceptionFilter, o: ListOptions) {
+  const rows = await queryRows<Row>(
+    db,
+    'exceptions.list',
+    sqlFile('exceptions/list.sql'),
+    {
+      ...filterParams(f),
+      sort_by: o.sort,
+      desc: o.desc,
+      limit: o.limit + 1,
+      has_cursor: Boolean(o.cursor),
+      cursor_key: o.cursor?.[0] ?? 0,
+      cursor_id: o.cursor?.[1] ?? '',
+    },
+    { join_use_nulls: 1 },
+  )
+  const page = rows.slice(0, o.limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map(toItem),
+    next: rows.length > o.limit && last ? ([Number(last.sort_key), last.id] as [number, string]) : null,
+  }
+}
+
+/** Every id matching a filter (for bulk actions on "the current filter"). */
+export async function matchingIds(db: Db, f: ExceptionFilter, max = 100_000): Promise<string[]> {
+  const { items } = await listExceptions(db, f, { sort: 'updated_at', desc: false, limit: max })
+  return items.map((i) => i.id as string)
+}
+
+export async function getException(db: Db, id: string) {
+  const { items } = await listExceptions(db, { ids: [id], status: [] }, { sort: 'updated_at', desc: false, limit: 1 })
+  if (!items[0]) return null
+  const events = await queryRows<Record<string, string | null>>(
+    db,
+    'exceptions.history',
+    `SELECT toString(event_id) AS id, at, type, actor, note, owner, run_id, detected_at, due_at
+     FROM exception_events WHERE exception_id = {id:String} ORDER BY at, event_id`,
+    { id },
+  )
+  return {
+    ...items[0],
+    history: events.map((e) => ({
+      id: e.id,
+      at: chToIso(e.at),
+      type: e.type,
+      actor: e.actor,
+      note: e.note || null,
+      owner: e.owner || null,
+      run_id: e.run_id || null,
+      due_at: chToIso(e.due_at),
+    })),
+  }
+}
+
+export const SUMMARY_DIMENSIONS = ['rule', 'owner', 'severity', 'status', 'practice', 'region', 'age', 'overdue'] as const
+
+export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number], f: ExceptionFilter) {
+  const p = filterParams(f)
+  const rows = await queryRows<{ grp: string; count: string; total_amount: string; overdue_count: string }>(
+    db,
+    'exceptions.summary',
+    sqlFile('exceptions/summary.sql'),
+    { by, now: p.now, status: p.status, rule: p.rule, owner: p.owner, severity: p.severity },
+    { join_use_nulls: 1 },
+  )
+  return rows.map((r) => ({ group: r.grp, count: Number(r.count), amount_at_risk: dec(r.total_amount), overdue: Number(r.overdue_count) }))
+}

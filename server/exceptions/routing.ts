@@ -1,0 +1,38 @@
+// Who owns an exception: the first route whose every given field matches wins (CONTRACT §4),
+// otherwise the rule's default owner.
+import type { Config } from '../config/schema.ts'
+import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
+
+export interface Routable {
+  rule: RuleName
+  severity: Severity
+  practice: string | null
+  region: string | null
+  systems: string[]
+}
+
+export function routeOwner(config: Config, x: Routable): string {
+  for (const r of config.routing) {
+    const m = r.match
+    if (m.rule !== undefined && m.rule !== x.rule) continue
+    if (m.severity !== undefined && m.severity !== x.severity) continue
+    if (m.practice !== undefined && m.practice !== x.practice) continue
+    if (m.region !== undefined && m.region !== x.region) continue
+    if (m.system !== undefined && !x.systems.includes(m.system)) continue
+    return r.owner
+  }
+  return config.rules[x.rule]?.owner ?? RULES[x.rule].owner
+}
+
+export function severityOf(config: Config, rule: RuleName): Severity {
+  return (config.rules[rule]?.severity as Severity | undefined) ?? RULES[rule].severity
+}
+
+export function slaHours(config: Config, severity: Severity): number {
+  const DEFAULT = { critical: 4, high: 24, medium: 72, low: 168 }
+  return (config.sla_hours as Partial<Record<Severity, number>>)[severity] ?? DEFAULT[severity]
+}
+
+export function enabledRules(config: Config): RuleName[] {
+  return (Object.keys(RULES) as RuleName[]).filter((r) => config.rules[r]?.enabled !== false)
+}

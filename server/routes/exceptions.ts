@@ -1,0 +1,118 @@
+// /api/v1/exceptions: the list, summaries, one with history, triage single and bulk.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context.ts'
+import { requireAdmin } from '../auth/middleware.ts'
+import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
+import { AppError, badRequest, notFound } from '../lib/errors.ts'
+import { jsonExact } from '../lib/json.ts'
+import { boolParam, intParam, listParam, rejectUnknown } from '../lib/list-query.ts'
+import { parseQuery } from '../lib/validate.ts'
+import { RULE_NAMES, SEVERITIES } from '../rules/catalog.ts'
+import { ACTIONS, applyAction } from '../exceptions/actions.ts'
+import { getException, listExceptions, matchingIds, SORTS, summarize, SUMMARY_DIMENSIONS, type ExceptionFilter } from '../exceptions/repository.ts'
+import { transactionsForEntity } from '../exceptions/related.ts'
+
+const STATUSES = ['open', 'acknowledged', 'resolved'] as const
+const FILTERS = ['rule', 'status', 'owner', 'severity', 'system', 'practice', 'region', 'entity_type', 'entity_key', 'q', 'overdue'] as const
+
+function parseFilter(all: Record<string, string[]>): ExceptionFilter {
+  const status = listParam(all, 'status', [...STATUSES, 'all'])
+  return {
+    status: status?.includes('all') ? [] : status,
+    rule: listParam(all, 'rule', RULE_NAMES),
+    owner: listParam(all, 'owner'),
+    severity: listParam(all, 'severity', SEVERITIES),
+    system: listParam(all, 'system'),
+    practice: listParam(all, 'practice'),
+    region: listParam(all, 'region'),
+    entity_type: listParam(all, 'entity_type'),
+    entity_key: all.entity_key?.[0],
+    q: all.q?.[0],
+    overdue: boolParam(all, 'overdue'),
+  }
+}
+
+const SORT_VALUES = SORTS.flatMap((s) => [s, `-${s}`]).concat(['age', '-age', 'due', '-due', 'amount', '-amount'])
+
+function parseSort(v: string | undefined) {
+  const s = v ?? '-amount_at_risk'
+  if (!SORT_VALUES.includes(s)) throw badRequest('bad_parameter', `sort: expected one of ${SORT_VALUES.join(', ')}.`, { field: 'sort' })
+  const desc = s.startsWith('-')
+  const name = s.replace(/^-/, '')
+  // age: oldest first is ascending first_detected_at; -age newest first.
+  const alias: Record<string, (typeof SORTS)[number]> = { age: 'first_detected_at', due: 'due_at', amount: 'amount_at_risk' }
+  return { sort: alias[name] ?? (name as (typeof SORTS)[number]), desc }
+}
+
+const actionBody = z.strictObject({
+  action: z.enum(ACTIONS, { error: `expected one of ${ACTIONS.join(', ')}` }),
+  owner: z.string().max(320).optional(),
+  note: z.string().max(10_000).optional(),
+})
+
+const bulkBody = actionBody.extend({
+  ids: z.array(z.string().max(64)).max(100_000).optional(),
+  filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+})
+
+async function body(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
+  try {
+    return await c.req.json()
+  } catch {
+    throw badRequest('bad_json', 'The request body must be a JSON object.')
+  }
+}
+
+const actor = (c: { var: { principal: { kind: string } | null } }) => (c.var.principal?.kind === 'admin' ? 'admin' : 'unknown')
+
+export const exceptionRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .get('/', async (c) => {
+    const all = c.req.queries()
+    rejectUnknown(all, [...FILTERS, 'sort', 'limit', 'cursor'])
+    const { sort, desc } = parseSort(all.sort?.[0])
+    const cursor = decodeCursor(all.cursor?.[0], 2) as [number, string] | null
+    const { items, next } = await listExceptions(c.var.services.db, parseFilter(all), {
+      sort,
+      desc,
+      limit: intParam(all, 'limit', 50, 1, 1000),
+      cursor,
+    })
+    return jsonExact(c, { items, next_cursor: next ? encodeCursor(next) : null })
+  })
+  .get('/summary', async (c) => {
+    const all = c.req.queries()
+    rejectUnknown(all, ['by', 'status', 'rule', 'owner', 'severity'])
+    const by = (all.by?.[0] ?? 'rule') as (typeof SUMMARY_DIMENSIONS)[number]
+    if (!SUMMARY_DIMENSIONS.includes(by)) throw badRequest('bad_parameter', `by: expected one of ${SUMMARY_DIMENSIONS.join(', ')}.`, { field: 'by' })
+    const rows = await summarize(c.var.services.db, by, parseFilter(all))
+    return jsonExact(c, { by, items: rows, next_cursor: null })
+  })
+  .post('/actions', async (c) => {
+    const b = parseQuery(bulkBody, await body(c), 'body field')
+    if (!b.ids && !b.filter) throw badRequest('bad_parameter', 'Send ids (a list of exception ids) or filter (the list filters) to act on.')
+    let ids = b.ids ?? []
+    if (b.filter) {
+      const all = Object.fromEntries(Object.entries(b.filter).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))
+      rejectUnknown(all, FILTERS)
+      ids = [...ids, ...(await matchingIds(c.var.services.db, parseFilter(all)))]
+    }
+    const r = await applyAction(c.var.services.db, ids, b, actor(c))
+    return c.json({ action: b.action, applied: r.applied.length, skipped: r.skipped.length, results: r })
+  })
+  .get('/:id', async (c) => {
+    const e = await getException(c.var.services.db, c.req.param('id'))
+    if (!e) throw notFound(`No exception with id ${c.req.param('id')}.`)
+    const transactions = await transactionsForEntity(c.var.services.db, e.entity_type as string, e.entity_key as string)
+    return jsonExact(c, { ...e, transactions })
+  })
+  .post('/:id/actions', async (c) => {
+    const id = c.req.param('id')
+    const b = parseQuery(actionBody, await body(c), 'body field')
+    const r = await applyAction(c.var.services.db, [id], b, actor(c))
+    if (r.skipped[0]?.reason === 'no such exception') throw notFound(`No exception with id ${id}.`)
+    if (r.skipped[0]) throw new AppError(409, 'conflict', `Cannot ${b.action}: ${r.skipped[0].reason}.`)
+    const e = await getException(c.var.services.db, id)
+    return jsonExact(c, e)
+  })
