@@ -9,6 +9,7 @@ import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { sourceRoutes } from './routes/sources.ts'
 import { exceptionRoutes } from './routes/exceptions.ts'
 import { detectRoutes } from './routes/detect.ts'
+import { kpiRoutes } from './routes/kpis.ts'
 
 export function buildApp(services: Services) {
   const app = new Hono<AppEnv>()
@@ -25,6 +26,7 @@ export function buildApp(services: Services) {
     .route('/api/v1/sources', sourceRoutes)
     .route('/api/v1/exceptions', exceptionRoutes)
     .route('/api/v1/detect', detectRoutes)
+    .route('/api/v1/kpis', kpiRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
   app.onError((err, c) => {
