@@ -55,14 +55,18 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   } catch (e) {
     throw new StartupError(`Cannot create the data directory ${dir}: ${(e as Error).message}.`)
   }
+  // Checked before the engine opens: on a locked directory the engine prints its own exception
+  // to stderr and throws a bare "Failed to create connection".
+  const inUse = () =>
+    new StartupError(`The data directory ${dir} is in use by another Crosswalk process; stop it, or pass --data with another directory.`)
+  if (lockHolder(dir) !== null) throw inUse()
   const { createChdbConnection } = await import('chdb/connection')
   let connection
   try {
     connection = createChdbConnection({ path: dir })
   } catch (e) {
     const text = `${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}`
-    if (/lock|another server instance/i.test(text))
-      throw new StartupError(`The data directory ${dir} is in use by another Crosswalk process; stop it, or pass --data with another directory.`)
+    if (/lock|another server instance/i.test(text) || lockHolder(dir) !== null) throw inUse()
     throw new StartupError(`Cannot open the embedded ClickHouse engine on ${dir}: ${(e as Error).message}.`)
   }
   const client = createClient({ connection, clickhouse_settings: SETTINGS } as Parameters<typeof createClient>[0])
@@ -70,6 +74,42 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   fs.rmSync(scratchDir, { recursive: true, force: true })
   fs.mkdirSync(scratchDir, { recursive: true })
   return { engine: 'chdb', client, scratchDir, close: () => client.close() }
+}
+
+/**
+ * The pid of another live process holding the engine's lock on `dir`, or null. The engine keeps
+ * `status` (first line `PID: n`) open and locked while it runs and removes it on close; after a
+ * crash it stays behind with a dead, or reused, pid.
+ */
+function lockHolder(dir: string): number | null {
+  const file = path.join(dir, 'status')
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch {
+    return null
+  }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1])
+  if (!pid || pid === process.pid) return null
+  try {
+    process.kill(pid, 0)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return null
+  }
+  let fds: string[]
+  try {
+    fds = fs.readdirSync(`/proc/${pid}/fd`)
+  } catch {
+    return pid // no /proc (or not ours to read): a live pid is all there is to go on
+  }
+  const holds = fds.some((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file
+    } catch {
+      return false
+    }
+  })
+  return holds ? pid : null
 }
 
 function redactUrl(url: string): string {

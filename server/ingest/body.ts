@@ -40,7 +40,8 @@ export async function* bodyBytes(
   if (opts.gzip) raw.on('error', (e) => stream.destroy(e))
   let total = 0
   try {
-    for await (const chunk of stream) {
+    // An early stop (413, bad framing, storage down) must not destroy the request: see drain().
+    for await (const chunk of stream.iterator({ destroyOnReturn: stream !== raw })) {
       total += (chunk as Buffer).length
       if (total > opts.maxBytes) throw tooLarge(opts.maxBytes)
       yield chunk as Buffer
@@ -51,6 +52,39 @@ export async function* bodyBytes(
     if (code.startsWith('Z_')) throw new AppError(400, 'bad_gzip', `The body is not valid gzip (${(e as Error).message}).`)
     throw new AppError(400, 'body_aborted', 'The request body ended before it was complete; nothing was written.')
   } finally {
-    if (!raw.readableEnded) raw.resume()
+    await drain(raw)
   }
+}
+
+const DRAIN_BYTES = 64 * 1024 * 1024
+const DRAIN_MS = 5_000
+
+/**
+ * Reads and drops what is left of a body the pipeline stopped reading, before the error answer
+ * goes out: a client still sending then gets that answer instead of a broken pipe, and the
+ * connection stays usable (destroying the request would close the socket after the answer, and
+ * a client reusing it would get ECONNRESET). A remainder too large to drain quickly is cut off.
+ */
+async function drain(raw: Readable): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return
+  raw.unpipe()
+  await new Promise<void>((resolve) => {
+    let bytes = 0
+    const done = () => {
+      clearTimeout(timer)
+      raw.off('data', onData).off('end', done).off('error', done).off('close', done)
+      resolve()
+    }
+    const cutOff = () => {
+      raw.destroy()
+      done()
+    }
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes > DRAIN_BYTES) cutOff()
+    }
+    const timer = setTimeout(cutOff, DRAIN_MS)
+    raw.on('data', onData).once('end', done).once('error', done).once('close', done)
+    raw.resume()
+  })
 }

@@ -83,6 +83,9 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
       rows = []
       await writing
       writing = insertTsv(db, table, columns, chunk.join('\n') + '\n')
+      // Awaited at the next flush (or never, when the body fails first). Until then a failed
+      // write must not count as an unhandled rejection: Node would end the whole server.
+      writing.catch(() => {})
     }
     if (dead.length >= CHUNK_ROWS || (force && dead.length)) {
       const chunk = dead

@@ -1,6 +1,6 @@
 // POST /api/v1/ingest/{system}/{entity} (CONTRACT §3).
 import crypto from 'node:crypto'
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { AppError, badRequest, notFound } from '../lib/errors.ts'
@@ -24,17 +24,7 @@ const querySchema = z.strictObject({
   last: z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).optional(),
 })
 
-/**
- * An error answered before the request body was read to its end (a 413, a framing or gzip error,
- * a refused token, storage down) closes the connection: the rest of the body is not read, so
- * the socket cannot carry another request, and a client that reused it would get ECONNRESET.
- */
-const closeIfBodyUnread: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next()
-  if (c.res.status >= 400 && !c.env?.incoming?.readableEnded) c.res.headers.set('Connection', 'close')
-}
-
-export const ingestRoutes = new Hono<AppEnv>().post('/:system/:entity', closeIfBodyUnread, requireCollectorFor('system'), async (c) => {
+export const ingestRoutes = new Hono<AppEnv>().post('/:system/:entity', requireCollectorFor('system'), async (c) => {
   const { db, config } = c.var.services
   const { system, entity } = c.req.param()
   const source = config.sources.find((s) => s.system === system)

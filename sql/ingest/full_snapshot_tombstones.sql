@@ -18,7 +18,7 @@ FROM
 (
     SELECT
         key,
-        argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted,
+        argMax(deleted, ver) AS is_deleted,
         max(observed_at) AS last_observed
     FROM {table:Identifier}
     WHERE system = {system:String}

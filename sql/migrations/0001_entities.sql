@@ -4,6 +4,9 @@
 -- ReplacingMergeTree would merge old versions away and lose that.
 -- Tombstones (delta `deleted: true`, or keys missing from a full snapshot) are rows with
 -- deleted = true whose other typed columns hold their defaults.
+-- `ver` packs the contract's precedence (observed_at, updated_at, arrival) into one UInt256 so
+-- picking the winning version compares one number instead of a tuple: several times faster on
+-- millions of rows.
 
 CREATE TABLE IF NOT EXISTS entity_account
 (
@@ -21,7 +24,13 @@ CREATE TABLE IF NOT EXISTS entity_account
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -49,7 +58,13 @@ CREATE TABLE IF NOT EXISTS entity_opportunity
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -81,7 +96,13 @@ CREATE TABLE IF NOT EXISTS entity_project
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -110,7 +131,13 @@ CREATE TABLE IF NOT EXISTS entity_resource
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -137,7 +164,13 @@ CREATE TABLE IF NOT EXISTS entity_assignment
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -161,7 +194,13 @@ CREATE TABLE IF NOT EXISTS entity_rate_card
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -189,7 +228,13 @@ CREATE TABLE IF NOT EXISTS entity_time_entry
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -215,7 +260,13 @@ CREATE TABLE IF NOT EXISTS entity_expense
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)
@@ -243,7 +294,13 @@ CREATE TABLE IF NOT EXISTS entity_invoice
     observed_at DateTime64(3, 'UTC'),
     received_at DateTime64(6, 'UTC'),
     line        UInt32 COMMENT 'position in its batch: the later line wins a full tie',
-    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)'
+    batch_uid   String COMMENT 'visible only once batches holds this uid (atomic batches)',
+    ver         UInt256 MATERIALIZED
+                bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(observed_at), 0)), 128)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Milli(ifNull(updated_at, toDateTime64(0, 3, 'UTC'))), 0)), 84)
+              + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Micro(received_at), 0)), 32)
+              + line
+                COMMENT 'which version wins, as one number: observed_at, then updated_at (missing loses), then arrival'
 )
 ENGINE = MergeTree
 ORDER BY (kind, key, system, observed_at)

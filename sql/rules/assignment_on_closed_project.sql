@@ -2,7 +2,7 @@
 -- `closed` in ERP. Amount at risk: 0.
 SELECT
     a.key AS entity_key,
-    arrayConcat(a.systems, p.systems) AS systems,
+    arrayConcat([a.system], [p.system]) AS systems,
     toDecimal128(0, 8) AS amount_at_risk,
     ifNull(a.currency, 'USD') AS currency,
     p.practice AS practice,

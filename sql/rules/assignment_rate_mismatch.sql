@@ -20,7 +20,7 @@ WITH
     )
 SELECT
     a.key AS entity_key,
-    arrayConcat(a.systems, [c.card.5]) AS systems,
+    arrayConcat([a.system], [c.card.5]) AS systems,
     abs(a.bill_rate - c.card.2) * ifNull(a.planned_hours, toDecimal128(0, 8)) AS amount_at_risk,
     ifNull(a.currency, 'USD') AS currency,
     p.practice AS practice,

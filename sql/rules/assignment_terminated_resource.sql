@@ -4,7 +4,7 @@
 WITH toDate({as_of:DateTime64(3, 'UTC')}) AS d
 SELECT
     a.key AS entity_key,
-    arrayConcat(a.systems, r.systems) AS systems,
+    arrayConcat([a.system], [r.system]) AS systems,
     toDecimal128(0, 8) AS amount_at_risk,
     ifNull(a.currency, 'USD') AS currency,
     ifNull(p.practice, r.practice) AS practice,

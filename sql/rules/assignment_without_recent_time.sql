@@ -11,7 +11,7 @@ WITH
     )
 SELECT
     a.key AS entity_key,
-    a.systems AS systems,
+    [a.system] AS systems,
     toDecimal128(0, 8) AS amount_at_risk,
     ifNull(a.currency, 'USD') AS currency,
     p.practice AS practice,

@@ -36,7 +36,7 @@ WITH
     )
 SELECT
     i.key AS entity_key,
-    i.systems AS systems,
+    [i.system] AS systems,
     abs(i.amount - c.expected) AS amount_at_risk,
     i.currency AS currency,
     p.practice AS practice,

@@ -3,7 +3,7 @@
 -- `budget_amount` or 0.
 SELECT
     p.key AS entity_key,
-    p.systems AS systems,
+    [p.system] AS systems,
     ifNull(p.budget_amount, toDecimal128(0, 8)) AS amount_at_risk,
     ifNull(p.currency, 'USD') AS currency,
     p.practice AS practice,

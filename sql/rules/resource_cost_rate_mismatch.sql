@@ -2,7 +2,7 @@
 -- are both set and differ by more than 0.005. Amount at risk: 0.
 SELECT
     hr.key AS entity_key,
-    arrayConcat(hr.systems, psa.systems) AS systems,
+    arrayConcat([hr.system], [psa.system]) AS systems,
     toDecimal128(0, 8) AS amount_at_risk,
     ifNull(hr.currency, 'USD') AS currency,
     hr.practice AS practice,

@@ -3,7 +3,7 @@
 WITH toDate({as_of:DateTime64(3, 'UTC')}) AS d
 SELECT
     hr.key AS entity_key,
-    hr.systems AS systems,
+    [hr.system] AS systems,
     toDecimal128(0, 8) AS amount_at_risk,
     ifNull(hr.currency, 'USD') AS currency,
     hr.practice AS practice,

@@ -2,7 +2,7 @@
 -- abs(hours_psa − hours_erp) > 0.01. Amount at risk: abs(diff) × the PSA `bill_rate`.
 SELECT
     psa.key AS entity_key,
-    arrayConcat(psa.systems, erp.systems) AS systems,
+    arrayConcat([psa.system], [erp.system]) AS systems,
     abs(psa.hours - erp.hours) * ifNull(psa.bill_rate, toDecimal128(0, 8)) AS amount_at_risk,
     ifNull(psa.currency, 'USD') AS currency,
     p.practice AS practice,

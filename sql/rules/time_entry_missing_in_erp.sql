@@ -3,7 +3,7 @@
 -- `hours × bill_rate` if billable, else 0 (a missing bill_rate counts as 0).
 SELECT
     t.key AS entity_key,
-    t.systems AS systems,
+    [t.system] AS systems,
     if(t.billable, t.hours * ifNull(t.bill_rate, toDecimal128(0, 8)), toDecimal128(0, 16)) AS amount_at_risk,
     ifNull(t.currency, 'USD') AS currency,
     p.practice AS practice,

@@ -4,7 +4,7 @@
 WITH toDate({as_of:DateTime64(3, 'UTC')}) AS d
 SELECT
     p.key AS entity_key,
-    p.systems AS systems,
+    [p.system] AS systems,
     sum(t.hours * ifNull(t.bill_rate, toDecimal128(0, 8))) AS amount_at_risk,
     ifNull(any(p.currency), 'USD') AS currency,
     any(p.practice) AS practice,
@@ -22,4 +22,4 @@ WHERE p.billing_type = 'time_and_materials'
   AND t.billable
   AND t.invoice_key IS NULL
   AND dateDiff('day', t.work_date, d) > {max_age_days:UInt32}
-GROUP BY p.key, p.systems
+GROUP BY p.key, p.system

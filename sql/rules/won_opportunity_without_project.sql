@@ -10,7 +10,7 @@ WITH
     )
 SELECT
     o.key AS entity_key,
-    o.systems AS systems,
+    [o.system] AS systems,
     o.amount AS amount_at_risk,
     o.currency AS currency,
     CAST(NULL, 'Nullable(String)') AS practice,

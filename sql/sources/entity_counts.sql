@@ -5,7 +5,7 @@ FROM
 (
     SELECT system, 'account' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_account
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -14,7 +14,7 @@ FROM
     UNION ALL
     SELECT system, 'opportunity' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_opportunity
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -23,7 +23,7 @@ FROM
     UNION ALL
     SELECT system, 'project' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_project
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -32,7 +32,7 @@ FROM
     UNION ALL
     SELECT system, 'resource' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_resource
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -41,7 +41,7 @@ FROM
     UNION ALL
     SELECT system, 'assignment' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_assignment
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -50,7 +50,7 @@ FROM
     UNION ALL
     SELECT system, 'rate_card' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_rate_card
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -59,7 +59,7 @@ FROM
     UNION ALL
     SELECT system, 'time_entry' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_time_entry
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -68,7 +68,7 @@ FROM
     UNION ALL
     SELECT system, 'expense' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_expense
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
@@ -77,7 +77,7 @@ FROM
     UNION ALL
     SELECT system, 'invoice' AS entity, countIf(NOT is_deleted) AS records, countIf(is_deleted) AS deleted
     FROM (
-        SELECT system, key, argMax(deleted, tuple(observed_at, ifNull(updated_at, toDateTime64(0, 3, 'UTC')), received_at, line)) AS is_deleted
+        SELECT system, key, argMax(deleted, ver) AS is_deleted
         FROM entity_invoice
         WHERE observed_at <= {as_of:DateTime64(3, 'UTC')} AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY system, key
