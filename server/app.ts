@@ -10,6 +10,7 @@ import { sourceRoutes } from './routes/sources.ts'
 import { exceptionRoutes } from './routes/exceptions.ts'
 import { detectRoutes } from './routes/detect.ts'
 import { kpiRoutes } from './routes/kpis.ts'
+import { notificationRoutes } from './routes/notifications.ts'
 
 export function buildApp(services: Services) {
   const app = new Hono<AppEnv>()
@@ -27,6 +28,7 @@ export function buildApp(services: Services) {
     .route('/api/v1/exceptions', exceptionRoutes)
     .route('/api/v1/detect', detectRoutes)
     .route('/api/v1/kpis', kpiRoutes)
+    .route('/api/v1/notifications', notificationRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
   app.onError((err, c) => {

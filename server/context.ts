@@ -4,6 +4,7 @@ import type { Db } from './db/client.ts'
 import type { Config } from './config/schema.ts'
 import type { TokenStore, Principal } from './auth/tokens.ts'
 import type { Detector } from './exceptions/detector.ts'
+import type { Notifier } from './notify/webhooks.ts'
 
 export interface Services {
   db: Db
@@ -11,6 +12,7 @@ export interface Services {
   tokens: TokenStore
   version: string
   detector: Detector
+  notifier: Notifier
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
 }

@@ -12,6 +12,7 @@ import { StartupError } from './lib/errors.ts'
 import type { Services } from './context.ts'
 import { staticWeb } from './web.ts'
 import { Detector } from './exceptions/detector.ts'
+import { Notifier } from './notify/webhooks.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -54,12 +55,22 @@ export async function start(opts: ServeOptions): Promise<Running> {
   if (!Number.isFinite(interval) || interval < 0)
     throw new StartupError(`CROSSWALK_DETECT_INTERVAL must be a number of seconds (0 turns detection off), got '${envInterval}'.`)
   const detector = new Detector(db, config, interval)
+  const notifier = new Notifier(db, config, {
+    maxAttempts: config.notify.max_attempts,
+    backoffMs: config.notify.backoff_ms,
+    timeoutMs: config.notify.timeout_ms,
+  })
+  detector.listeners.push((ids) => {
+    notifier.afterRun(ids).catch((e) => console.error(`[${new Date().toISOString()}] notifications failed:`, e))
+  })
+  await notifier.resume()
   const services: Services = {
     db,
     config,
     tokens: new TokenStore(sha256Hex(adminToken), config),
     version: VERSION,
     detector,
+    notifier,
     onIngested: () => detector.afterIngest(),
   }
   const app = buildApp(services)

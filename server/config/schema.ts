@@ -75,6 +75,13 @@ export const configSchema = z.strictObject({
     .default({}),
   rules: rulesSchema.default({}),
   routing: z.array(routeSchema).default([]),
+  notify: z
+    .strictObject({
+      max_attempts: z.number().int().min(1).max(20).default(6),
+      backoff_ms: z.number().int().min(0).default(1000),
+      timeout_ms: z.number().int().min(100).default(10_000),
+    })
+    .default({ max_attempts: 6, backoff_ms: 1000, timeout_ms: 10_000 }),
   owners: z.array(ownerSchema).default([]),
 })
 

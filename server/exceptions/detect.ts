@@ -23,7 +23,7 @@ export interface RunResult {
   duration_ms: number
 }
 
-/** Called with each exception that a run opened or reopened (notifications hook in here). */
+/** Called after every run with the exceptions it opened or reopened (notifications hook in here). */
 export type OpenedListener = (ids: string[]) => void
 
 let running: Promise<unknown> = Promise.resolve()
@@ -127,7 +127,7 @@ async function runDetection(db: Db, config: Config, asOf: Date, trigger: string,
       rules: JSON.stringify(rules),
     },
   ])
-  if (opened.length) onOpened?.(opened)
+  onOpened?.(opened)
   return result
 }
 

@@ -5,7 +5,9 @@
 // Exact decimals without a slow parser: JSON.parse turns a number literal into a double, and a
 // double read from a literal of at most 15 significant digits prints back (String(n)) as that
 // same decimal value. A literal with 16 or more significant digits holds a run of 16+ digit
-// or dot characters, so any line with such a run is parsed with lossless-json instead.
+// or dot characters, so any line with such a run is parsed with lossless-json instead; so is a
+// line with a number in exponent form, which may lie outside the double range (1e400 would
+// become Infinity, and null in the extra fields).
 import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
 import { checkValue } from '../model/check.ts'
 import { COMMON, ENTITY_SPECS, type EntityName, type FieldSpec } from '../model/spec.ts'
@@ -19,7 +21,7 @@ export type Encoded =
   | { ok: true; key: string; deleted: boolean; values: string }
   | { ok: false; key: string | null; reason: string; errors: FieldError[] }
 
-const LONG_NUMBER = /[\d.]{16,}/
+const LONG_NUMBER = /[\d.]{16,}|[:,[]\s*-?\d+(?:\.\d+)?[eE]/
 
 export function parseRecord(text: string): { value: unknown; lossless: boolean } {
   if (LONG_NUMBER.test(text)) return { value: losslessParse(text), lossless: true }

@@ -1,0 +1,108 @@
+// Webhook notifications to owner teams: Slack-compatible text plus fields, retries with backoff,
+// failures visible, nothing sent twice. Receivers listen on 127.0.0.1.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConfig } from '../server/config/load.ts'
+import { ingestFirm, plan } from './helpers/firm.ts'
+import { api, startServer } from './helpers/server.ts'
+
+interface Receiver {
+  url: string
+  bodies: any[]
+  close(): Promise<void>
+}
+
+/** Answers 500 to the first `failures` requests, then 200 (or always 500 with Infinity). */
+async function receiver(failures: number): Promise<Receiver> {
+  const bodies: any[] = []
+  let seen = 0
+  const server = http.createServer((req, res) => {
+    let data = ''
+    req.on('data', (c) => (data += c))
+    req.on('end', () => {
+      bodies.push(JSON.parse(data))
+      res.statusCode = seen++ < failures ? 500 : 200
+      res.end()
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    bodies,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
+}
+
+describe('webhook notifications', () => {
+  let server: Awaited<ReturnType<typeof startServer>>
+  let flaky: Receiver
+  let down: Receiver
+
+  beforeAll(async () => {
+    flaky = await receiver(2)
+    down = await receiver(Infinity)
+    const config = parseConfig({
+      sources: [
+        { system: 'salesforce', kind: 'crm' },
+        { system: 'netsuite', kind: 'erp' },
+        { system: 'kantata', kind: 'psa' },
+        { system: 'workday', kind: 'hr' },
+      ],
+      owners: [
+        { id: 'billing', webhook: flaky.url },
+        { id: 'integration-team', webhook: down.url },
+      ],
+      notify: { max_attempts: 3, backoff_ms: 20 },
+    })
+    server = await startServer({ config })
+    await ingestFirm(server.url)
+    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
+    await new Promise((r) => setTimeout(r, 100))
+    await server.services.notifier.idle()
+  })
+  afterAll(async () => {
+    await server?.close()
+    await flaky?.close()
+    await down?.close()
+  })
+
+  it('sends one Slack-compatible message per owner and event, retrying until delivered', async () => {
+    const opened = flaky.bodies.filter((b) => b.event === 'opened')
+    // Two failures, then success: three identical attempts of the same delivery.
+    expect(opened).toHaveLength(3)
+    expect(opened[0]).toEqual(opened[2])
+    const msg = opened[2]
+    expect(msg.owner).toBe('billing')
+    expect(msg.text).toMatch(/^9 new exceptions for billing — USD [\d,]+\.\d{2} at risk/)
+    expect(msg.count).toBe(9) // 6 invoice mismatches + 3 projects with unbilled time
+    expect(new Set(msg.exceptions.map((e: any) => e.rule))).toEqual(new Set(['invoice_amount_mismatch', 'unbilled_time_over_90_days']))
+    expect(msg.exceptions[0]).toHaveProperty('due_at')
+  })
+
+  it('notifies overdue exceptions once', async () => {
+    // as_of is months ago, so every SLA has passed.
+    expect(flaky.bodies.filter((b) => b.event === 'overdue').at(-1).count).toBe(9)
+    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
+    await new Promise((r) => setTimeout(r, 100))
+    await server.services.notifier.idle()
+    const r = await api(server.url, '/api/v1/notifications')
+    expect(r.body.items.filter((n: any) => n.owner === 'billing')).toHaveLength(2)
+  })
+
+  it('keeps failed deliveries visible with their attempts and error', async () => {
+    const r = await api(server.url, '/api/v1/notifications')
+    expect(r.status).toBe(200)
+    const failed = r.body.items.filter((n: any) => n.owner === 'integration-team')
+    expect(failed.length).toBeGreaterThan(0)
+    for (const n of failed) {
+      expect(n.status).toBe('failed')
+      expect(n.attempts).toBe(3)
+      expect(n.last_error).toBe('HTTP 500')
+    }
+    expect(down.bodies.length).toBe(3 * failed.length)
+    const delivered = r.body.items.filter((n: any) => n.owner === 'billing')
+    for (const n of delivered) expect(n.status).toBe('delivered')
+    expect(delivered.find((n: any) => n.event === 'opened').attempts).toBe(3)
+  })
+})
