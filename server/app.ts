@@ -11,6 +11,8 @@ import { exceptionRoutes } from './routes/exceptions.ts'
 import { detectRoutes } from './routes/detect.ts'
 import { kpiRoutes } from './routes/kpis.ts'
 import { notificationRoutes } from './routes/notifications.ts'
+import { traceRoutes } from './routes/traces.ts'
+import { transactionRoutes } from './routes/transactions.ts'
 
 export function buildApp(services: Services) {
   const app = new Hono<AppEnv>()
@@ -19,6 +21,7 @@ export function buildApp(services: Services) {
     await next()
   })
   app.use('/api/*', authenticate)
+  app.use('/v1/*', authenticate)
 
   const api = app
     .route('/api/v1/health', healthRoutes)
@@ -29,6 +32,8 @@ export function buildApp(services: Services) {
     .route('/api/v1/detect', detectRoutes)
     .route('/api/v1/kpis', kpiRoutes)
     .route('/api/v1/notifications', notificationRoutes)
+    .route('/api/v1/transactions', transactionRoutes)
+    .route('/v1/traces', traceRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
   app.onError((err, c) => {

@@ -33,3 +33,9 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (p.kind !== 'admin') throw new AppError(403, 'forbidden', 'This route needs an admin token; collector tokens can only ingest.')
   await next()
 }
+
+/** Traces: any collector token or the admin token (spans name their own systems). */
+export const requireIngestToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.var.principal) throw unauthorized()
+  await next()
+}

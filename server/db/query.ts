@@ -36,23 +36,30 @@ export async function insertRows(db: Db, table: string, values: readonly object[
 }
 
 /**
- * Bulk insert of TabSeparated rows. On a ClickHouse server the text streams over HTTP. On the
- * embedded engine it is staged in a scratch file and loaded with INSERT … SELECT FROM file(),
- * which parses in parallel: several times faster than passing the rows inline with the query.
+ * Bulk insert of rows already formatted (TabSeparated or JSONEachRow). On a ClickHouse server
+ * the text streams over HTTP. On the embedded engine it is staged in a scratch file and loaded
+ * with INSERT … SELECT FROM file(), which parses in parallel: several times faster than passing
+ * the rows inline with the query.
  */
-export async function insertTsv(db: Db, table: string, columns: readonly string[], text: string): Promise<void> {
+export async function bulkInsert(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  text: string,
+  format: 'TabSeparated' | 'JSONEachRow' = 'TabSeparated',
+): Promise<void> {
   if (!text) return
   if (!db.scratchDir) {
-    await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text]), format: 'TabSeparated' })
+    await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text]), format })
     return
   }
-  const file = path.join(db.scratchDir, `${crypto.randomUUID()}.tsv`)
+  const file = path.join(db.scratchDir, `${crypto.randomUUID()}.${format === 'JSONEachRow' ? 'ndjson' : 'tsv'}`)
   await fs.writeFile(file, text)
   try {
     await db.client.command({
       query: `INSERT INTO {table:Identifier} (${columns.map((c) => `\`${c}\``).join(', ')})
-              SELECT * FROM file({file:String}, 'TabSeparated', {structure:String})`,
-      query_params: { table, file, structure: await structureOf(db, table, columns) },
+              SELECT * FROM file({file:String}, {format:String}, {structure:String})`,
+      query_params: { table, file, format, structure: await structureOf(db, table, columns) },
       clickhouse_settings: { log_comment: `insert.${table}`, max_threads: 1, input_format_parallel_parsing: 0 },
     })
   } finally {

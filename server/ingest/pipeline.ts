@@ -4,7 +4,7 @@
 // point leaves no half-written batch; after it, everything acknowledged is on disk.
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
-import { insertRows, insertTsv } from '../db/query.ts'
+import { bulkInsert, insertRows } from '../db/query.ts'
 import type { EntityName, SourceKind } from '../model/entities.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
@@ -82,7 +82,7 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
       const chunk = rows
       rows = []
       await writing
-      writing = insertTsv(db, table, columns, chunk.join('\n') + '\n')
+      writing = bulkInsert(db, table, columns, chunk.join('\n') + '\n')
       // Awaited at the next flush (or never, when the body fails first). Until then a failed
       // write must not count as an unhandled rejection: Node would end the whole server.
       writing.catch(() => {})

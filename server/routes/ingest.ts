@@ -11,6 +11,7 @@ import { jsonArrayRecords, ndjsonRecords } from '../ingest/records.ts'
 import { ingestBatch } from '../ingest/pipeline.ts'
 import { requireCollectorFor } from '../auth/middleware.ts'
 import { parseQuery } from '../lib/validate.ts'
+import { ingestEvents } from '../traces/ingest-events.ts'
 
 const querySchema = z.strictObject({
   mode: z.enum(['delta', 'full'], { error: 'expected delta or full' }).default('delta'),
@@ -29,7 +30,8 @@ export const ingestRoutes = new Hono<AppEnv>().post('/:system/:entity', requireC
   const { system, entity } = c.req.param()
   const source = config.sources.find((s) => s.system === system)
   if (!source) throw notFound(`Unknown source '${system}': configured sources are ${config.sources.map((s) => s.system).join(', ') || 'none'}.`)
-  if (!isEntityName(entity)) throw badRequest('unknown_entity', `Unknown entity '${entity}': expected one of ${ENTITY_NAMES.join(', ')}.`)
+  if (entity !== 'events' && !isEntityName(entity))
+    throw badRequest('unknown_entity', `Unknown entity '${entity}': expected one of ${ENTITY_NAMES.join(', ')}, or events.`)
 
   const q = parseQuery(querySchema, c.req.query())
   const batchId = q.batch ?? c.req.header('idempotency-key') ?? crypto.randomUUID()
@@ -43,6 +45,12 @@ export const ingestRoutes = new Hono<AppEnv>().post('/:system/:entity', requireC
 
   const bytes = bodyBytes(c.env?.incoming ?? c.req.raw.body, { gzip, maxBytes })
   const records = format === 'ndjson' ? ndjsonRecords(bytes) : jsonArrayRecords(bytes)
+  const observedAt = toChDateTime(q.observed_at ? parseDatetime(q.observed_at)! : new Date())
+  if (entity === 'events') {
+    const r = await ingestEvents(db, system, batchId, observedAt, records).catch(storageDown)
+    if (r.accepted) c.var.services.onIngested?.(system, entity)
+    return c.json(r)
+  }
   const result = await ingestBatch(
     db,
     {
@@ -51,17 +59,21 @@ export const ingestRoutes = new Hono<AppEnv>().post('/:system/:entity', requireC
       entity,
       batchId,
       mode: q.mode,
-      observedAt: toChDateTime(q.observed_at ? parseDatetime(q.observed_at)! : new Date()),
+      observedAt,
       snapshotId: q.snapshot ?? null,
       part: q.part ?? null,
       last: q.last === 'true' || q.last === '1',
       source: 'api',
     },
     records,
-  ).catch((e) => {
-    if (e instanceof AppError) throw e
-    throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; nothing of this batch was written. Retry later.', undefined, { 'Retry-After': '5' })
-  })
+  ).catch(storageDown)
   if (!result.duplicate) c.var.services.onIngested?.(system, entity)
   return c.json(result)
 })
+
+/** Anything but a request error while writing means storage failed: nothing was committed. */
+function storageDown(e: unknown): never {
+  if (e instanceof AppError) throw e
+  console.error(`[${new Date().toISOString()}] ingest failed in storage:`, e)
+  throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; nothing of this batch was written. Retry later.', undefined, { 'Retry-After': '5' })
+}

@@ -7,7 +7,8 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
 export interface RuleDef {
-  entity: EntityName | 'source'
+  /** The entity type of its exceptions; transaction_failed takes it from each trace. */
+  entity: EntityName | 'source' | 'transaction'
   severity: Severity
   owner: string
   /** Only finance and admin may triage it (CONTRACT §7). */
@@ -70,7 +71,7 @@ export const RULES = {
     params: { grace_days: 7 }, title: 'Employee missing in PSA',
   },
   transaction_failed: {
-    entity: 'source', severity: 'high', owner: 'integration-team', finance: false,
+    entity: 'transaction', severity: 'high', owner: 'integration-team', finance: false,
     params: {}, title: 'Integration transaction failed',
   },
   source_stale: {

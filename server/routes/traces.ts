@@ -1,0 +1,42 @@
+// POST /v1/traces: OTLP/HTTP, protobuf or JSON, gzip or not (CONTRACT §3). Answers per the
+// OTLP/HTTP spec: an ExportTraceServiceResponse in the request's encoding, with partialSuccess
+// (rejected span count and why) when some spans were bad; good spans always land.
+import { Hono } from 'hono'
+import type { AppEnv } from '../context.ts'
+import { AppError, badRequest } from '../lib/errors.ts'
+import { bodyBytes, isGzip } from '../ingest/body.ts'
+import { decodeJson, decodeProtobuf, encodeProtobufResponse, normalize, OtlpBodyError } from '../traces/otlp.ts'
+import { writeSpans } from '../traces/store.ts'
+import { requireIngestToken } from '../auth/middleware.ts'
+
+/** OTLP requests are batches of spans, not snapshots: a bounded body is read whole. */
+const MAX_OTLP_BYTES = 64 * 1024 * 1024
+
+export const traceRoutes = new Hono<AppEnv>().post('/', requireIngestToken, async (c) => {
+  const media = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
+  const proto = media === 'application/x-protobuf' || media === 'application/protobuf'
+  if (!proto && media !== 'application/json')
+    throw new AppError(415, 'unsupported_media_type', `Content-Type '${media || '(missing)'}' is not accepted: send application/x-protobuf or application/json (OTLP/HTTP).`)
+  const chunks: Buffer[] = []
+  for await (const chunk of bodyBytes(c.env?.incoming ?? c.req.raw.body, { gzip: isGzip(c.req.header('content-encoding')), maxBytes: MAX_OTLP_BYTES }))
+    chunks.push(chunk)
+  const body = Buffer.concat(chunks)
+
+  let decoded
+  try {
+    decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body.toString('utf8')))
+  } catch (e) {
+    if (e instanceof OtlpBodyError) throw badRequest('bad_otlp', e.message)
+    throw e
+  }
+  try {
+    await writeSpans(c.var.services.db, decoded.spans)
+  } catch (e) {
+    console.error(`[${new Date().toISOString()}] writing spans failed:`, e)
+    throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; no span of this request was written. Retry later.', undefined, { 'Retry-After': '5' })
+  }
+  if (decoded.spans.length) c.var.services.onIngested?.('otlp', 'traces')
+  const message = decoded.rejected ? `${decoded.rejected} span(s) rejected: ${decoded.errors.join('; ')}` : ''
+  if (proto) return c.body(Buffer.from(encodeProtobufResponse(decoded.rejected, message)), 200, { 'Content-Type': 'application/x-protobuf' })
+  return c.json(decoded.rejected ? { partialSuccess: { rejectedSpans: String(decoded.rejected), errorMessage: message } } : {})
+})
