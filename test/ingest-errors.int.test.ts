@@ -1,0 +1,472 @@
+// Every error status of the ingest API (CONTRACT §3) on the real server: exact status, the
+// {"error": {"code", "message"}} shape, a message that names what is wrong, no stack and no SQL
+// in the body, and nothing half-written by a request that failed.
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConfig } from '../server/config/load.ts'
+import { sha256Hex } from '../server/auth/tokens.ts'
+import { api, ingest, ndjson, startServer } from './helpers/server.ts'
+
+const KANTATA_TOKEN = 'collector-kantata-token'
+const NETSUITE_TOKEN = 'collector-netsuite-token'
+const MAX_BODY = 16_000_000
+
+const config = () =>
+  parseConfig({
+    sources: [
+      { system: 'kantata', kind: 'psa', token_sha256: sha256Hex(KANTATA_TOKEN) },
+      { system: 'netsuite', kind: 'erp', token_sha256: sha256Hex(NETSUITE_TOKEN) },
+      { system: 'workday', kind: 'hr' },
+    ],
+    limits: { max_body_bytes: MAX_BODY },
+  })
+
+/** The same sources with the default (4 GB) body limit. */
+const config503 = () => ({ ...config(), limits: parseConfig({}).limits })
+
+type Res = Awaited<ReturnType<typeof api>>
+
+const timeEntry = (key: string, extra: object = {}) => ({
+  key,
+  resource_key: 'E-1',
+  project_key: 'P-1',
+  work_date: '2026-03-02',
+  hours: '7.5',
+  billable: true,
+  status: 'approved',
+  bill_rate: '150.00',
+  currency: 'USD',
+  ...extra,
+})
+
+/** NDJSON time entries, generated without holding more than one line. */
+function* entryLines(prefix: string, n: number, from = 0) {
+  for (let i = from; i < from + n; i++) yield JSON.stringify(timeEntry(`${prefix}-${String(i).padStart(7, '0')}`)) + '\n'
+}
+
+/** A chunked request body (no Content-Length) from a generator of strings. */
+function chunked(gen: Iterable<string>, chunkBytes = 256 * 1024): ReadableStream<Uint8Array> {
+  const it = gen[Symbol.iterator]()
+  const enc = new TextEncoder()
+  return new ReadableStream({
+    pull(controller) {
+      let buf = ''
+      while (buf.length < chunkBytes) {
+        const n = it.next()
+        if (n.done) break
+        buf += n.value
+      }
+      if (buf) controller.enqueue(enc.encode(buf))
+      else controller.close()
+    },
+  })
+}
+
+/** The error shape every error answer has, with a message naming `mentions`. */
+function expectError(r: Res, status: number, code: string, ...mentions: (string | RegExp)[]) {
+  expect(r.status, JSON.stringify(r.body)).toBe(status)
+  expect(r.headers.get('content-type')).toMatch(/^application\/json/)
+  expect(Object.keys(r.body)).toEqual(['error'])
+  expect(r.body.error.code).toBe(code)
+  expect(typeof r.body.error.message).toBe('string')
+  expect(r.body.error.message.length).toBeGreaterThan(10)
+  for (const m of mentions) expect(r.body.error.message).toMatch(m)
+  expectNoInternals(r)
+}
+
+const seenErrorBodies: Res[] = []
+function expectNoInternals(r: Res) {
+  seenErrorBodies.push(r)
+  const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body)
+  expect(text).not.toMatch(/\bat \S+ \(|^\s*at\s|\n\s+at\s|\(\/[^)]*:\d+:\d+\)|file:\/\//m)
+  expect(text).not.toMatch(/\bSELECT\b|\bINSERT\b|\bFROM\b|Code: \d+|DB::Exception/)
+  expect(text).not.toMatch(/node_modules|\.ts:\d+/)
+}
+
+async function records(base: string, system: string, entity: string): Promise<number> {
+  const r = await api(base, '/api/v1/sources')
+  expect(r.status).toBe(200)
+  const s = r.body.items.find((x: { system: string }) => x.system === system)
+  return s?.entities?.[entity]?.records ?? 0
+}
+
+async function batchesOf(base: string, system: string): Promise<number> {
+  const r = await api(base, '/api/v1/sources')
+  return r.body.items.find((x: { system: string }) => x.system === system).batches
+}
+
+describe('ingest errors', () => {
+  let server: Awaited<ReturnType<typeof startServer>>
+  let url: string
+  beforeAll(async () => {
+    server = await startServer({ config: config() })
+    url = server.url
+  })
+  afterAll(() => server?.close())
+
+  describe('401 without valid credentials', () => {
+    it('answers 401 with WWW-Authenticate when no token is sent', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-401-1')]), '', { token: null })
+      expectError(r, 401, 'unauthorized', /Authorization: Bearer/)
+      expect(r.headers.get('www-authenticate')).toMatch(/^Bearer\b/)
+    })
+
+    it('answers 401 with WWW-Authenticate for a wrong token, and for a non-Bearer scheme', async () => {
+      const wrong = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-401-2')]), '', { token: 'not-a-token' })
+      expectError(wrong, 401, 'unauthorized', /invalid credentials/i)
+      expect(wrong.headers.get('www-authenticate')).toMatch(/^Bearer\b/)
+      const basic = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-401-3')]), '', {
+        token: null,
+        headers: { authorization: `Basic ${Buffer.from(`admin:${KANTATA_TOKEN}`).toString('base64')}` },
+      })
+      expectError(basic, 401, 'unauthorized')
+      expect(basic.headers.get('www-authenticate')).toMatch(/^Bearer\b/)
+      expect(await records(url, 'kantata', 'time_entry')).toBe(0)
+    })
+  })
+
+  describe('403 for another system', () => {
+    it("refuses a collector token of another system and names both systems", async () => {
+      const r = await ingest(url, 'netsuite', 'time_entry', ndjson([timeEntry('TE-403-1')]), '', { token: KANTATA_TOKEN })
+      expectError(r, 403, 'forbidden', /kantata/, /netsuite/)
+      expect(await records(url, 'netsuite', 'time_entry')).toBe(0)
+    })
+
+    it("accepts the same token for its own system, and the other system's token for that one", async () => {
+      const own = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-403-2')]), 'batch=own-403', { token: KANTATA_TOKEN })
+      expect(own.status, JSON.stringify(own.body)).toBe(200)
+      expect(own.body.accepted).toBe(1)
+      const other = await ingest(url, 'netsuite', 'time_entry', ndjson([timeEntry('TE-403-3')]), 'batch=ns-403', { token: NETSUITE_TOKEN })
+      expect(other.status).toBe(200)
+      expect(await records(url, 'netsuite', 'time_entry')).toBe(1)
+    })
+
+    it('a collector token cannot read', async () => {
+      const r = await api(url, '/api/v1/dead-letters', { token: KANTATA_TOKEN })
+      expectError(r, 403, 'forbidden')
+    })
+  })
+
+  it('404 for an unknown source, naming it and the configured ones', async () => {
+    const r = await ingest(url, 'hubspot', 'account', ndjson([{ key: 'A-1', name: 'Acme' }]))
+    expectError(r, 404, 'not_found', /'hubspot'/, /kantata/, /netsuite/, /workday/)
+  })
+
+  it('400 for an unknown entity, naming it and the known ones', async () => {
+    const r = await ingest(url, 'kantata', 'timesheet', ndjson([timeEntry('TE-400-1')]))
+    expectError(r, 400, 'unknown_entity', /'timesheet'/, /time_entry/, /invoice/)
+  })
+
+  describe('400 for a bad query parameter', () => {
+    it('mode=bogus names mode and the allowed values', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-400-2')]), 'mode=bogus')
+      expectError(r, 400, 'bad_parameter', /\bmode\b/, /delta or full/)
+    })
+
+    it('observed_at=yesterday names observed_at and the expected format', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-400-3')]), 'observed_at=yesterday')
+      expectError(r, 400, 'bad_parameter', /observed_at/, /ISO-8601/)
+    })
+
+    it('a datetime without Z or an offset is refused', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-400-4')]), 'observed_at=2026-03-01T10:00:00')
+      expectError(r, 400, 'bad_parameter', /observed_at/)
+    })
+
+    it('an unknown parameter is named', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-400-5')]), 'batch=x1&obsrved_at=2026-03-01T10:00:00Z')
+      expectError(r, 400, 'bad_parameter', /obsrved_at/)
+    })
+
+    it('part must be a non-negative integer, and snapshot parameters need mode=full', async () => {
+      const part = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-400-6')]), 'mode=full&snapshot=s&part=one')
+      expectError(part, 400, 'bad_parameter', /\bpart\b/)
+      const delta = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-400-7')]), 'snapshot=s&part=1')
+      expectError(delta, 400, 'bad_parameter', /snapshot/, /mode=full/)
+    })
+
+    it('none of the refused requests wrote anything', async () => {
+      const r = await api(url, '/api/v1/dead-letters?status=all')
+      expect(r.status).toBe(200)
+      expect(r.body.items).toEqual([])
+      // Only the two accepted batches of the 403 tests exist.
+      expect(await records(url, 'kantata', 'time_entry')).toBe(1)
+    })
+  })
+
+  describe('400 for unreadable body framing', () => {
+    const json = { 'content-type': 'application/json' }
+
+    it('an application/json body that is an object, not an array', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', '{"a":1}', 'batch=frame-1', { headers: json })
+      expectError(r, 400, 'bad_framing', /array/)
+    })
+
+    it('an unclosed array, after good elements, writes nothing; the batch id stays free', async () => {
+      const body = '[' + [timeEntry('TE-FR-1'), timeEntry('TE-FR-2')].map((x) => JSON.stringify(x)).join(',\n')
+      const r = await ingest(url, 'netsuite', 'time_entry', body, 'batch=frame-2', { headers: json })
+      expectError(r, 400, 'bad_framing', /not closed/, /element 3|element 2/)
+      expect(await records(url, 'netsuite', 'time_entry')).toBe(1)
+      const again = await ingest(url, 'netsuite', 'time_entry', body + ']', 'batch=frame-2', { headers: json })
+      expect(again.status).toBe(200)
+      expect(again.body).toMatchObject({ batch: 'frame-2', accepted: 2, rejected: 0, duplicate: false })
+      expect(await records(url, 'netsuite', 'time_entry')).toBe(3)
+    })
+
+    it('content after the closing bracket, and an empty body', async () => {
+      const trailing = await ingest(url, 'kantata', 'time_entry', `[${JSON.stringify(timeEntry('TE-FR-3'))}] [`, 'batch=frame-3', { headers: json })
+      expectError(trailing, 400, 'bad_framing', /after the closing/)
+      const empty = await ingest(url, 'kantata', 'time_entry', '', 'batch=frame-4', { headers: json })
+      expectError(empty, 400, 'bad_framing', /empty/)
+    })
+  })
+
+  describe('400 for invalid gzip', () => {
+    it('a body that is not gzip at all', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-GZ-1')]), 'batch=gz-1', { headers: { 'content-encoding': 'gzip' } })
+      expectError(r, 400, 'bad_gzip', /gzip/)
+    })
+
+    it('a truncated gzip stream writes nothing, and the batch id can be sent again', async () => {
+      const full = gzipSync(Buffer.from(ndjson([timeEntry('TE-GZ-2'), timeEntry('TE-GZ-3'), timeEntry('TE-GZ-4')])))
+      const cut = full.subarray(0, full.length - 12)
+      const r = await api(url, '/api/v1/ingest/workday/time_entry?batch=gz-2', {
+        method: 'POST',
+        body: cut,
+        headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+      })
+      expectError(r, 400, 'bad_gzip', /gzip/)
+      expect(await records(url, 'workday', 'time_entry')).toBe(0)
+      const again = await api(url, '/api/v1/ingest/workday/time_entry?batch=gz-2', {
+        method: 'POST',
+        body: full,
+        headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+      })
+      expect(again.status).toBe(200)
+      expect(again.body).toMatchObject({ accepted: 3, duplicate: false })
+      expect(await records(url, 'workday', 'time_entry')).toBe(3)
+    })
+  })
+
+  describe('413 over limits.max_body_bytes', () => {
+    // ~175 bytes a line: 130,000 lines are ~22 MB, over the 16 MB limit; the pipeline writes
+    // its first chunk of rows to the entity table before the limit is crossed, so "nothing
+    // visible" is tested against rows that really were inserted.
+    const LINES = 130_000
+
+    const visibleByPrefix = async (prefix: string) => {
+      const rs = await server.db.client.query({
+        query: `SELECT count() AS n FROM cur_time_entry(kind = 'psa', as_of = now64(3)) WHERE startsWith(key, {p:String})`,
+        query_params: { p: prefix },
+        format: 'JSONEachRow',
+      })
+      return Number((await rs.json<{ n: string }>())[0].n)
+    }
+    const storedByPrefix = async (prefix: string) => {
+      const rs = await server.db.client.query({
+        query: `SELECT count() AS n FROM entity_time_entry WHERE startsWith(key, {p:String})`,
+        query_params: { p: prefix },
+        format: 'JSONEachRow',
+      })
+      return Number((await rs.json<{ n: string }>())[0].n)
+    }
+
+    async function expectResendWorks(batch: string, prefix: string, before: number) {
+      const again = await ingest(url, 'kantata', 'time_entry', [...entryLines(prefix, 100)].join(''), `batch=${batch}`)
+      expect(again.status, JSON.stringify(again.body)).toBe(200)
+      expect(again.body).toMatchObject({ batch, accepted: 100, rejected: 0, duplicate: false })
+      expect(await records(url, 'kantata', 'time_entry')).toBe(before + 100)
+      expect(await visibleByPrefix(prefix)).toBe(100)
+    }
+
+    it('by Content-Length, before reading the body', async () => {
+      const before = await records(url, 'kantata', 'time_entry')
+      const batchesBefore = await batchesOf(url, 'kantata')
+      const body = [...entryLines('TE-413A', LINES)].join('')
+      expect(body.length).toBeGreaterThan(MAX_BODY)
+      const r = await ingest(url, 'kantata', 'time_entry', body, 'batch=big-413-a')
+      expectError(r, 413, 'payload_too_large', new RegExp(String(MAX_BODY)), /max_body_bytes/)
+      expect(await records(url, 'kantata', 'time_entry')).toBe(before)
+      expect(await batchesOf(url, 'kantata')).toBe(batchesBefore)
+      await expectResendWorks('big-413-a', 'TE-413A', before)
+    })
+
+    it('mid-stream for a chunked body: rows already written stay invisible', async () => {
+      const before = await records(url, 'kantata', 'time_entry')
+      const batchesBefore = await batchesOf(url, 'kantata')
+      // A bad line early: its dead letter must not show either.
+      const lines = (function* () {
+        yield '{"key":"TE-413B-bad","hours":"x"}\n'
+        yield* entryLines('TE-413B', LINES)
+      })()
+      const r = await api(url, '/api/v1/ingest/kantata/time_entry?batch=big-413-b', {
+        method: 'POST',
+        body: chunked(lines),
+        headers: { 'content-type': 'application/x-ndjson' },
+        duplex: 'half',
+      } as RequestInit)
+      expectError(r, 413, 'payload_too_large', /max_body_bytes/)
+      // The chunk written before the limit was crossed may still be landing: wait for it.
+      for (let i = 0; i < 100 && (await storedByPrefix('TE-413B')) === 0; i++) await new Promise((r) => setTimeout(r, 50))
+      expect(await storedByPrefix('TE-413B')).toBeGreaterThan(0)
+      expect(await visibleByPrefix('TE-413B')).toBe(0)
+      expect(await records(url, 'kantata', 'time_entry')).toBe(before)
+      expect(await batchesOf(url, 'kantata')).toBe(batchesBefore)
+      const dl = await api(url, '/api/v1/dead-letters?status=all&batch=big-413-b')
+      expect(dl.body.items).toEqual([])
+      await expectResendWorks('big-413-b', 'TE-413B2', before)
+    })
+
+    it('mid-stream for a gzip body whose compressed size is under the limit', async () => {
+      const before = await records(url, 'kantata', 'time_entry')
+      const gz = gzipSync(Buffer.from([...entryLines('TE-413C', LINES)].join('')))
+      expect(gz.length).toBeLessThan(MAX_BODY)
+      const r = await api(url, '/api/v1/ingest/kantata/time_entry?batch=big-413-c', {
+        method: 'POST',
+        body: gz,
+        headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+      })
+      expectError(r, 413, 'payload_too_large', /max_body_bytes/)
+      expect(await visibleByPrefix('TE-413C')).toBe(0)
+      expect(await records(url, 'kantata', 'time_entry')).toBe(before)
+      await expectResendWorks('big-413-c', 'TE-413C2', before)
+    })
+  })
+
+  describe('415 for a wrong content type or encoding', () => {
+    it('text/csv names the type and the accepted ones', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', 'key,hours\nTE-1,8\n', 'batch=csv-1', { headers: { 'content-type': 'text/csv' } })
+      expectError(r, 415, 'unsupported_media_type', /text\/csv/, /application\/x-ndjson/, /application\/json/)
+    })
+
+    it('a missing Content-Type is named', async () => {
+      const r = await api(url, '/api/v1/ingest/kantata/time_entry?batch=ct-none', {
+        method: 'POST',
+        body: new Blob([ndjson([timeEntry('TE-415-1')])]),
+      })
+      expectError(r, 415, 'unsupported_media_type', /missing/)
+    })
+
+    it('Content-Encoding: br names the encoding and the accepted one', async () => {
+      const r = await ingest(url, 'kantata', 'time_entry', ndjson([timeEntry('TE-415-2')]), 'batch=br-1', { headers: { 'content-encoding': 'br' } })
+      expectError(r, 415, 'unsupported_encoding', /'br'/, /gzip/)
+      const dl = await api(url, '/api/v1/dead-letters?status=all')
+      expect(dl.body.items).toEqual([])
+    })
+  })
+
+  it('every error body so far was free of stack frames and SQL', () => {
+    expect(seenErrorBodies.length).toBeGreaterThanOrEqual(20)
+    for (const r of seenErrorBodies) expect(JSON.stringify(r.body)).not.toMatch(/    at |SELECT|INSERT/)
+  })
+})
+
+// chDB binds one data directory per process: this server starts after the one above is closed.
+describe('503 when storage is down', () => {
+  let server: Awaited<ReturnType<typeof startServer>>
+  afterAll(async () => {
+    try {
+      await server?.close()
+    } catch {
+      // its db is already closed
+    }
+  })
+
+  it('answers 503 with Retry-After, writes nothing, and the batch id is free after a restart', async () => {
+    server = await startServer({ config: config503() })
+    const ok = await ingest(server.url, 'kantata', 'time_entry', ndjson([timeEntry('TE-503-0')]), 'batch=before-503')
+    expect(ok.status).toBe(200)
+    await server.db.close()
+
+    const r = await ingest(server.url, 'kantata', 'time_entry', ndjson([timeEntry('TE-503-1'), timeEntry('TE-503-2')]), 'batch=during-503')
+    expectError(r, 503, 'storage_unavailable', /[Rr]etry/)
+    const retryAfter = r.headers.get('retry-after')
+    expect(retryAfter).toMatch(/^\d+$/)
+    expect(Number(retryAfter)).toBeGreaterThan(0)
+    expect(JSON.stringify(r.body)).not.toMatch(/closed|Chdb|    at /)
+
+    const dataDir = server.dataDir
+    try {
+      await server.close()
+    } catch {
+      // its db is already closed
+    }
+    server = await startServer({ config: config503(), dataDir })
+    expect(await records(server.url, 'kantata', 'time_entry')).toBe(1)
+    const again = await ingest(server.url, 'kantata', 'time_entry', ndjson([timeEntry('TE-503-1'), timeEntry('TE-503-2')]), 'batch=during-503')
+    expect(again.status).toBe(200)
+    expect(again.body).toMatchObject({ accepted: 2, duplicate: false })
+    expect(await records(server.url, 'kantata', 'time_entry')).toBe(3)
+  })
+
+  it('answers 503 (and the server survives) when storage goes down in the middle of a streamed body', async () => {
+    // In the CLI an unhandled rejection ends the process (Node's default): none may occur.
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    const before = await records(server.url, 'kantata', 'time_entry')
+    const stored = async () => {
+      const rs = await server.db.client.query({ query: `SELECT count() AS n FROM entity_time_entry WHERE startsWith(key, 'TE-503M')`, format: 'JSONEachRow' })
+      return Number((await rs.json<{ n: string }>())[0].n)
+    }
+    // Phase 0 streams 60,000 rows, enough for the pipeline to write a first chunk (uncommitted)
+    // to the entity table, and waits; storage goes down; phase 1 streams enough rows for two
+    // more chunk writes, slowly, so that a chunk write fails while the body is still being read.
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const enc = new TextEncoder()
+    const first = entryLines('TE-503M', 60_000)
+    const rest = entryLines('TE-503M', 120_000, 60_000)
+    let phase = 0
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const src = phase === 0 ? first : rest
+        if (phase === 1) await new Promise((r) => setTimeout(r, 10))
+        let buf = ''
+        while (buf.length < (phase === 0 ? 256 : 64) * 1024) {
+          const n = src.next()
+          if (n.done) break
+          buf += n.value
+        }
+        if (buf) controller.enqueue(enc.encode(buf))
+        else if (phase === 1) controller.close()
+        else {
+          phase = 1
+          await gate
+        }
+      },
+    })
+    const pending = api(server.url, '/api/v1/ingest/kantata/time_entry?batch=mid-503', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-ndjson' },
+      duplex: 'half',
+    } as RequestInit)
+    let landed = false
+    for (let i = 0; i < 400 && !landed; i++) {
+      landed = (await stored()) > 0
+      if (!landed) await new Promise((r) => setTimeout(r, 25))
+    }
+    expect(landed).toBe(true)
+    await server.db.close()
+    release()
+    const r = await pending
+    expectError(r, 503, 'storage_unavailable')
+    expect(r.headers.get('retry-after')).toMatch(/^\d+$/)
+    // Let any stray rejection surface before the restart.
+    await new Promise((r) => setTimeout(r, 300))
+    process.off('unhandledRejection', onUnhandled)
+    expect(unhandled.map(String)).toEqual([])
+
+    const dataDir = server.dataDir
+    try {
+      await server.close()
+    } catch {
+      // its db is already closed
+    }
+    server = await startServer({ config: config503(), dataDir })
+    expect(await records(server.url, 'kantata', 'time_entry')).toBe(before)
+    const again = await ingest(server.url, 'kantata', 'time_entry', [...entryLines('TE-503M', 10)].join(''), 'batch=mid-503')
+    expect(again.body).toMatchObject({ accepted: 10, duplicate: false })
+  })
+})
