@@ -1,8 +1,11 @@
-// The Hono app: one sub-app per area, mounted under /api/v1; errors in one shape.
+// The Hono app: security headers, who is calling, what they may do (auth/policy.ts), then one
+// sub-app per area under /api/v1; errors in one shape.
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv, Services } from './context.ts'
 import { AppError } from './lib/errors.ts'
-import { authenticate } from './auth/middleware.ts'
+import { authenticate, authorize } from './auth/middleware.ts'
 import { healthRoutes } from './routes/health.ts'
 import { ingestRoutes } from './routes/ingest.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
@@ -13,6 +16,11 @@ import { kpiRoutes } from './routes/kpis.ts'
 import { notificationRoutes } from './routes/notifications.ts'
 import { traceRoutes } from './routes/traces.ts'
 import { transactionRoutes } from './routes/transactions.ts'
+import { authRoutes } from './routes/auth.ts'
+import { auditRoutes, tokenRoutes, userRoutes } from './routes/admin.ts'
+
+/** JSON request bodies outside ingest (which streams and has its own limit). */
+const JSON_BODY_LIMIT = 1024 * 1024
 
 export function buildApp(services: Services) {
   const app = new Hono<AppEnv>()
@@ -20,11 +28,40 @@ export function buildApp(services: Services) {
     c.set('services', services)
     await next()
   })
-  app.use('/api/*', authenticate)
-  app.use('/v1/*', authenticate)
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      xFrameOptions: 'DENY',
+      xContentTypeOptions: 'nosniff',
+    }),
+  )
+  app.use(authenticate)
+  app.use(authorize)
+  app.use('/api/v1/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/v1/ingest/')) return next()
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`)
+      },
+    })(c, next)
+  })
 
   const api = app
     .route('/api/v1/health', healthRoutes)
+    .route('/api/v1/auth', authRoutes)
     .route('/api/v1/ingest', ingestRoutes)
     .route('/api/v1/dead-letters', deadLetterRoutes)
     .route('/api/v1/sources', sourceRoutes)
@@ -33,6 +70,9 @@ export function buildApp(services: Services) {
     .route('/api/v1/kpis', kpiRoutes)
     .route('/api/v1/notifications', notificationRoutes)
     .route('/api/v1/transactions', transactionRoutes)
+    .route('/api/v1/users', userRoutes)
+    .route('/api/v1/tokens', tokenRoutes)
+    .route('/api/v1/audit', auditRoutes)
     .route('/v1/traces', traceRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
@@ -45,9 +85,20 @@ export function buildApp(services: Services) {
     }
     // The log keeps the cause; the client gets no stack and no SQL.
     console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path} failed:`, err)
+    if (isStorageDown(err)) {
+      c.header('Retry-After', '5')
+      return c.json({ error: { code: 'storage_unavailable', message: 'Storage is unavailable; retry in a few seconds.' } }, 503)
+    }
     return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; the error was logged.' } }, 500)
   })
   return api
+}
+
+/** The engine is gone (closed, unreachable), as opposed to a query that failed. */
+function isStorageDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } }
+  const text = `${e?.code ?? ''} ${e?.cause?.code ?? ''} ${e?.message ?? ''}`
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|is closed|CHDB_CONNECTION|Timeout error/i.test(text)
 }
 
 export type AppType = ReturnType<typeof buildApp>

@@ -2,7 +2,10 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { Db } from './db/client.ts'
 import type { Config } from './config/schema.ts'
-import type { TokenStore, Principal } from './auth/tokens.ts'
+import type { TokenStore } from './auth/tokens.ts'
+import type { Principal } from './auth/principal.ts'
+import type { AccessStore } from './auth/store.ts'
+import type { RateLimiter } from './auth/rate-limit.ts'
 import type { Detector } from './exceptions/detector.ts'
 import type { Notifier } from './notify/webhooks.ts'
 
@@ -10,6 +13,8 @@ export interface Services {
   db: Db
   config: Config
   tokens: TokenStore
+  access: AccessStore
+  limits: { ingest: RateLimiter; login: RateLimiter; loginByAddress: RateLimiter }
   version: string
   detector: Detector
   notifier: Notifier

@@ -13,6 +13,8 @@ import type { Services } from './context.ts'
 import { staticWeb } from './web.ts'
 import { Detector } from './exceptions/detector.ts'
 import { Notifier } from './notify/webhooks.ts'
+import { AccessStore } from './auth/store.ts'
+import { RateLimiter } from './auth/rate-limit.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -68,6 +70,13 @@ export async function start(opts: ServeOptions): Promise<Running> {
     db,
     config,
     tokens: new TokenStore(sha256Hex(adminToken), config),
+    access: new AccessStore(db),
+    limits: {
+      ingest: new RateLimiter(config.auth.ingest_requests_per_minute, 60_000),
+      login: new RateLimiter(config.auth.login_max_failures, config.auth.login_window_minutes * 60_000),
+      // Per address, across accounts: slows password spraying.
+      loginByAddress: new RateLimiter(config.auth.login_max_failures * 4, config.auth.login_window_minutes * 60_000),
+    },
     version: VERSION,
     detector,
     notifier,

@@ -3,7 +3,8 @@
 import crypto from 'node:crypto'
 import type { Config } from '../config/schema.ts'
 
-export type Principal = { kind: 'admin' } | { kind: 'collector'; system: string }
+/** What a configured token is: the admin token, or a source's collector token from the config. */
+export type ConfiguredToken = { kind: 'admin' } | { kind: 'collector'; system: string }
 
 export const sha256Hex = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
 
@@ -23,10 +24,10 @@ export class TokenStore {
     private config: Config,
   ) {}
 
-  resolve(token: string | null): Principal | null {
+  resolve(token: string | null): ConfiguredToken | null {
     if (!token) return null
     const digest = sha256Hex(token)
-    let found: Principal | null = null
+    let found: ConfiguredToken | null = null
     // Compare against every digest (no early exit) so timing does not reveal which matched.
     if (this.adminDigest && sameDigest(digest, this.adminDigest)) found = { kind: 'admin' }
     for (const s of this.config.sources) {

@@ -31,5 +31,9 @@ export async function loadDemoIfEmpty(running: Running): Promise<void> {
   const firm = generateFirm({ seed: DEMO_SEED })
   const t = Date.now()
   const sent = await sendFirm(firm, { server: running.url, token: running.adminToken })
-  console.log(`loaded the demo firm: ${sent.records} records in ${sent.batches} batches, ${((Date.now() - t) / 1000).toFixed(1)} s`)
+  const run = await running.services.detector.run(new Date(), 'demo')
+  console.log(
+    `loaded the demo firm: ${sent.records} records in ${sent.batches} batches, ${run.detected} exceptions, ` +
+      `${((Date.now() - t) / 1000).toFixed(1)} s`,
+  )
 }

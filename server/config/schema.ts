@@ -17,7 +17,9 @@ export const sourceSchema = z.strictObject({
 })
 
 const ruleOverride = (name: RuleName) => {
-  const params = Object.fromEntries(Object.keys(RULES[name].params).map((p) => [p, z.number().nonnegative().optional()]))
+  const params = Object.fromEntries(
+    Object.keys(RULES[name].params).map((p) => [p, (p.endsWith('_days') ? z.number().int() : z.number()).nonnegative().optional()]),
+  )
   return z.strictObject({
     enabled: z.boolean().optional(),
     severity: severity.optional(),
@@ -75,6 +77,22 @@ export const configSchema = z.strictObject({
     .default({}),
   rules: rulesSchema.default({}),
   routing: z.array(routeSchema).default([]),
+  auth: z
+    .strictObject({
+      session_idle_minutes: z.number().positive().default(480),
+      session_max_hours: z.number().positive().default(168),
+      login_max_failures: z.number().int().positive().default(5),
+      login_window_minutes: z.number().positive().default(15),
+      ingest_requests_per_minute: z.number().int().positive().default(1200),
+      /** Single sign-on behind an authenticating reverse proxy (oauth2-proxy style). */
+      proxy: z
+        .strictObject({
+          header: z.string().min(1).default('X-Forwarded-Email'),
+          trusted: z.array(z.string().min(1)).min(1, { message: 'list the proxy addresses to trust' }),
+        })
+        .optional(),
+    })
+    .default({ session_idle_minutes: 480, session_max_hours: 168, login_max_failures: 5, login_window_minutes: 15, ingest_requests_per_minute: 1200 }),
   notify: z
     .strictObject({
       max_attempts: z.number().int().min(1).max(20).default(6),

@@ -44,13 +44,20 @@ export function checkInput(a: ActionInput): void {
     throw badRequest('bad_parameter', `${a.action} needs a note saying ${a.action === 'resolve' ? 'how it was resolved' : 'something'}.`)
 }
 
-export async function applyAction(db: Db, ids: string[], a: ActionInput, actor: string): Promise<ActionResult> {
+export async function applyAction(
+  db: Db,
+  ids: string[],
+  a: ActionInput,
+  actor: string,
+  /** Whether the caller may triage exceptions of this rule (auth/policy.ts canTriage). */
+  mayTriage: (rule: string) => boolean = () => true,
+): Promise<ActionResult> {
   checkInput(a)
   const unique = [...new Set(ids)]
-  const rows = await queryRows<{ id: string; status: string; owner: string }>(
+  const rows = await queryRows<{ id: string; rule: string; status: string; owner: string }>(
     db,
     'exceptions.action_state',
-    'SELECT id, status, owner FROM exception_state WHERE id IN {ids:Array(String)}',
+    'SELECT id, rule, status, owner FROM exception_state WHERE id IN {ids:Array(String)}',
     { ids: unique },
     { join_use_nulls: 1 },
   )
@@ -61,6 +68,10 @@ export async function applyAction(db: Db, ids: string[], a: ActionInput, actor: 
     const s = state.get(id)
     if (!s) {
       result.skipped.push({ id, reason: 'no such exception' })
+      continue
+    }
+    if (!mayTriage(s.rule)) {
+      result.skipped.push({ id, reason: `your role may not triage ${s.rule} exceptions` })
       continue
     }
     if (!ALLOWED[a.action].includes(s.status)) {

@@ -2,11 +2,12 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { requireAdmin } from '../auth/middleware.ts'
 import { parseQuery } from '../lib/validate.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { listDeadLetters, replayDeadLetters } from '../ingest/dead-letters.ts'
+import { actorName } from '../auth/principal.ts'
+import { audit } from '../auth/audit.ts'
 
 const uuid = z.uuid({ error: 'expected a dead-letter id (UUID)' })
 
@@ -33,7 +34,6 @@ async function readJson(c: { req: { json(): Promise<unknown> } }): Promise<unkno
 }
 
 export const deadLetterRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
   .get('/', async (c) => {
     const q = parseQuery(listQuery, c.req.query())
     const cursor = decodeCursor(q.cursor, 2) as [string, string] | null
@@ -50,14 +50,16 @@ export const deadLetterRoutes = new Hono<AppEnv>()
     const body = parseQuery(replayBody, await readJson(c), 'body field')
     const items = [...(body.items ?? []), ...(body.ids ?? []).map((id) => ({ id }))]
     if (items.length === 0) throw badRequest('bad_parameter', 'Send ids (a list of dead-letter ids) or items ([{id, raw}]) to replay.')
-    const results = await replayDeadLetters(c.var.services.db, c.var.services.config, items, 'admin')
+    const results = await replayDeadLetters(c.var.services.db, c.var.services.config, items, actorName(c.var.principal))
+    await audit(c, 'dead_letter_replay', `${items.length} dead letters`, { ok: results.filter((r) => r.ok).length })
     return c.json({ replayed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results })
   })
   .post('/:id/replay', async (c) => {
     const id = parseQuery(uuid, c.req.param('id'), 'path parameter id')
     const text = await c.req.text()
     const body = text.trim() ? parseQuery(z.strictObject({ raw: z.string().optional() }), safeJson(text), 'body field') : {}
-    const [result] = await replayDeadLetters(c.var.services.db, c.var.services.config, [{ id, raw: body.raw }], 'admin')
+    const [result] = await replayDeadLetters(c.var.services.db, c.var.services.config, [{ id, raw: body.raw }], actorName(c.var.principal))
+    await audit(c, 'dead_letter_replay', id, { ok: result.ok, fixed: body.raw !== undefined })
     if (!result.ok && result.errors?.[0]?.message === 'no such dead letter') throw notFound(`No dead letter with id ${id}.`)
     return c.json(result)
   })

@@ -2,7 +2,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { requireAdmin } from '../auth/middleware.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { AppError, badRequest, notFound } from '../lib/errors.ts'
 import { jsonExact } from '../lib/json.ts'
@@ -12,6 +11,9 @@ import { RULE_NAMES, SEVERITIES } from '../rules/catalog.ts'
 import { ACTIONS, applyAction } from '../exceptions/actions.ts'
 import { getException, listExceptions, matchingIds, SORTS, summarize, SUMMARY_DIMENSIONS, type ExceptionFilter } from '../exceptions/repository.ts'
 import { transactionsForEntity } from '../exceptions/related.ts'
+import { actorName } from '../auth/principal.ts'
+import { canTriage } from '../auth/policy.ts'
+import { audit } from '../auth/audit.ts'
 
 const STATUSES = ['open', 'acknowledged', 'resolved'] as const
 const FILTERS = ['rule', 'status', 'owner', 'severity', 'system', 'practice', 'region', 'entity_type', 'entity_key', 'q', 'overdue'] as const
@@ -64,10 +66,8 @@ async function body(c: { req: { json(): Promise<unknown> } }): Promise<unknown> 
   }
 }
 
-const actor = (c: { var: { principal: { kind: string } | null } }) => (c.var.principal?.kind === 'admin' ? 'admin' : 'unknown')
 
 export const exceptionRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
   .get('/', async (c) => {
     const all = c.req.queries()
     rejectUnknown(all, [...FILTERS, 'sort', 'limit', 'cursor'])
@@ -98,7 +98,8 @@ export const exceptionRoutes = new Hono<AppEnv>()
       rejectUnknown(all, FILTERS)
       ids = [...ids, ...(await matchingIds(c.var.services.db, parseFilter(all)))]
     }
-    const r = await applyAction(c.var.services.db, ids, b, actor(c))
+    const r = await applyAction(c.var.services.db, ids, b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule))
+    await audit(c, `exception_${b.action}`, `${r.applied.length} exceptions`, { ids: r.applied.slice(0, 1000), skipped: r.skipped.length, bulk: true })
     return c.json({ action: b.action, applied: r.applied.length, skipped: r.skipped.length, results: r })
   })
   .get('/:id', async (c) => {
@@ -110,9 +111,12 @@ export const exceptionRoutes = new Hono<AppEnv>()
   .post('/:id/actions', async (c) => {
     const id = c.req.param('id')
     const b = parseQuery(actionBody, await body(c), 'body field')
-    const r = await applyAction(c.var.services.db, [id], b, actor(c))
-    if (r.skipped[0]?.reason === 'no such exception') throw notFound(`No exception with id ${id}.`)
-    if (r.skipped[0]) throw new AppError(409, 'conflict', `Cannot ${b.action}: ${r.skipped[0].reason}.`)
+    const r = await applyAction(c.var.services.db, [id], b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule))
+    const reason = r.skipped[0]?.reason
+    if (reason === 'no such exception') throw notFound(`No exception with id ${id}.`)
+    if (reason?.startsWith('your role')) throw new AppError(403, 'forbidden', `Cannot ${b.action}: ${reason}.`)
+    if (reason) throw new AppError(409, 'conflict', `Cannot ${b.action}: ${reason}.`)
+    await audit(c, `exception_${b.action}`, id, { note: b.note, owner: b.owner })
     const e = await getException(c.var.services.db, id)
     return jsonExact(c, e)
   })

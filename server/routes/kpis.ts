@@ -2,7 +2,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { requireAdmin } from '../auth/middleware.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { jsonExact } from '../lib/json.ts'
 import { parseDatetime } from '../lib/time.ts'
@@ -20,7 +19,6 @@ const query = z.strictObject({
 })
 
 export const kpiRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
   .get('/', (c) =>
     c.json({
       items: KPI_NAMES.map((name) => ({ name, ...KPIS[name], coverage: COVERAGE_TEXT })),

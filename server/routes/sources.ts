@@ -3,7 +3,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { requireAdmin } from '../auth/middleware.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { chToIso, parseDatetime, toChDateTime } from '../lib/time.ts'
@@ -13,7 +12,7 @@ const query = z.strictObject({
   as_of: z.string().refine((s) => parseDatetime(s) !== null, { message: 'expected an ISO-8601 datetime with Z or an offset' }).optional(),
 })
 
-export const sourceRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
+export const sourceRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const { db, config } = c.var.services
   const q = parseQuery(query, c.req.query())
   const asOf = q.as_of ? parseDatetime(q.as_of)! : new Date()

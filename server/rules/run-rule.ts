@@ -6,6 +6,7 @@ import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
 import { RULES, type RuleName } from './catalog.ts'
+import { chToIso } from '../lib/time.ts'
 
 export interface Detection {
   rule: RuleName
@@ -18,6 +19,9 @@ export interface Detection {
   region: string | null
   details: Record<string, Record<string, unknown>>
 }
+
+// ClickHouse datetime text; details show times as ISO-8601 like the rest of the API.
+const CH_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/
 
 const STANDARD = new Set(['entity_key', 'systems', 'amount_at_risk', 'currency', 'practice', 'region', 'entity_type'])
 
@@ -42,7 +46,7 @@ export async function runRule(db: Db, config: Config, rule: RuleName, asOf: stri
       if (STANDARD.has(col)) continue
       const dot = col.indexOf('.')
       const side = dot > 0 ? col.slice(0, dot) : 'value'
-      ;(details[side] ??= {})[dot > 0 ? col.slice(dot + 1) : col] = v
+      ;(details[side] ??= {})[dot > 0 ? col.slice(dot + 1) : col] = typeof v === 'string' && CH_DATETIME.test(v) ? chToIso(v) : v
     }
     return {
       rule,

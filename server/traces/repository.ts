@@ -63,13 +63,34 @@ export async function listTransactions(db: Db, f: TransactionFilter, limit: numb
   return { items: page.map(toItem), next: rows.length > limit && last ? ([last.started_at, last.trace_id] as [string, string]) : null }
 }
 
-function parseJson(text: string, fallback: Record<string, string>): Record<string, Native> {
+function parseJson<T>(text: string, fallback: T): T {
   if (!text) return fallback
   try {
     return JSON.parse(text)
   } catch {
     return fallback
   }
+}
+
+/** Typed attributes of each event / link (Crosswalk's ingest), else the exporter's text maps. */
+function perItem(json: string, text: Array<Record<string, string>>): Array<Record<string, Native>> {
+  const typed = parseJson<Array<Record<string, Native>> | null>(json, null)
+  return Array.isArray(typed) && typed.length === text.length ? typed : text
+}
+
+function eventsOf(s: Row) {
+  const attributes = perItem(s.event_attributes_json, s.event_attributes)
+  return (s.event_names as string[]).map((name, i) => ({ name, at: iso(s.event_times[i]), attributes: attributes[i] }))
+}
+
+function linksOf(s: Row) {
+  const attributes = perItem(s.link_attributes_json, s.link_attributes)
+  return (s.link_trace_ids as string[]).map((t, i) => ({
+    trace_id: t,
+    span_id: s.link_span_ids[i],
+    trace_state: s.link_trace_states[i] || null,
+    attributes: attributes[i],
+  }))
 }
 
 export async function getTransaction(db: Db, traceId: string) {
@@ -90,12 +111,12 @@ export async function getTransaction(db: Db, traceId: string) {
       duration_ms: Number(s.duration_ns) / 1e6,
       status: s.status_code,
       status_message: s.status_message || null,
-      attributes: parseJson(s.attributes_json, s.attributes_text),
-      resource: parseJson(s.resource_json, s.resource_text),
+      attributes: parseJson<Record<string, Native>>(s.attributes_json, s.attributes_text),
+      resource: parseJson<Record<string, Native>>(s.resource_json, s.resource_text),
       scope: { name: s.scope_name, version: s.scope_version },
       trace_state: s.trace_state || null,
-      events: (s.event_names as string[]).map((name, i) => ({ name, at: iso(s.event_times[i]), attributes: s.event_attributes[i] })),
-      links: (s.link_trace_ids as string[]).map((t, i) => ({ trace_id: t, span_id: s.link_span_ids[i] })),
+      events: eventsOf(s),
+      links: linksOf(s),
     })),
   }
 }

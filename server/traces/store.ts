@@ -1,6 +1,6 @@
 // Writes spans into otel_traces in the OpenTelemetry Collector exporter's conventions (hex ids,
 // "Server"/"Error" enum names, attribute values as text in the Map columns), plus the typed
-// values in the *JSON columns.
+// values (of span, resource, event and link attributes) in the *JSON columns.
 import type { Db } from '../db/client.ts'
 import { bulkInsert } from '../db/query.ts'
 import { textMap } from './any-value.ts'
@@ -17,7 +17,7 @@ const COLUMNS = [
   'Timestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'SpanName', 'SpanKind', 'ServiceName',
   'ResourceAttributes', 'ScopeName', 'ScopeVersion', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
   'Events.Timestamp', 'Events.Name', 'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes',
-  'SpanAttributesJSON', 'ResourceAttributesJSON',
+  'SpanAttributesJSON', 'ResourceAttributesJSON', 'EventsAttributesJSON', 'LinksAttributesJSON',
 ]
 
 function row(s: SpanRecord): string {
@@ -46,6 +46,8 @@ function row(s: SpanRecord): string {
     'Links.Attributes': s.links.map((l) => textMap(l.attributes)),
     SpanAttributesJSON: JSON.stringify(s.attributes),
     ResourceAttributesJSON: JSON.stringify(s.resourceAttributes),
+    EventsAttributesJSON: s.events.length ? JSON.stringify(s.events.map((e) => e.attributes)) : '',
+    LinksAttributesJSON: s.links.length ? JSON.stringify(s.links.map((l) => l.attributes)) : '',
   })
 }
 

@@ -18,5 +18,5 @@ SELECT
 FROM cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p
 WHERE p.status != 'closed'
   AND (p.created_at IS NULL
-       OR p.created_at < {as_of:DateTime64(3, 'UTC')} - toIntervalSecond(toInt64({min_age_hours:Float64} * 3600)))
+       OR p.created_at < {as_of:DateTime64(3, 'UTC')} - toIntervalMillisecond(toInt64({min_age_hours:Float64} * 3600000)))
   AND p.key NOT IN (SELECT key FROM cur_project(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')}))

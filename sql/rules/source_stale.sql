@@ -24,4 +24,4 @@ LEFT JOIN
     GROUP BY system
 ) AS b ON b.system = cfg.system
 WHERE b.last_observed_at IS NULL
-   OR b.last_observed_at < {as_of:DateTime64(3, 'UTC')} - toIntervalSecond(toInt64({max_age_hours:Float64} * 3600))
+   OR b.last_observed_at < {as_of:DateTime64(3, 'UTC')} - toIntervalMillisecond(toInt64({max_age_hours:Float64} * 3600000))

@@ -20,5 +20,5 @@ FROM cur_time_entry(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')}) AS t
 LEFT JOIN cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p ON p.key = t.project_key
 WHERE t.status = 'approved'
   AND t.approved_at IS NOT NULL
-  AND t.approved_at < {as_of:DateTime64(3, 'UTC')} - toIntervalSecond(toInt64({min_age_hours:Float64} * 3600))
+  AND t.approved_at < {as_of:DateTime64(3, 'UTC')} - toIntervalMillisecond(toInt64({min_age_hours:Float64} * 3600000))
   AND t.key NOT IN (SELECT key FROM cur_time_entry(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}))

@@ -27,5 +27,5 @@ SELECT
 FROM cur_opportunity(kind = 'crm', as_of = {as_of:DateTime64(3, 'UTC')}) AS o
 WHERE o.is_won
   AND ifNull(o.won_at, toDateTime64(o.close_date, 3, 'UTC'))
-      < {as_of:DateTime64(3, 'UTC')} - toIntervalSecond(toInt64({min_age_hours:Float64} * 3600))
+      < {as_of:DateTime64(3, 'UTC')} - toIntervalMillisecond(toInt64({min_age_hours:Float64} * 3600000))
   AND o.key NOT IN (SELECT assumeNotNull(opportunity_key) FROM projects)

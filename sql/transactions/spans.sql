@@ -19,8 +19,12 @@ SELECT
     `Events.Timestamp` AS event_times,
     `Events.Name` AS event_names,
     `Events.Attributes` AS event_attributes,
+    EventsAttributesJSON AS event_attributes_json,
     `Links.TraceId` AS link_trace_ids,
-    `Links.SpanId` AS link_span_ids
+    `Links.SpanId` AS link_span_ids,
+    `Links.TraceState` AS link_trace_states,
+    `Links.Attributes` AS link_attributes,
+    LinksAttributesJSON AS link_attributes_json
 FROM otel_traces
 WHERE TraceId = {trace_id:String}
 ORDER BY Timestamp, SpanId

@@ -1,0 +1,121 @@
+// Admin: users, API tokens (shown once at creation, stored as a digest), and the audit log.
+import crypto from 'node:crypto'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context.ts'
+import { badRequest, notFound } from '../lib/errors.ts'
+import { parseQuery } from '../lib/validate.ts'
+import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
+import { intParam, rejectUnknown } from '../lib/list-query.ts'
+import { parseDatetime, toChDateTime, chToIso } from '../lib/time.ts'
+import { queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { audit } from '../auth/audit.ts'
+import { hashPassword } from '../auth/passwords.ts'
+import { ROLES } from '../auth/principal.ts'
+import { newToken } from '../auth/tokens.ts'
+import type { ApiToken, User } from '../auth/store.ts'
+
+const role = z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` })
+const email = z.email({ error: 'expected an email address' }).max(320)
+const password = z.string().min(12, { message: 'must be at least 12 characters' }).max(1024)
+
+const newUser = z.strictObject({ name: z.string().min(1).max(200), email, role, password: password.optional() })
+const patchUser = z.strictObject({ name: z.string().min(1).max(200).optional(), role: role.optional(), password: password.optional(), disabled: z.boolean().optional() })
+const newTokenBody = z.strictObject({
+  kind: z.enum(['collector', 'personal'], { error: 'expected collector or personal' }),
+  system: z.string().optional(),
+  user_id: z.string().optional(),
+  name: z.string().min(1).max(200).optional(),
+  expires_at: z.string().refine((s) => parseDatetime(s) !== null, { message: 'expected an ISO-8601 datetime with Z or an offset' }).optional(),
+})
+
+const showUser = (u: User) => ({ id: u.id, name: u.name, email: u.email, role: u.role, disabled: u.disabled, has_password: Boolean(u.password_hash), created_at: u.created_at })
+const showToken = (t: ApiToken) => ({
+  id: t.id, kind: t.kind, system: t.system || null, user_id: t.user_id || null, name: t.name, created_at: t.created_at,
+  expires_at: t.expires_at, revoked_at: t.revoked_at, last_used_at: t.last_used_at,
+  status: t.revoked_at ? 'revoked' : t.expires_at && Date.parse(t.expires_at) <= Date.now() ? 'expired' : 'active',
+})
+
+async function json(c: { req: { json(): Promise<unknown> } }) {
+  try {
+    return await c.req.json()
+  } catch {
+    throw badRequest('bad_json', 'The request body must be a JSON object.')
+  }
+}
+
+export const userRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => c.json({ items: (await c.var.services.access.users()).map(showUser), next_cursor: null }))
+  .post('/', async (c) => {
+    const b = parseQuery(newUser, await json(c), 'body field')
+    const access = c.var.services.access
+    if ((await access.users({ email: b.email })).length) throw badRequest('duplicate', `A user with email ${b.email} already exists.`, { field: 'email' })
+    const id = `usr_${crypto.randomBytes(8).toString('hex')}`
+    await access.saveUser({ id, email: b.email.toLowerCase(), name: b.name, role: b.role, password_hash: b.password ? await hashPassword(b.password) : '', disabled: false })
+    await audit(c, 'user_create', b.email, { role: b.role })
+    return c.json(showUser((await access.users({ id }))[0]), 201)
+  })
+  .patch('/:id', async (c) => {
+    const b = parseQuery(patchUser, await json(c), 'body field')
+    const access = c.var.services.access
+    const [u] = await access.users({ id: c.req.param('id') })
+    if (!u) throw notFound(`No user with id ${c.req.param('id')}.`)
+    await access.saveUser({
+      ...u,
+      name: b.name ?? u.name,
+      role: b.role ?? u.role,
+      disabled: b.disabled ?? u.disabled,
+      password_hash: b.password ? await hashPassword(b.password) : u.password_hash,
+    })
+    await audit(c, 'user_update', u.email, { role: b.role, disabled: b.disabled, password_changed: Boolean(b.password) })
+    return c.json(showUser((await access.users({ id: u.id }))[0]))
+  })
+
+export const tokenRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => c.json({ items: (await c.var.services.access.tokens()).map(showToken), next_cursor: null }))
+  .post('/', async (c) => {
+    const b = parseQuery(newTokenBody, await json(c), 'body field')
+    const { access, config } = c.var.services
+    if (b.kind === 'collector' && !config.sources.some((s) => s.system === b.system))
+      throw badRequest('bad_parameter', `system: a collector token needs a configured source (${config.sources.map((s) => s.system).join(', ')}).`, { field: 'system' })
+    if (b.kind === 'personal' && !(b.user_id && (await access.user(b.user_id))))
+      throw badRequest('bad_parameter', 'user_id: a personal token needs an existing user.', { field: 'user_id' })
+    const secret = newToken(b.kind === 'collector' ? 'cwc' : 'cwp')
+    const t = await access.createToken(
+      { kind: b.kind, system: b.system, user_id: b.user_id, name: b.name ?? `${b.kind} token`, expires_at: b.expires_at ? parseDatetime(b.expires_at) : null },
+      secret,
+    )
+    await audit(c, 'token_create', t.id, { kind: t.kind, system: t.system || undefined, user_id: t.user_id || undefined })
+    // The secret is shown once, here; only its digest is stored.
+    return c.json({ ...showToken(t), token: secret }, 201)
+  })
+  .delete('/:id', async (c) => {
+    const access = c.var.services.access
+    const [t] = await access.tokens({ id: c.req.param('id') })
+    if (!t) throw notFound(`No token with id ${c.req.param('id')}.`)
+    if (!t.revoked_at) await access.revokeToken(t)
+    await audit(c, 'token_revoke', t.id, { kind: t.kind })
+    return c.json(showToken((await access.tokens({ id: t.id }))[0]))
+  })
+
+export const auditRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const all = c.req.queries()
+  rejectUnknown(all, ['actor', 'action', 'limit', 'cursor'])
+  const limit = intParam(all, 'limit', 100, 1, 1000)
+  const cursor = decodeCursor(all.cursor?.[0], 2) as [string, string] | null
+  const rows = await queryRows<Record<string, string>>(c.var.services.db, 'audit.list', sqlFile('access/audit.sql'), {
+    actor: all.actor?.[0] ?? '',
+    action: all.action?.[0] ?? '',
+    has_cursor: Boolean(cursor),
+    cursor_at: cursor?.[0] ?? toChDateTime(new Date(0)),
+    cursor_id: cursor?.[1] ?? '',
+    limit: limit + 1,
+  })
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return c.json({
+    items: page.map((r) => ({ ...r, at: chToIso(r.at), details: JSON.parse(r.details || '{}') })),
+    next_cursor: rows.length > limit && last ? encodeCursor([last.at, last.id]) : null,
+  })
+})
