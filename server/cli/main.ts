@@ -8,6 +8,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   ingest: { summary: 'send an NDJSON/JSON file to the ingest API', load: () => import('./ingest.ts') },
   demo: { summary: 'generate a demo firm and send it to a server', load: () => import('./demo.ts') },
   migrate: { summary: 'apply or print the schema migrations', load: () => import('./migrate.ts') },
+  user: { summary: 'add, list or disable users (admin)', load: () => import('./user.ts') },
+  token: { summary: 'create, list or revoke API tokens (admin)', load: () => import('./token.ts') },
 }
 
 const HELP = `Usage: crosswalk <command> [options]

@@ -29,9 +29,28 @@ function intNative(v: string | number): number | string {
   return Number.isSafeInteger(n) ? n : s
 }
 
-export function toNative(v: AnyValue | null | undefined, depth = 0): Native {
+/** OTLP/JSON may also spell AnyValue's fields by their proto names (proto3 JSON mapping). */
+const SNAKE: Record<string, keyof AnyValue> = {
+  string_value: 'stringValue',
+  bool_value: 'boolValue',
+  int_value: 'intValue',
+  double_value: 'doubleValue',
+  array_value: 'arrayValue',
+  kvlist_value: 'kvlistValue',
+  bytes_value: 'bytesValue',
+}
+
+function camel(v: AnyValue): AnyValue {
+  let out: Record<string, unknown> | undefined
+  for (const [snake, name] of Object.entries(SNAKE))
+    if (snake in v && (v as Record<string, unknown>)[name] == null) (out ??= { ...v })[name] = (v as Record<string, unknown>)[snake]
+  return (out as AnyValue) ?? v
+}
+
+export function toNative(value: AnyValue | null | undefined, depth = 0): Native {
   if (depth > 32) throw new AttributeError('attribute value nested more than 32 levels deep')
-  if (!v || typeof v !== 'object') return null
+  if (!value || typeof value !== 'object') return null
+  const v = camel(value)
   if (v.stringValue !== undefined && v.stringValue !== null) {
     if (typeof v.stringValue !== 'string') throw new AttributeError('stringValue is not a string')
     return v.stringValue
