@@ -76,10 +76,13 @@ export function parseEvent(system: string, line: string): ParsedEvent {
     return { ok: false, errors: [{ field: '', message: `malformed JSON: ${(e as Error).message}` }] }
   }
   const r = stepEventSchema.safeParse(v)
-  if (!r.success)
+  if (!r.success) {
+    // A field absent from the line is "required"; one present with a bad value gets zod's message.
+    const absent = (path: PropertyKey[]) => path.length === 1 && !Object.hasOwn(v as object, path[0] as string)
     return {
       ok: false,
-      errors: r.error.issues.map((i) => ({ field: formatPath(i.path), message: i.input === undefined && i.path.length === 1 ? 'is required' : i.message })),
+      errors: r.error.issues.map((i) => ({ field: formatPath(i.path), message: absent(i.path) ? 'is required' : i.message })),
     }
+  }
   return { ok: true, span: eventToSpan(system, r.data) }
 }

@@ -1,15 +1,41 @@
 // Step events through the ingest API: each line validated on its own, good ones stored as
-// spans, bad ones reported with line and field and kept in the dead-letter store.
+// spans, bad ones reported with line and field and kept in the dead-letter store. Like every
+// ingest batch, the request is recorded in the batches ledger: re-sending its batch id answers
+// `duplicate: true` and writes nothing, and its dead letters are listed with the batch's.
+// (The spans themselves are visible as written: otel_traces is also filled by Collectors, so
+// it is not gated on the ledger.)
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
 import { insertRows } from '../db/query.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
+import { commitBatch, findBatch } from '../ingest/batches.ts'
 import type { RawRecord } from '../ingest/records.ts'
 import { parseEvent } from './events.ts'
 import type { SpanRecord } from './otlp.ts'
 import { writeSpans } from './store.ts'
 
+// Same (system, batch) in flight twice: the second waits and then answers duplicate.
+const inFlight = new Map<string, Promise<unknown>>()
+
 export async function ingestEvents(db: Db, system: string, batchId: string, observedAt: string, records: AsyncIterable<RawRecord[]>) {
+  const lockKey = `${system}\u0000${batchId}`
+  while (inFlight.has(lockKey)) await inFlight.get(lockKey)!.catch(() => {})
+  const run = runEvents(db, system, batchId, observedAt, records)
+  inFlight.set(lockKey, run)
+  try {
+    return await run
+  } finally {
+    inFlight.delete(lockKey)
+  }
+}
+
+async function runEvents(db: Db, system: string, batchId: string, observedAt: string, records: AsyncIterable<RawRecord[]>) {
+  const prior = await findBatch(db, system, batchId, null)
+  if (prior) {
+    for await (const _ of records);
+    return { batch: batchId, accepted: prior.accepted, rejected: prior.rejected, duplicate: true, errors: [] }
+  }
+  const batchUid = crypto.randomUUID()
   const receivedAt = microsToCh(arrivalMicros())
   const spans: SpanRecord[] = []
   const dead: object[] = []
@@ -29,12 +55,16 @@ export async function ingestEvents(db: Db, system: string, batchId: string, obse
       }
       for (const e of r.errors) if (errors.length < 100) errors.push({ line: rec.line, ...e })
       dead.push({
-        id: crypto.randomUUID(), system, entity: 'events', batch_id: batchId, batch_uid: '', line: rec.line, key: null, raw: rec.text,
+        id: crypto.randomUUID(), system, entity: 'events', batch_id: batchId, batch_uid: batchUid, line: rec.line, key: null, raw: rec.text,
         reason: r.errors.map((e) => `${e.field || 'record'}: ${e.message}`).join('; '), errors: JSON.stringify(r.errors),
         observed_at: observedAt, received_at: receivedAt,
       })
     }
   await flush()
   await insertRows(db, 'dead_letters', dead)
+  await commitBatch(db, {
+    batch_uid: batchUid, system, entity: 'events', batch_id: batchId, mode: 'delta', snapshot_id: null, part: null, last_part: false,
+    observed_at: observedAt, received_at: receivedAt, accepted, rejected: dead.length, deleted: 0, source: 'api',
+  })
   return { batch: batchId, accepted, rejected: dead.length, duplicate: false, errors }
 }
