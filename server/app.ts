@@ -18,6 +18,9 @@ import { traceRoutes } from './routes/traces.ts'
 import { transactionRoutes } from './routes/transactions.ts'
 import { authRoutes } from './routes/auth.ts'
 import { auditRoutes, tokenRoutes, userRoutes } from './routes/admin.ts'
+import { reconciliationRoutes } from './routes/reconciliation.ts'
+import { exportRoutes } from './routes/exports.ts'
+import { closeRoutes } from './routes/close.ts'
 
 /** JSON request bodies outside ingest (which streams and has its own limit). */
 const JSON_BODY_LIMIT = 1024 * 1024
@@ -73,6 +76,9 @@ export function buildApp(services: Services) {
     .route('/api/v1/users', userRoutes)
     .route('/api/v1/tokens', tokenRoutes)
     .route('/api/v1/audit', auditRoutes)
+    .route('/api/v1/reconciliation', reconciliationRoutes)
+    .route('/api/v1/exports', exportRoutes)
+    .route('/api/v1/close', closeRoutes)
     .route('/v1/traces', traceRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))

@@ -59,10 +59,10 @@ export const POLICY: Record<string, Access> = {
   'POST /api/v1/tokens': ADMIN,
   'DELETE /api/v1/tokens/:id': ADMIN,
   'GET /api/v1/audit': ADMIN,
-  'GET /api/v1/settings': ADMIN,
 
-  // The dashboard's files; every API call it makes is checked on its own.
-  'GET *': 'public',
+  // The dashboard's files (web.ts's app.get('*'), which Hono reports as /*); every API call it
+  // makes is checked on its own.
+  'GET /*': 'public',
 }
 
 export type Decision = 'allow' | 'unauthenticated' | 'forbidden'

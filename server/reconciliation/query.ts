@@ -1,0 +1,71 @@
+// Reconciliation reads: the match matrix, breakdowns, the record-level list, and a streamed
+// cursor over every record for exports.
+import type { Db } from '../db/client.ts'
+import { queryRows } from '../db/query.ts'
+import { streamRows } from '../db/stream.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { toChDateTime } from '../lib/time.ts'
+import { comparisonFile, type Comparison } from './catalog.ts'
+
+export interface RecordFilter {
+  asOf: Date
+  from: string
+  to: string
+  status?: string[]
+  practice?: string
+  project?: string
+  q?: string
+}
+
+/** A wrapper file with one comparison's SQL inlined: both are files of ours, never input. */
+function compose(wrapper: string, c: Comparison): string {
+  return sqlFile(`reconciliation/${wrapper}`).replaceAll('{{comparison}}', sqlFile(comparisonFile(c)).replace(/;\s*$/, ''))
+}
+
+const params = (f: RecordFilter) => ({
+  as_of: toChDateTime(f.asOf),
+  from: f.from,
+  to: f.to,
+  status: f.status ?? [],
+  practice: f.practice ?? '',
+  project: f.project ?? '',
+  q: f.q ?? '',
+})
+
+export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' | 'period' | 'practice' | 'project') {
+  const rows = await queryRows<Record<string, string>>(db, `reconciliation.summary.${c.pair}.${c.entity}`, compose('_summary.sql', c), {
+    ...params(f),
+    by,
+  }, { join_use_nulls: 1 })
+  return rows.map((r) => {
+    const records = Number(r.records)
+    return {
+      group: r.grp,
+      records,
+      matched: Number(r.matched),
+      only_a: Number(r.only_a),
+      only_b: Number(r.only_b),
+      differing: Number(r.differing),
+      /** Records that break a reconciliation rule (e.g. approved PSA time missing in the ERP). */
+      breaking: Number(r.breaking),
+      only_a_breaking: Number(r.only_a_breaking),
+      match_rate: records ? Number(r.matched) / records : 1,
+      amount_a: r.total_a,
+      amount_b: r.total_b,
+      amount_diff: r.total_diff,
+    }
+  })
+}
+
+export async function records(db: Db, c: Comparison, f: RecordFilter, limit: number, after: string) {
+  return queryRows<Record<string, unknown>>(db, `reconciliation.records.${c.pair}.${c.entity}`, compose('_records.sql', c), {
+    ...params(f),
+    after,
+    limit,
+  }, { join_use_nulls: 1 })
+}
+
+/** Every record matching the filter, streamed (exports). */
+export function streamRecords(db: Db, c: Comparison, f: RecordFilter): AsyncIterable<Record<string, unknown>[]> {
+  return streamRows(db, `reconciliation.export.${c.pair}.${c.entity}`, compose('_records.sql', c), { ...params(f), after: '', limit: '18446744073709551615' })
+}
