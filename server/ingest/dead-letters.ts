@@ -10,6 +10,8 @@ import { isEntityName } from '../model/entities.ts'
 import { arrivalMicros, chToIso, microsToCh } from '../lib/time.ts'
 import { ingestBatch } from './pipeline.ts'
 import { validateRecord } from './validate.ts'
+import { parseEvent } from '../traces/events.ts'
+import { ingestEvents } from '../traces/ingest-events.ts'
 
 export interface DeadLetterFilter {
   system?: string
@@ -100,15 +102,26 @@ export async function replayDeadLetters(
     }
     const raw = item.raw ?? d.raw
     const source = config.sources.find((s) => s.system === d.system)
-    const v = isEntityName(d.entity) ? validateRecord(d.entity, raw) : null
-    if (!source || !v || !v.ok) {
-      const errors = !source ? [{ field: '', message: `source '${d.system}' is no longer configured` }] : v && !v.ok ? v.errors : []
+    const v = isEntityName(d.entity)
+      ? validateRecord(d.entity, raw)
+      : d.entity === 'events'
+        ? parseEvent(d.system, raw)
+        : { ok: false as const, errors: [{ field: '', message: `unknown entity '${d.entity}'` }] }
+    if (!source || !v.ok) {
+      const errors = !source ? [{ field: '', message: `source '${d.system}' is no longer configured` }] : !v.ok ? v.errors : []
       outcomes.push({ id: d.id, ok: false, errors })
       log.push({ id: d.id, replayed_at: replayedAt, actor, ok: false, batch_uid: '', raw, reason: errors.map((e) => `${e.field || 'record'}: ${e.message}`).join('; ') })
       continue
     }
     const batchId = `replay-${crypto.randomUUID()}`
-    const result = await ingestBatch(
+    const records = (async function* () {
+      yield [{ line: d.line, text: raw }]
+    })()
+    const observedAt = d.observed_at!.replace('T', ' ').replace('Z', '')
+    const result =
+      d.entity === 'events'
+        ? await ingestEvents(db, d.system, batchId, observedAt, records)
+        : await ingestBatch(
       db,
       {
         system: d.system,
@@ -116,15 +129,13 @@ export async function replayDeadLetters(
         entity: d.entity as never,
         batchId,
         mode: 'delta',
-        observedAt: d.observed_at!.replace('T', ' ').replace('Z', ''),
+        observedAt,
         snapshotId: null,
         part: null,
         last: false,
         source: 'replay',
       },
-      (async function* () {
-        yield [{ line: d.line, text: raw }]
-      })(),
+      records,
     )
     outcomes.push({ id: d.id, ok: result.accepted === 1, batch: batchId })
     log.push({ id: d.id, replayed_at: replayedAt, actor, ok: result.accepted === 1, batch_uid: batchId, raw, reason: '' })
