@@ -21,5 +21,18 @@ export async function sendFirm(firm: DemoFirm, to: { server: string; token: stri
     batches++
     log(`${b.system}/${b.entity}: ${r.accepted} accepted${r.rejected ? `, ${r.rejected} rejected` : ''}`)
   }
+  // The integration traces of the firm, as its middleware would send them over OTLP/HTTP.
+  const res = await fetch(new URL('/v1/traces', to.server), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${to.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(firm.traces),
+  })
+  if (!res.ok) throw new Error(`sending the demo traces failed: HTTP ${res.status} ${await res.text()}`)
+  log(`traces: ${countSpans(firm.traces)} spans`)
   return { records, batches }
+}
+
+function countSpans(traces: object): number {
+  const rs = (traces as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> }).resourceSpans ?? []
+  return rs.reduce((n, r) => n + (r.scopeSpans ?? []).reduce((m, s) => m + (s.spans?.length ?? 0), 0), 0)
 }
