@@ -1,0 +1,90 @@
+// Pure pieces of the model and ingest path.
+import { describe, expect, it } from 'vitest'
+import { normalizeDecimal, isCalendarDate, parseDatetime } from '../server/model/fields.ts'
+import { validateRecord } from '../server/ingest/validate.ts'
+import { jsonArrayRecords, ndjsonRecords } from '../server/ingest/records.ts'
+import { toClusterDdl } from '../server/db/migrate.ts'
+import { parseConfig } from '../server/config/load.ts'
+
+async function collect(gen: AsyncIterable<Array<{ line: number; text: string }>>) {
+  const out: Array<{ line: number; text: string }> = []
+  for await (const recs of gen) out.push(...recs)
+  return out
+}
+const chunks = (...parts: string[]) => (async function* () {
+  for (const p of parts) yield Buffer.from(p)
+})()
+
+describe('decimals', () => {
+  it.each([
+    ['1.10', '1.1'], ['0010', '10'], ['-0.0', '0'], ['1e3', '1000'], ['1.5E-3', '0.0015'], ['-12.3400', '-12.34'], ['0', '0'],
+  ])('%s → %s', (a, b) => expect(normalizeDecimal(a)).toBe(b))
+  it.each(['1.2.3', 'abc', '', '1e', '--1'])('rejects %s', (a) => expect(normalizeDecimal(a)).toBeNull())
+
+  it('keeps money exact through a record, even past a double', () => {
+    const r = validateRecord('opportunity', '{"key":"O1","account_key":"A","name":"n","stage":"s","amount":12345678901234.56789012,"currency":"USD","close_date":"2026-01-01","is_won":true,"is_closed":true}')
+    expect(r.ok).toBe(true)
+    if (r.ok) expect(r.values.split('\t')).toContain('12345678901234.56789012')
+  })
+
+  it('names the field and the problem', () => {
+    const r = validateRecord('time_entry', '{"key":"T","resource_key":"R","project_key":"P","work_date":"2026-02-30","hours":25,"billable":"yes","status":"done"}')
+    expect(r.ok).toBe(false)
+    if (!r.ok)
+      expect(r.errors).toEqual([
+        { field: 'work_date', message: 'expected a date YYYY-MM-DD' },
+        { field: 'hours', message: 'must be more than 0 and at most 24' },
+        { field: 'billable', message: 'expected true or false' },
+        { field: 'status', message: 'expected one of draft, submitted, approved, rejected' },
+      ])
+  })
+})
+
+describe('dates', () => {
+  it('knows the calendar', () => {
+    expect(isCalendarDate('2024-02-29')).toBe(true)
+    expect(isCalendarDate('2026-02-29')).toBe(false)
+    expect(isCalendarDate('2026-13-01')).toBe(false)
+  })
+  it('takes offsets and refuses local times', () => {
+    expect(parseDatetime('2026-06-30T14:00:00+02:00')?.toISOString()).toBe('2026-06-30T12:00:00.000Z')
+    expect(parseDatetime('2026-06-30T12:00:00')).toBeNull()
+  })
+})
+
+describe('framing', () => {
+  it('splits NDJSON across chunk boundaries, counting blank lines and CRLF', async () => {
+    const recs = await collect(ndjsonRecords(chunks('{"a":1}\r\n\n{"b"', ':2}\n{"c":3}')))
+    expect(recs).toEqual([
+      { line: 1, text: '{"a":1}' },
+      { line: 3, text: '{"b":2}' },
+      { line: 4, text: '{"c":3}' },
+    ])
+  })
+  it('splits a JSON array with strings holding brackets and commas', async () => {
+    const recs = await collect(jsonArrayRecords(chunks('[{"k":"a,]}"}', ', {"k":"\\"["}', ']')))
+    expect(recs.map((r) => JSON.parse(r.text).k)).toEqual(['a,]}', '"['])
+  })
+  it('refuses what is not an array', async () => {
+    await expect(collect(jsonArrayRecords(chunks('{"a":1}')))).rejects.toThrow(/not a JSON array/)
+  })
+})
+
+describe('cluster DDL', () => {
+  it('adds ON CLUSTER and replicated engines', () => {
+    const ddl = toClusterDdl('CREATE TABLE IF NOT EXISTS t\n(\n  a String\n)\nENGINE = ReplacingMergeTree(v)\nORDER BY a', 'main')
+    expect(ddl).toContain("CREATE TABLE IF NOT EXISTS t ON CLUSTER 'main'")
+    expect(ddl).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', v)")
+    expect(toClusterDdl('CREATE VIEW IF NOT EXISTS v AS SELECT 1', 'c')).toContain("CREATE VIEW IF NOT EXISTS v ON CLUSTER 'c'")
+  })
+})
+
+describe('config', () => {
+  it('names the bad field', () => {
+    expect(() => parseConfig({ sources: [{ system: 'x', kind: 'bank' }] }, 'c.yaml')).toThrow(
+      'Invalid config in c.yaml: sources[0].kind: expected one of crm, erp, psa, hr.',
+    )
+    expect(() => parseConfig({ rules: { time_entry_hours_mismatch: { tolerance_hour: 1 } } })).toThrow(/rules\.time_entry_hours_mismatch.*tolerance_hour/)
+    expect(() => parseConfig({ sources: [{ system: 'a', kind: 'crm' }, { system: 'a', kind: 'erp' }] })).toThrow(/declared twice/)
+  })
+})
