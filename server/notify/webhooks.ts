@@ -43,7 +43,14 @@ export class Notifier {
   }
 
   /** After a detection run: exceptions it opened or reopened, and any newly overdue. */
-  async afterRun(openedIds: string[], now = new Date()): Promise<void> {
+  afterRun(openedIds: string[], now = new Date()): Promise<void> {
+    // Tracked from the start, so idle() also waits for the deliveries this is about to queue.
+    const p = this.queueAfterRun(openedIds, now)
+    this.track(p.catch(() => {}))
+    return p
+  }
+
+  private async queueAfterRun(openedIds: string[], now: Date): Promise<void> {
     if (!this.config.owners.some((o) => o.webhook)) return
     if (openedIds.length) {
       const rows = await queryRows<ExceptionRow>(
