@@ -16,7 +16,7 @@ const listQuery = z.strictObject({
   entity: z.string().optional(),
   batch: z.string().optional(),
   status: z.enum(['pending', 'replayed', 'all'], { error: 'expected pending, replayed or all' }).default('pending'),
-  limit: z.coerce.number({ error: 'expected a number' }).int().min(1).max(1000).default(100),
+  limit: z.coerce.number({ error: 'expected a number' }).int().min(1).max(10_000).default(100),
   cursor: z.string().optional(),
 })
 

@@ -37,7 +37,8 @@ function parseFilter(all: Record<string, string[]>): ExceptionFilter {
 
 const SORT_VALUES = SORTS.flatMap((s) => [s, `-${s}`]).concat(['age', '-age', 'due', '-due', 'amount', '-amount'])
 
-function parseSort(v: string | undefined) {
+/** The list's sort (also the exports'): a SORTS name or alias, `-` for descending. */
+export function parseSort(v: string | undefined) {
   const s = v ?? '-amount_at_risk'
   if (!SORT_VALUES.includes(s)) throw badRequest('bad_parameter', `sort: expected one of ${SORT_VALUES.join(', ')}.`, { field: 'sort' })
   const desc = s.startsWith('-')
@@ -76,7 +77,7 @@ export const exceptionRoutes = new Hono<AppEnv>()
     const { items, next } = await listExceptions(c.var.services.db, parseFilter(all), {
       sort,
       desc,
-      limit: intParam(all, 'limit', 50, 1, 1000),
+      limit: intParam(all, 'limit', 50, 1, 10_000),
       cursor,
     })
     return jsonExact(c, { items, next_cursor: next ? encodeCursor(next) : null })

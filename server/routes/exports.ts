@@ -11,6 +11,7 @@ import { listParam, rejectUnknown, boolParam } from '../lib/list-query.ts'
 import { chToIso } from '../lib/time.ts'
 import { RULE_NAMES, SEVERITIES } from '../rules/catalog.ts'
 import { filterParams } from '../exceptions/repository.ts'
+import { parseSort } from './exceptions.ts'
 import { streamRecords } from '../reconciliation/query.ts'
 import { comparisonParam, recordFilter } from './reconciliation.ts'
 import { csvHeader, csvRows } from '../exports/csv.ts'
@@ -100,11 +101,11 @@ async function* exceptionRows(c: Context<AppEnv>, all: Record<string, string[]>)
     q: all.q?.[0],
     overdue: boolParam(all, 'overdue'),
   })
-  const sort = (all.sort?.[0] ?? '-amount_at_risk').replace(/^-/, '')
+  const { sort, desc } = parseSort(all.sort?.[0])
   const rows = streamRows(c.var.services.db, 'exports.exceptions', sqlFile('exceptions/list.sql'), {
     ...p,
-    sort_by: ['amount_at_risk', 'first_detected_at', 'due_at', 'last_detected_at'].includes(sort) ? sort : 'amount_at_risk',
-    desc: (all.sort?.[0] ?? '-').startsWith('-'),
+    sort_by: sort,
+    desc,
     has_cursor: false,
     cursor_key: 0,
     cursor_id: '',
@@ -116,6 +117,8 @@ async function* exceptionRows(c: Context<AppEnv>, all: Record<string, string[]>)
       first_detected_at: chToIso(r.first_detected_at as string),
       last_detected_at: chToIso(r.last_detected_at as string),
       due_at: chToIso(r.due_at as string),
+      // The engine hands the flag over as 0/1; the list says true/false, and so does the file.
+      overdue: Boolean(r.overdue),
     }))
 }
 

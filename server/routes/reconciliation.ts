@@ -56,7 +56,7 @@ export const reconciliationRoutes = new Hono<AppEnv>()
     const all = c.req.queries()
     rejectUnknown(all, ['pair', 'entity', 'status', 'practice', 'project', 'q', 'from', 'to', 'as_of', 'limit', 'cursor'])
     const cmp = comparisonParam(all)
-    const limit = intParam(all, 'limit', 100, 1, 1000)
+    const limit = intParam(all, 'limit', 100, 1, 10_000)
     const after = (decodeCursor(all.cursor?.[0], 1)?.[0] as string | undefined) ?? ''
     const rows = await records(c.var.services.db, cmp, recordFilter(all), limit + 1, after)
     const page = rows.slice(0, limit)

@@ -34,7 +34,7 @@ export const transactionRoutes = new Hono<AppEnv>()
         from: time(all, 'from'),
         to: time(all, 'to'),
       },
-      intParam(all, 'limit', 50, 1, 1000),
+      intParam(all, 'limit', 50, 1, 10_000),
       cursor,
     )
     return c.json({ items, next_cursor: next ? encodeCursor(next) : null })
