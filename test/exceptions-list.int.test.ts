@@ -139,7 +139,7 @@ describe('errors', () => {
   it.each([
     ['sort=bogus', 'sort'],
     ['limit=0', 'limit'],
-    ['limit=1001', 'limit'],
+    ['limit=10001', 'limit'],
     ['limit=ten', 'limit'],
     ['status=nope', 'status'],
     ['rule=no_such_rule', 'rule'],
