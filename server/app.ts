@@ -56,8 +56,10 @@ export function buildApp(services: Services) {
     if (c.req.path.startsWith('/api/v1/ingest/')) return next()
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT,
+      // The rest of the body is never read: close the connection, or the client's next request
+      // on it fails when the server drops the half-read socket.
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`)
+        throw new AppError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`, undefined, { Connection: 'close' })
       },
     })(c, next)
   })
