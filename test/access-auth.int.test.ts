@@ -117,6 +117,18 @@ describe('sessions, tokens and sign-in', () => {
     expect((await me(base, { 'x-forwarded-email': 'nobody@firm.example' })).status).toBe(401)
   })
 
+  it('asks proxy-signed-in users for a CSRF token on changes too (their SSO cookie rides along)', async () => {
+    const headers = { 'x-forwarded-email': ops.email, 'content-type': 'application/json' }
+    const post = (extra: Record<string, string> = {}) =>
+      api(base, '/api/v1/exceptions/actions', { method: 'POST', token: null, headers: { ...headers, ...extra }, body: JSON.stringify({ ids: ['x'], action: 'acknowledge' }) })
+    const without = await post()
+    expect(without.status).toBe(403)
+    expect(without.body.error.code).toBe('csrf')
+    const token = (await me(base, { 'x-forwarded-email': ops.email })).body.csrf_token
+    expect(token).toMatch(/^[0-9a-f]{40}$/)
+    expect((await post({ 'x-csrf-token': token })).status).toBe(200)
+  })
+
   it('tokens are shown once; revoked and expired tokens, and disabled users, are refused', async () => {
     const exec = await createUser(base, 'executive')
     secrets.push(exec.password)

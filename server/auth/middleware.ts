@@ -21,6 +21,20 @@ export const unauthorized = (why = 'Missing or invalid credentials: sign in, or 
 /** The CSRF token of a session: derived from its secret, so nothing more is stored. */
 export const csrfFor = (sessionSecret: string) => sha256Hex(`csrf:${sessionSecret}`).slice(0, 40)
 
+/**
+ * Behind an SSO proxy the browser's cookie is the proxy's, so a cross-site form could ride on
+ * it: such requests need a CSRF token too, derived from the user and this server's secret.
+ */
+export const proxyCsrfFor = (c: Context<AppEnv>, email: string) => csrfFor(`proxy:${email}:${c.var.services.tokens.secretDigest}`)
+
+/** The CSRF token the caller must send with state-changing requests, if any. */
+export function csrfTokenOf(c: Context<AppEnv>, p: Principal | null): string | null {
+  if (p?.kind !== 'user') return null
+  if (p.via === 'session') return csrfFor(p.sessionId!)
+  if (p.via === 'proxy') return proxyCsrfFor(c, p.email)
+  return null
+}
+
 async function fromToken(c: Context<AppEnv>, token: string): Promise<Principal | null> {
   const { tokens, access } = c.var.services
   const configured = tokens.resolve(token)
@@ -96,9 +110,9 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
           : `This is a collector token of '${p.system}': it can only ingest, not read or change anything.`
     throw new AppError(403, 'forbidden', what)
   }
-  if (p?.kind === 'user' && p.via === 'session' && !SAFE_METHODS.has(c.req.method)) {
+  const want = access === 'public' ? null : csrfTokenOf(c, p)
+  if (want && !SAFE_METHODS.has(c.req.method)) {
     const sent = c.req.header('x-csrf-token') ?? ''
-    const want = csrfFor(p.sessionId!)
     if (sent.length !== want.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(want)))
       throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header: reload the page and try again.')
   }

@@ -24,6 +24,11 @@ export class TokenStore {
     private config: Config,
   ) {}
 
+  /** A server secret for derived tokens (never the admin token itself). */
+  get secretDigest(): string {
+    return sha256Hex(`crosswalk:${this.adminDigest ?? ''}`)
+  }
+
   resolve(token: string | null): ConfiguredToken | null {
     if (!token) return null
     const digest = sha256Hex(token)

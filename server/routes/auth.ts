@@ -8,7 +8,7 @@ import { AppError, badRequest } from '../lib/errors.ts'
 import { parseQuery } from '../lib/validate.ts'
 import { audit } from '../auth/audit.ts'
 import { clientAddress } from '../auth/address.ts'
-import { csrfFor, SESSION_COOKIE, unauthorized } from '../auth/middleware.ts'
+import { csrfFor, csrfTokenOf, SESSION_COOKIE, unauthorized } from '../auth/middleware.ts'
 import { burnPasswordCheck, verifyPassword } from '../auth/passwords.ts'
 import { sha256Hex } from '../auth/tokens.ts'
 import type { User } from '../auth/store.ts'
@@ -80,5 +80,5 @@ export const authRoutes = new Hono<AppEnv>()
   .get('/me', (c) => {
     const p = c.var.principal
     if (!p || p.kind !== 'user') throw unauthorized()
-    return c.json({ user: publicUser(p), via: p.via, csrf_token: p.via === 'session' ? csrfFor(p.sessionId!) : null })
+    return c.json({ user: publicUser(p), via: p.via, csrf_token: csrfTokenOf(c, p) })
   })
