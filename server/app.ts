@@ -21,6 +21,7 @@ import { auditRoutes, tokenRoutes, userRoutes } from './routes/admin.ts'
 import { reconciliationRoutes } from './routes/reconciliation.ts'
 import { exportRoutes } from './routes/exports.ts'
 import { closeRoutes } from './routes/close.ts'
+import { settingsRoutes } from './routes/settings.ts'
 
 /** JSON request bodies outside ingest (which streams and has its own limit). */
 const JSON_BODY_LIMIT = 1024 * 1024
@@ -81,6 +82,7 @@ export function buildApp(services: Services) {
     .route('/api/v1/reconciliation', reconciliationRoutes)
     .route('/api/v1/exports', exportRoutes)
     .route('/api/v1/close', closeRoutes)
+    .route('/api/v1/settings', settingsRoutes)
     .route('/v1/traces', traceRoutes)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))

@@ -12,6 +12,7 @@ import { StartupError } from './lib/errors.ts'
 import type { Services } from './context.ts'
 import { staticWeb } from './web.ts'
 import { Detector } from './exceptions/detector.ts'
+import { loadSettings } from './config/settings.ts'
 import { Notifier } from './notify/webhooks.ts'
 import { AccessStore } from './auth/store.ts'
 import { RateLimiter } from './auth/rate-limit.ts'
@@ -51,6 +52,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     await db.close()
     throw new StartupError(`Could not prepare the schema: ${(e as Error).message.split('\n')[0]}`)
   }
+  await loadSettings(db, config)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
   const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
   const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)

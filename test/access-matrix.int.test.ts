@@ -59,6 +59,9 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'POST /api/v1/tokens': [A],
   'DELETE /api/v1/tokens/:id': [A],
   'GET /api/v1/audit': [A],
+  'GET /api/v1/settings': [A],
+  'PUT /api/v1/settings': [A],
+  'POST /api/v1/settings/routing/preview': [A],
 }
 
 type Outcome = 'allow' | 'unauthenticated' | 'forbidden'
@@ -90,7 +93,7 @@ const LISTS = new Set([
   'GET /api/v1/exceptions', 'GET /api/v1/sources', 'GET /api/v1/dead-letters', 'GET /api/v1/transactions', 'GET /api/v1/transactions/health',
   'GET /api/v1/notifications', 'GET /api/v1/users', 'GET /api/v1/tokens', 'GET /api/v1/audit', 'GET /api/v1/reconciliation',
   'GET /api/v1/reconciliation/records', 'GET /api/v1/close', 'GET /api/v1/exports/exceptions.csv', 'GET /api/v1/exports/exceptions.xlsx',
-  'GET /api/v1/exports/reconciliation.csv', 'GET /api/v1/exports/reconciliation.xlsx',
+  'GET /api/v1/exports/reconciliation.csv', 'GET /api/v1/exports/reconciliation.xlsx', 'GET /api/v1/settings',
 ])
 const authOutcome = (status: number): Outcome | 'other' => (status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'other')
 

@@ -59,6 +59,9 @@ export const POLICY: Record<string, Access> = {
   'POST /api/v1/tokens': ADMIN,
   'DELETE /api/v1/tokens/:id': ADMIN,
   'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/settings': ADMIN,
+  'PUT /api/v1/settings': ADMIN,
+  'POST /api/v1/settings/routing/preview': ADMIN,
 
   // The dashboard's files (web.ts's app.get('*'), which Hono reports as /*); every API call it
   // makes is checked on its own.

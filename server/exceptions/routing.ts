@@ -11,17 +11,20 @@ export interface Routable {
   systems: string[]
 }
 
+/** Whether every field a route gives matches the exception. */
+export function routeMatches(m: Config['routing'][number]['match'], x: Routable): boolean {
+  return (
+    (m.rule === undefined || m.rule === x.rule) &&
+    (m.severity === undefined || m.severity === x.severity) &&
+    (m.practice === undefined || m.practice === x.practice) &&
+    (m.region === undefined || m.region === x.region) &&
+    (m.system === undefined || x.systems.includes(m.system))
+  )
+}
+
 export function routeOwner(config: Config, x: Routable): string {
-  for (const r of config.routing) {
-    const m = r.match
-    if (m.rule !== undefined && m.rule !== x.rule) continue
-    if (m.severity !== undefined && m.severity !== x.severity) continue
-    if (m.practice !== undefined && m.practice !== x.practice) continue
-    if (m.region !== undefined && m.region !== x.region) continue
-    if (m.system !== undefined && !x.systems.includes(m.system)) continue
-    return r.owner
-  }
-  return config.rules[x.rule]?.owner ?? RULES[x.rule].owner
+  const route = config.routing.find((r) => routeMatches(r.match, x))
+  return route?.owner ?? config.rules[x.rule]?.owner ?? RULES[x.rule].owner
 }
 
 export function severityOf(config: Config, rule: RuleName): Severity {

@@ -1,0 +1,58 @@
+// GET/PUT /api/v1/settings (admin): routing, rule thresholds and severities, SLAs; and
+// POST /api/v1/settings/routing/preview: which open exceptions each route would take.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context.ts'
+import { badRequest } from '../lib/errors.ts'
+import { parseQuery } from '../lib/validate.ts'
+import { queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { audit } from '../auth/audit.ts'
+import { actorName } from '../auth/principal.ts'
+import { currentSettings, saveSettings, settingsSchema } from '../config/settings.ts'
+import { routeSchema } from '../config/schema.ts'
+import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
+import { routeMatches, routeOwner } from '../exceptions/routing.ts'
+
+async function json(c: { req: { json(): Promise<unknown> } }) {
+  try {
+    return await c.req.json()
+  } catch {
+    throw badRequest('bad_json', 'The request body must be a JSON object.')
+  }
+}
+
+export const settingsRoutes = new Hono<AppEnv>()
+  .get('/', (c) =>
+    c.json({
+      ...currentSettings(c.var.services.config),
+      defaults: Object.fromEntries(Object.entries(RULES).map(([n, r]) => [n, { severity: r.severity, owner: r.owner, finance: r.finance, params: r.params, title: r.title }])),
+      owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
+    }),
+  )
+  .put('/', async (c) => {
+    const s = parseQuery(settingsSchema, await json(c), 'settings field')
+    await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal))
+    await audit(c, 'config_change', 'settings', s)
+    return c.json(currentSettings(c.var.services.config))
+  })
+  .post('/routing/preview', async (c) => {
+    const { routing } = parseQuery(z.strictObject({ routing: z.array(routeSchema) }), await json(c), 'body field')
+    const rows = await queryRows<{ id: string; rule: RuleName; severity: Severity; practice: string | null; region: string | null; systems: string[]; owner: string; amount_at_risk: string }>(
+      c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 },
+    )
+    const config = { ...c.var.services.config, routing }
+    const routes = routing.map((r, i) => ({ index: i, owner: r.owner, count: 0, amount_at_risk: 0, sample: [] as string[] }))
+    let changed = 0
+    for (const e of rows) {
+      const owner = routeOwner(config, e)
+      const i = routing.findIndex((r) => routeMatches(r.match, e))
+      if (i >= 0) {
+        routes[i].count++
+        routes[i].amount_at_risk += Number(e.amount_at_risk)
+        if (routes[i].sample.length < 5) routes[i].sample.push(e.id)
+      }
+      if (owner !== e.owner) changed++
+    }
+    return c.json({ open: rows.length, unrouted: rows.length - routes.reduce((n, r) => n + r.count, 0), owner_changes: changed, routes })
+  })

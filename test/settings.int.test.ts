@@ -1,0 +1,65 @@
+// Run-time settings: routing, thresholds and SLAs edited through the API take effect at the
+// next detection, survive a restart, are audited, and a routing preview says where open
+// exceptions would go.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ingestFirm, plan } from './helpers/firm.ts'
+import { api, startServer } from './helpers/server.ts'
+
+const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+describe('settings', () => {
+  let server: Awaited<ReturnType<typeof startServer>>
+  beforeAll(async () => {
+    server = await startServer()
+    await ingestFirm(server.url)
+    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
+  })
+  afterAll(() => server?.close())
+
+  it('shows the effective settings with each rule default', async () => {
+    const r = await api(server.url, '/api/v1/settings')
+    expect(r.status).toBe(200)
+    expect(r.body.routing).toEqual([])
+    expect(r.body.defaults.time_entry_hours_mismatch).toMatchObject({ severity: 'medium', owner: 'finance-ops', finance: true, params: { tolerance_hours: 0.01 } })
+  })
+
+  it('previews which open exceptions each route would take', async () => {
+    const routing = [
+      { match: { rule: 'time_entry_hours_mismatch', practice: 'Technology' }, owner: 'tech-finance' },
+      { match: { rule: 'time_entry_hours_mismatch' }, owner: 'finance-leads' },
+    ]
+    const r = await api(server.url, '/api/v1/settings/routing/preview', json('POST', { routing }))
+    expect(r.status).toBe(200)
+    const mismatches = (await api(server.url, '/api/v1/exceptions?rule=time_entry_hours_mismatch&limit=100')).body.items
+    const tech = mismatches.filter((e: { practice: string }) => e.practice === 'Technology').length
+    expect(r.body.routes.map((x: { count: number }) => x.count)).toEqual([tech, mismatches.length - tech])
+    expect(r.body.owner_changes).toBe(mismatches.length)
+    expect(r.body.unrouted).toBe(r.body.open - mismatches.length)
+  })
+
+  it('applies saved routing and thresholds at the next run, audits them, and keeps them over a restart', async () => {
+    const bad = await api(server.url, '/api/v1/settings', json('PUT', { routing: [{ match: { rule: 'nope' }, owner: 'x' }] }))
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.message).toContain('routing[0].match.rule')
+
+    const put = await api(server.url, '/api/v1/settings', json('PUT', {
+      routing: [{ match: { rule: 'time_entry_hours_mismatch' }, owner: 'finance-leads' }],
+      rules: { time_entry_hours_mismatch: { tolerance_hours: 5 } },
+    }))
+    expect(put.status).toBe(200)
+    const run = (await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })).body
+    expect(run.rules.time_entry_hours_mismatch.count).toBe(0) // no entry differs by more than 5 h
+    await api(server.url, '/api/v1/settings', json('PUT', { rules: {} }))
+    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
+    const owners = (await api(server.url, '/api/v1/exceptions?rule=time_entry_hours_mismatch&limit=100')).body.items.map((e: { owner: string }) => e.owner)
+    expect(new Set(owners)).toEqual(new Set(['finance-leads']))
+
+    const audit = await api(server.url, '/api/v1/audit?action=config_change')
+    expect(audit.body.items.length).toBe(2)
+
+    const dataDir = server.dataDir
+    await server.close()
+    server = await startServer({ dataDir })
+    expect((await api(server.url, '/api/v1/settings')).body.routing).toEqual([{ match: { rule: 'time_entry_hours_mismatch' }, owner: 'finance-leads' }])
+  })
+})
