@@ -34,6 +34,14 @@ function columnLetter(n: number): string {
   return s
 }
 
+type Queue = { writableLength?: number; _writableState?: { length: number } }
+
+/** Bytes of sheet XML written but not yet taken by the zip compressor (exceljs internals, 4.x). */
+function unzipped(ws: ExcelJS.Worksheet): number {
+  const pipes = (ws as unknown as { stream?: { pipes?: Queue[] } }).stream?.pipes ?? []
+  return pipes.reduce((n, p) => n + (p.writableLength ?? p._writableState?.length ?? 0), 0)
+}
+
 /** Writes the workbook into the returned stream while `rows` are consumed. */
 export function xlsxStream(
   columns: Column[],
@@ -64,8 +72,10 @@ export function xlsxStream(
         row.commit()
         n++
       }
-      // Let the client catch up before producing more: bounded memory on a slow download.
-      while (out.readableLength > 8 * 1024 * 1024) await new Promise((r) => setTimeout(r, 5))
+      // Let the zip and the client catch up before producing more: bounded memory however slow
+      // either is. exceljs's sheet stream ignores backpressure and queues what the compressor has
+      // not taken yet in the stream it pipes to, so that queue is watched too.
+      while (out.readableLength > 8 * 1024 * 1024 || unzipped(ws) > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 5))
     }
     ws.autoFilter = `A1:${columnLetter(columns.length)}${n}`
     ws.commit()

@@ -1,10 +1,16 @@
-// `npm run bench [ingest|detect]`: throughput numbers recorded in the README. Not a test:
-// nothing here fails on a slow machine, it reports.
+// `npm run bench [ingest|detect|export|spans]`: throughput numbers recorded in the README. Not a
+// test: nothing here fails on a slow machine, it reports.
 import { benchIngest, reportIngest } from './ingest.ts'
 import { benchDetect, reportDetect } from './detect.ts'
+import { benchExport, reportExport } from './export.ts'
+import { benchSpans, reportSpans } from './spans.ts'
 
 const only = process.argv[3]
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
+/** Spans: BENCH_SPAN_REQUESTS requests (default 200) of 1,000 spans, 4 at a time. */
+const spanRequests = Number(process.env.BENCH_SPAN_REQUESTS ?? 200)
 
 if (!only || only === 'ingest') console.log(reportIngest(await benchIngest(rows)))
 if (!only || only === 'detect') console.log(reportDetect(await benchDetect(rows)))
+if (!only || only === 'export') console.log(reportExport(await benchExport(rows)))
+if (!only || only === 'spans') console.log(reportSpans(await benchSpans(spanRequests)))
