@@ -6,7 +6,7 @@ import type { AppEnv } from '../context.ts'
 import { AppError, badRequest } from '../lib/errors.ts'
 import { bodyBytes, isGzip } from '../ingest/body.ts'
 import { decodeJson, decodeProtobuf, encodeProtobufResponse, normalize, OtlpBodyError } from '../traces/otlp.ts'
-import { writeSpans } from '../traces/store.ts'
+import { writeSpansGrouped } from '../traces/store.ts'
 
 /** OTLP requests are batches of spans, not snapshots: a bounded body is read whole. */
 const MAX_OTLP_BYTES = 64 * 1024 * 1024
@@ -29,7 +29,7 @@ export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
     throw e
   }
   try {
-    await writeSpans(c.var.services.db, decoded.spans)
+    await writeSpansGrouped(c.var.services.db, decoded.spans)
   } catch (e) {
     console.error(`[${new Date().toISOString()}] writing spans failed:`, e)
     throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; no span of this request was written. Retry later.', undefined, { 'Retry-After': '5' })

@@ -56,3 +56,45 @@ export async function writeSpans(db: Db, spans: SpanRecord[]): Promise<void> {
   for (let i = 0; i < spans.length; i += CHUNK)
     await bulkInsert(db, 'otel_traces', COLUMNS, spans.slice(i, i + CHUNK).map(row).join('\n') + '\n', 'JSONEachRow')
 }
+
+/**
+ * Group commit: spans of requests that arrive while an insert is in flight are written
+ * together by the next one. Each request still answers only once its spans are on disk, but
+ * many small OTLP batches cost one insert instead of one each.
+ */
+class GroupWriter {
+  private pending: Array<{ spans: SpanRecord[]; done: (e?: unknown) => void }> = []
+  private flushing = false
+
+  constructor(private db: Db) {}
+
+  write(spans: SpanRecord[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ spans, done: (e) => (e ? reject(e) : resolve()) })
+      if (!this.flushing) void this.flush()
+    })
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true
+    while (this.pending.length) {
+      const group = this.pending.splice(0)
+      try {
+        await writeSpans(this.db, group.flatMap((g) => g.spans))
+        for (const g of group) g.done()
+      } catch (e) {
+        for (const g of group) g.done(e)
+      }
+    }
+    this.flushing = false
+  }
+}
+
+const writers = new WeakMap<Db, GroupWriter>()
+
+export function writeSpansGrouped(db: Db, spans: SpanRecord[]): Promise<void> {
+  if (spans.length === 0) return Promise.resolve()
+  let w = writers.get(db)
+  if (!w) writers.set(db, (w = new GroupWriter(db)))
+  return w.write(spans)
+}
