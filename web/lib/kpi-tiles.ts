@@ -1,0 +1,121 @@
+// What each overview tile asks the KPI API for, and how answers become a tile: the value for the
+// period, the previous period's, and six monthly points. Period KPIs (utilization, billing
+// cycle, pipeline, realization) are computed over [from, to]; point-in-time KPIs (WIP, backlog,
+// money at risk) are read as of an instant. The request plan is pure and tested.
+import type { KpiAnswer, KpiName } from './api-types.ts'
+import type { KpiQuery } from './endpoints.ts'
+import { formatHours, formatMoney, formatNumber } from './format.ts'
+import { endOfDay, monthsBack, previousRange, sparklineInstants, type DateRange } from './periods.ts'
+
+export interface TileDef {
+  name: KpiName
+  /** Whether a rise is good news (colours the change). */
+  goodWhenUp: boolean
+  pointInTime: boolean
+}
+
+export const TILES: TileDef[] = [
+  { name: 'utilization', goodWhenUp: true, pointInTime: false },
+  { name: 'unbilled_wip', goodWhenUp: false, pointInTime: true },
+  { name: 'backlog', goodWhenUp: true, pointInTime: true },
+  { name: 'billing_cycle_days', goodWhenUp: false, pointInTime: false },
+  { name: 'pipeline_to_project_hours', goodWhenUp: false, pointInTime: false },
+  { name: 'realization', goodWhenUp: true, pointInTime: false },
+  { name: 'money_at_risk', goodWhenUp: false, pointInTime: true },
+]
+
+/**
+ * The breakdown the overview charts next to a tile: asked for with the tile's own value (every
+ * answer carries the total), so one query fills both.
+ */
+export const TILE_BY: Partial<Record<KpiName, string>> = { utilization: 'practice', unbilled_wip: 'age' }
+
+export interface TilePlan {
+  current: KpiQuery
+  previous: KpiQuery
+  /** One query with by=month (period KPIs) or one per instant (point-in-time KPIs). */
+  spark: KpiQuery[]
+  months: string[]
+  changeLabel: string
+}
+
+/** "Jan 1" for a period start. */
+const shortDate = (d: string, locale: string) => new Date(`${d}T00:00:00Z`).toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+
+/** The first days of the n months ending with the month of `to`. */
+export function monthList(to: string, n = 6): string[] {
+  const first = monthsBack(to, n)
+  const y = Number(first.slice(0, 4))
+  const m = Number(first.slice(5, 7)) - 1
+  return Array.from({ length: n }, (_, i) => new Date(Date.UTC(y, m + i, 1)).toISOString().slice(0, 10))
+}
+
+/**
+ * What to ask for one tile. `live` (no as_of picked) leaves as_of out where it would be "now",
+ * so the same view always asks the same URLs (cacheable, and fetched before the page's code
+ * has loaded; see prefetch.ts).
+ */
+export function planTile(def: TileDef, range: DateRange, asOf: Date, locale = 'en-US', live = false): TilePlan {
+  const asOfIso = asOf.toISOString()
+  const at = live ? undefined : asOfIso
+  const prev = previousRange(range)
+  if (!def.pointInTime) {
+    return {
+      current: { from: range.from, to: range.to, as_of: at, by: TILE_BY[def.name] },
+      previous: { from: prev.from, to: prev.to, as_of: at },
+      spark: [{ by: 'month', from: monthsBack(range.to, 6), to: range.to, as_of: at }],
+      months: monthList(range.to),
+      changeLabel: 'vs previous',
+    }
+  }
+  // A point-in-time KPI at the end of the period (or as_of, if earlier), compared with its
+  // value when the period began.
+  const endsEarlier = endOfDay(range.to) < asOfIso
+  const end = endsEarlier ? new Date(endOfDay(range.to)) : asOf
+  const before = new Date(Date.parse(`${range.from}T00:00:00Z`) - 1).toISOString()
+  const instants = sparklineInstants(end)
+  return {
+    current: live && !endsEarlier ? { by: TILE_BY[def.name] } : { as_of: end.toISOString(), by: TILE_BY[def.name] },
+    previous: { as_of: before },
+    spark: instants.slice(0, -1).map((as_of) => ({ as_of })),
+    months: instants.map((t) => `${t.slice(0, 7)}-01`),
+    changeLabel: `since ${shortDate(range.from, locale)}`,
+  }
+}
+
+/** Six monthly values from a by=month answer, null where a month has no row. */
+export function monthlySeries(a: KpiAnswer, months: string[]): Array<number | null> {
+  const by = new Map(a.rows.map((r) => [r.group.slice(0, 7), r.value]))
+  return months.map((m) => by.get(m.slice(0, 7)) ?? null)
+}
+
+/** The small print under a tile's value. */
+export function tileDetail(a: KpiAnswer, locale: string, currency: string): string | undefined {
+  switch (a.kpi) {
+    case 'utilization':
+      return a.numerator != null && a.denominator != null ? `${formatNumber(a.numerator, locale)} of ${formatNumber(a.denominator, locale)} capacity h` : undefined
+    case 'billing_cycle_days':
+      return a.denominator != null ? `${formatNumber(a.denominator, locale)} invoices` : undefined
+    case 'pipeline_to_project_hours':
+      return a.n != null ? `median of ${formatNumber(a.n, locale)} deals · p90 ${formatHours(a.p90 ?? null, locale)}` : undefined
+    case 'realization':
+      return a.numerator != null && a.denominator != null ? `${formatMoney(a.numerator, currency, locale, true)} billed of ${formatMoney(a.denominator, currency, locale, true)}` : undefined
+    default:
+      return undefined
+  }
+}
+
+/**
+ * Money at risk at an instant, rebuilt from exceptions: those first detected by then and not
+ * yet resolved, at their current amount (the API's figure is always the latest run's).
+ */
+export function moneyAtRiskAt(items: Array<{ first_detected_at: string; resolved_at?: string | null; amount_at_risk: number | null }>, at: string): number {
+  const t = Date.parse(at)
+  let sum = 0
+  for (const e of items) {
+    if (Date.parse(e.first_detected_at) > t) continue
+    if (e.resolved_at && Date.parse(e.resolved_at) <= t) continue
+    sum += e.amount_at_risk ?? 0
+  }
+  return Math.round(sum * 100) / 100
+}

@@ -1,0 +1,22 @@
+// Transient messages after actions ("Acknowledged 5 exceptions").
+import { createSignal } from 'solid-js'
+
+export interface Toast {
+  id: number
+  text: string
+  kind: 'ok' | 'error' | 'info'
+}
+
+const [toasts, setToasts] = createSignal<Toast[]>([])
+export { toasts }
+let next = 1
+
+export function toast(text: string, kind: Toast['kind'] = 'ok', ms = 4500) {
+  const id = next++
+  setToasts((t) => [...t, { id, text, kind }])
+  setTimeout(() => dismiss(id), ms)
+}
+
+export function dismiss(id: number) {
+  setToasts((t) => t.filter((x) => x.id !== id))
+}
