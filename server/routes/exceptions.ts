@@ -18,7 +18,8 @@ import { audit } from '../auth/audit.ts'
 const STATUSES = ['open', 'acknowledged', 'resolved'] as const
 const FILTERS = ['rule', 'status', 'owner', 'severity', 'system', 'practice', 'region', 'entity_type', 'entity_key', 'q', 'overdue'] as const
 
-function parseFilter(all: Record<string, string[]>): ExceptionFilter {
+/** The list's filters (also the exports'). */
+export function parseFilter(all: Record<string, string[]>): ExceptionFilter {
   const status = listParam(all, 'status', [...STATUSES, 'all'])
   return {
     status: status?.includes('all') ? [] : status,

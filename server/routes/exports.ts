@@ -7,11 +7,10 @@ import type { AppEnv } from '../context.ts'
 import { audit } from '../auth/audit.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { streamRows } from '../db/stream.ts'
-import { listParam, rejectUnknown, boolParam } from '../lib/list-query.ts'
+import { rejectUnknown } from '../lib/list-query.ts'
 import { chToIso } from '../lib/time.ts'
-import { RULE_NAMES, SEVERITIES } from '../rules/catalog.ts'
 import { filterParams } from '../exceptions/repository.ts'
-import { parseSort } from './exceptions.ts'
+import { parseFilter, parseSort } from './exceptions.ts'
 import { streamRecords } from '../reconciliation/query.ts'
 import { comparisonParam, recordFilter } from './reconciliation.ts'
 import { csvHeader, csvRows } from '../exports/csv.ts'
@@ -87,20 +86,7 @@ async function send(
 const EXCEPTION_FILTERS = ['rule', 'status', 'owner', 'severity', 'system', 'practice', 'region', 'entity_type', 'entity_key', 'q', 'overdue', 'sort']
 
 async function* exceptionRows(c: Context<AppEnv>, all: Record<string, string[]>) {
-  const status = listParam(all, 'status', ['open', 'acknowledged', 'resolved', 'all'])
-  const p = filterParams({
-    status: status?.includes('all') ? [] : status,
-    rule: listParam(all, 'rule', RULE_NAMES),
-    owner: listParam(all, 'owner'),
-    severity: listParam(all, 'severity', SEVERITIES),
-    system: listParam(all, 'system'),
-    practice: listParam(all, 'practice'),
-    region: listParam(all, 'region'),
-    entity_type: listParam(all, 'entity_type'),
-    entity_key: all.entity_key?.[0],
-    q: all.q?.[0],
-    overdue: boolParam(all, 'overdue'),
-  })
+  const p = filterParams(parseFilter(all))
   const { sort, desc } = parseSort(all.sort?.[0])
   const rows = streamRows(c.var.services.db, 'exports.exceptions', sqlFile('exceptions/list.sql'), {
     ...p,
