@@ -14,7 +14,9 @@ export interface SendOptions {
   snapshot?: string
   part?: number
   last?: boolean
-  body: string
+  body: string | Buffer
+  /** gzip the body; by default only when the server is not on this machine (loopback). */
+  compress?: boolean
   contentType?: string
   retries?: number
   onRetry?: (attempt: number, why: string) => void
@@ -52,7 +54,8 @@ export function ingestUrl(o: Pick<SendOptions, 'server' | 'system' | 'entity' | 
 }
 
 export async function sendBatch(o: SendOptions): Promise<SendResult> {
-  const body = gzipSync(o.body, { level: 1 })
+  const compress = o.compress ?? !isLoopback(o.server)
+  const body = compress ? gzipSync(o.body, { level: 1 }) : o.body
   const retries = o.retries ?? 6
   for (let attempt = 0; ; attempt++) {
     let why: string
@@ -62,9 +65,9 @@ export async function sendBatch(o: SendOptions): Promise<SendResult> {
         headers: {
           authorization: `Bearer ${o.token}`,
           'content-type': o.contentType ?? 'application/x-ndjson',
-          'content-encoding': 'gzip',
+          ...(compress ? { 'content-encoding': 'gzip' } : {}),
         },
-        body,
+        body: body as BodyInit,
       })
       const text = await res.text()
       if (res.ok) return JSON.parse(text) as SendResult
@@ -85,6 +88,12 @@ export async function sendBatch(o: SendOptions): Promise<SendResult> {
     o.onRetry?.(attempt + 1, why)
     await sleep(Math.min(250 * 2 ** attempt, 10_000))
   }
+}
+
+/** Compressing for a server on this machine only burns CPU both sides would rather spend parsing. */
+export function isLoopback(server: string): boolean {
+  const host = new URL(server).hostname
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
 function errorMessage(text: string): string | null {

@@ -5,8 +5,8 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { createGunzip } from 'node:zlib'
-import { jsonArrayRecords, ndjsonRecords } from '../server/ingest/records.ts'
-import { sendBatch, type SendResult } from './client.ts'
+import { jsonArrayBatches, ndjsonBatches, type FileBatch } from './file-batches.ts'
+import { sendBatch } from './client.ts'
 import { Progress } from './progress.ts'
 
 export interface IngestFileOptions {
@@ -18,6 +18,8 @@ export interface IngestFileOptions {
   mode: 'delta' | 'full'
   observedAt?: string
   batchRows?: number
+  /** Batches in flight at once (default 4): the next one is read while the server works. */
+  concurrency?: number
   onRetry?: (attempt: number, why: string) => void
 }
 
@@ -32,53 +34,65 @@ export interface IngestFileSummary {
   errors: Array<{ batch: number; line: number /* in the file */; field: string; message: string }>
 }
 
+const MAX_ERRORS = 100
+
 export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummary> {
   const size = fs.statSync(o.file).size
   const progress = new Progress(size)
   let bytesRead = 0
   const raw = fs.createReadStream(o.file, { highWaterMark: 1 << 20 })
   raw.on('data', (c) => (bytesRead += (c as Buffer).length))
-  const gz = o.file.endsWith('.gz')
-  const stream = gz ? raw.pipe(createGunzip()) : raw
-  const isJson = /\.json(\.gz)?$/i.test(o.file)
-  const records = isJson ? jsonArrayRecords(stream as AsyncIterable<Buffer>) : ndjsonRecords(stream as AsyncIterable<Buffer>)
-
+  const stream = (o.file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw) as AsyncIterable<Buffer>
   const batchRows = o.batchRows ?? 50_000
+  const batches = /\.json(\.gz)?$/i.test(o.file) ? jsonArrayBatches(stream, batchRows) : ndjsonBatches(stream, batchRows)
+
   const observedAt = o.observedAt ?? new Date().toISOString()
   const snapshot = o.mode === 'full' ? crypto.randomUUID() : undefined
   const sum: IngestFileSummary = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, batches: 0, deleted: 0, seconds: 0, errors: [] }
 
-  let lines: string[] = []
-  let lineNos: number[] = [] // file line of each line of the batch, for error reports
-  let part = 0
-  const send = async (last: boolean) => {
-    const body = lines.join('\n') + '\n'
-    const batch = crypto.createHash('sha256').update(`${o.system}\n${o.entity}\n${o.mode}\n${snapshot ?? ''}\n${part}\n`).update(body).digest('hex').slice(0, 32)
-    const r: SendResult = await sendBatch({
+  const send = async (b: FileBatch, part: number, last: boolean) => {
+    const batch = crypto.createHash('sha256').update(`${o.system}\n${o.entity}\n${o.mode}\n${snapshot ?? ''}\n${part}\n`).update(b.body).digest('hex').slice(0, 32)
+    const r = await sendBatch({
       server: o.server, token: o.token, system: o.system, entity: o.entity, mode: o.mode, batch, observedAt,
-      snapshot, part: snapshot ? part : undefined, last: snapshot ? last : undefined, body, onRetry: o.onRetry,
+      snapshot, part: snapshot ? part : undefined, last: snapshot ? last : undefined, body: b.body, onRetry: o.onRetry,
     })
     sum.batches++
+    sum.rows += r.accepted + r.rejected
     sum.accepted += r.accepted
     sum.rejected += r.rejected
     sum.deleted += r.deleted ?? 0
     if (r.duplicate) sum.duplicates++
-    for (const e of r.errors) if (sum.errors.length < 100) sum.errors.push({ batch: part, ...e, line: lineNos[e.line - 1] ?? e.line })
-    part++
-    lines = []
-    lineNos = []
+    for (const e of r.errors) sum.errors.push({ batch: part, ...e, line: b.fileLine(e.line) })
+    progress.update(sum.rows, bytesRead)
   }
-  for await (const recs of records) for (const rec of recs) {
-    lines.push(rec.text)
-    lineNos.push(rec.line)
-    sum.rows++
-    if (lines.length >= batchRows) {
-      await send(false)
-      progress.update(sum.rows, bytesRead)
+
+  // Up to `concurrency` batches in flight. A batch is held back until the next one is read, so
+  // the last part of a full snapshot is known to be last when it is sent.
+  const inFlight = new Set<Promise<void>>()
+  let failure: unknown = null
+  const launch = (b: FileBatch, part: number, last: boolean) => {
+    const p: Promise<void> = send(b, part, last).catch((e) => void (failure ??= e)).finally(() => inFlight.delete(p))
+    inFlight.add(p)
+  }
+  let held: FileBatch | null = null
+  let part = 0
+  for await (const b of batches) {
+    if (held) {
+      launch(held, part++, false)
+      while (inFlight.size >= (o.concurrency ?? 4) && !failure) await Promise.race(inFlight)
+      if (failure) break
     }
+    held = b
   }
   // The last part is sent even when empty: it carries last=true for a full snapshot.
-  if (lines.length || snapshot || sum.batches === 0) await send(true)
+  if (!failure) launch(held ?? { body: Buffer.alloc(0), lines: 0, fileLine: (n) => n }, part, true)
+  await Promise.all(inFlight)
+  if (failure) {
+    raw.destroy()
+    throw failure
+  }
+  sum.errors.sort((a, b) => a.line - b.line)
+  sum.errors.length = Math.min(sum.errors.length, MAX_ERRORS)
   progress.update(sum.rows, size, true)
   progress.done()
   sum.seconds = progress.elapsed()

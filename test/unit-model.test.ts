@@ -4,6 +4,9 @@ import { normalizeDecimal, isCalendarDate, parseDatetime } from '../server/model
 import { validateRecord } from '../server/ingest/validate.ts'
 import { jsonArrayRecords, ndjsonRecords } from '../server/ingest/records.ts'
 import { toClusterDdl } from '../server/db/migrate.ts'
+import { hasInexactNumber } from '../server/ingest/row-codec.ts'
+import { checkValue, Bad } from '../server/model/check.ts'
+import { LineBuffer, LineBufferPool } from '../server/lib/line-buffer.ts'
 import { parseConfig } from '../server/config/load.ts'
 
 async function collect(gen: AsyncIterable<Array<{ line: number; text: string }>>) {
@@ -27,6 +30,17 @@ describe('decimals', () => {
     if (r.ok) expect(r.values.split('\t')).toContain('12345678901234.56789012')
   })
 
+  it.each([
+    ['{"a":1234567890123456}', true], ['{"a":0.10000000000000001}', true], ['{"a":1e400}', true], ['{"a":-2E-5}', true],
+    ['{"a":123456789012345}', false], ['{"a":"12345678901234567890"}', false], ['{"a":"1e400","b":12.5}', false],
+    ['{"a":"say \\"hi\\" 1e9","b":1}', false], ['{"a":"ends in a backslash \\\\","b":12345678901234567}', true],
+    ['[1,2,3]', false],
+  ])('%s holds a number a double may not keep: %s', (text, inexact) => {
+    expect(hasInexactNumber(text)).toBe(inexact)
+    // Whatever the scan says, the record decodes to the same value through JSON.
+    expect(() => JSON.parse(text)).not.toThrow()
+  })
+
   it('names the field and the problem', () => {
     const r = validateRecord('time_entry', '{"key":"T","resource_key":"R","project_key":"P","work_date":"2026-02-30","hours":25,"billable":"yes","status":"done"}')
     expect(r.ok).toBe(false)
@@ -46,9 +60,45 @@ describe('dates', () => {
     expect(isCalendarDate('2026-02-29')).toBe(false)
     expect(isCalendarDate('2026-13-01')).toBe(false)
   })
+  it.each([
+    ['2026-06-30T12:00:00Z', '2026-06-30 12:00:00.000'], ['2026-06-30T12:00:00.5Z', '2026-06-30 12:00:00.500'],
+    ['2026-06-30T12:00:00.123Z', '2026-06-30 12:00:00.123'], ['2026-06-30T12:00:00.123456Z', '2026-06-30 12:00:00.123'],
+    ['2026-06-30T14:00:00+02:00', '2026-06-30 12:00:00.000'], ['2026-06-30T12:00Z', '2026-06-30 12:00:00.000'],
+  ])('stores datetime %s as %s', (v, stored) => expect(checkValue({ t: 'datetime' }, v)).toBe(stored))
+  it.each(['2026-06-31T12:00:00Z', '2026-06-30T12:60:00Z', '2026-06-30 12:00:00Z', '2026-06-30T12:00:00', '2026-6-30T12:00:00Z'])(
+    'refuses datetime %s',
+    (v) => expect(checkValue({ t: 'datetime' }, v)).toBeInstanceOf(Bad),
+  )
+  it.each(['2026-1-01', '2026/01/01', '20260101xx', '2026-00-10', '2026-04-31', 'abcd-01-01'])('refuses date %s', (v) => expect(isCalendarDate(v)).toBe(false))
+
   it('takes offsets and refuses local times', () => {
     expect(parseDatetime('2026-06-30T14:00:00+02:00')?.toISOString()).toBe('2026-06-30T12:00:00.000Z')
     expect(parseDatetime('2026-06-30T12:00:00')).toBeNull()
+  })
+})
+
+describe('line buffer', () => {
+  it('writes ASCII and non-ASCII rows as UTF-8, growing as needed', () => {
+    const b = new LineBuffer(8)
+    b.push('plain\trow')
+    b.push('Zoë – ü 日本')
+    b.push('x'.repeat(100))
+    expect(b.lines).toBe(3)
+    expect(b.bytes().toString('utf8')).toBe(`plain\trow\nZoë – ü 日本\n${'x'.repeat(100)}\n`)
+  })
+  it('hands out at most max buffers and gives a released one to the next waiter', async () => {
+    const pool = new LineBufferPool(2, 16)
+    const a = await pool.acquire()
+    await pool.acquire()
+    let third: LineBuffer | null = null
+    const waiting = pool.acquire().then((b) => (third = b))
+    await Promise.resolve()
+    expect(third).toBeNull()
+    a.push('used')
+    pool.release(a)
+    await waiting
+    expect(third).toBe(a)
+    expect(a.byteLength).toBe(0)
   })
 })
 

@@ -45,10 +45,10 @@ export async function bulkInsert(
   db: Db,
   table: string,
   columns: readonly string[],
-  text: string,
+  text: string | Buffer,
   format: 'TabSeparated' | 'JSONEachRow' = 'TabSeparated',
 ): Promise<void> {
-  if (!text) return
+  if (text.length === 0) return
   if (!db.scratchDir) {
     await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text]), format })
     return

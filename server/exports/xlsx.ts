@@ -3,7 +3,8 @@
 // its currency), a frozen header row with an autofilter, and a second sheet stating what the
 // export holds. String cells are inert in XLSX: a value starting with = stays text.
 import { PassThrough } from 'node:stream'
-import ExcelJS from 'exceljs'
+// Loaded on the first XLSX export: exceljs adds ~28 MB to a process that may never export.
+import type ExcelJS from 'exceljs'
 import { cellText, type Column, type ExportMeta } from './columns.ts'
 
 function value(col: Column, v: unknown, currency: string): { value: ExcelJS.CellValue; numFmt?: string } {
@@ -51,7 +52,8 @@ export function xlsxStream(
 ): PassThrough {
   const out = new PassThrough()
   ;(async () => {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+    const { default: excel } = await import('exceljs')
+    const wb = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
     wb.creator = 'Crosswalk'
     wb.created = new Date(meta.generatedAt)
     const ws = wb.addWorksheet(meta.title.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] })

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
 import { bulkInsert, insertRows } from '../db/query.ts'
+import { LineBufferPool } from '../lib/line-buffer.ts'
 import type { EntityName, SourceKind } from '../model/entities.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
@@ -34,7 +35,9 @@ export interface BatchResult {
   snapshot?: { id: string; parts: number; complete: boolean }
 }
 
-const CHUNK_ROWS = 50_000
+const CHUNK_ROWS = 25_000
+/** Formatted rows of all requests in flight: at most 4 chunks (~6 MB each) at any time. */
+const chunkBuffers = new LineBufferPool(4, 8 << 20)
 const MAX_ERRORS = 100
 
 // Same (system, batch) in flight twice: the second waits and then answers duplicate.
@@ -68,7 +71,7 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
   const head = `${req.system}\t${req.kind}\t`
   const tail = `\t${req.observedAt}\t${receivedAt}\t`
 
-  let rows: string[] = []
+  let rows = await chunkBuffers.acquire()
   let dead: Record<string, unknown>[] = []
   let accepted = 0
   let rejected = 0
@@ -78,11 +81,11 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
   // One chunk insert in flight while the next chunk is parsed: the engine and the validator
   // work on different cores.
   const flush = async (force = false) => {
-    if (rows.length >= CHUNK_ROWS || (force && rows.length)) {
+    if (rows.lines >= CHUNK_ROWS || (force && rows.lines)) {
       const chunk = rows
-      rows = []
       await writing
-      writing = bulkInsert(db, table, columns, chunk.join('\n') + '\n')
+      writing = bulkInsert(db, table, columns, chunk.bytes()).finally(() => chunkBuffers.release(chunk))
+      rows = await chunkBuffers.acquire()
       // Awaited at the next flush (or never, when the body fails first). Until then a failed
       // write must not count as an unhandled rejection: Node would end the whole server.
       writing.catch(() => {})
@@ -94,35 +97,39 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
     }
   }
 
-  for await (const recs of records) for (const rec of recs) {
-    const v: Encoded = rec.error
-      ? { ok: false, key: null, reason: rec.error, errors: [{ field: '', message: rec.error }] }
-      : codec.encode(rec.text)
-    if (v.ok) {
-      rows.push(head + v.values + tail + rec.line + '\t' + batchUid)
-      accepted++
-    } else {
-      rejected++
-      for (const e of v.errors) if (errors.length < MAX_ERRORS) errors.push({ line: rec.line, ...e })
-      dead.push({
-        id: crypto.randomUUID(),
-        system: req.system,
-        entity: req.entity,
-        batch_id: req.batchId,
-        batch_uid: batchUid,
-        line: rec.line,
-        key: v.key,
-        raw: rec.text,
-        reason: v.reason,
-        errors: JSON.stringify(v.errors),
-        observed_at: req.observedAt,
-        received_at: receivedAt,
-      })
+  try {
+    for await (const recs of records) for (const rec of recs) {
+      const v: Encoded = rec.error
+        ? { ok: false, key: null, reason: rec.error, errors: [{ field: '', message: rec.error }] }
+        : codec.encode(rec.text)
+      if (v.ok) {
+        rows.push(head + v.values + tail + rec.line + '\t' + batchUid)
+        accepted++
+      } else {
+        rejected++
+        for (const e of v.errors) if (errors.length < MAX_ERRORS) errors.push({ line: rec.line, ...e })
+        dead.push({
+          id: crypto.randomUUID(),
+          system: req.system,
+          entity: req.entity,
+          batch_id: req.batchId,
+          batch_uid: batchUid,
+          line: rec.line,
+          key: v.key,
+          raw: rec.text,
+          reason: v.reason,
+          errors: JSON.stringify(v.errors),
+          observed_at: req.observedAt,
+          received_at: receivedAt,
+        })
+      }
+      if (rows.lines >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
     }
-    if (rows.length >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
+    await flush(true)
+    await writing
+  } finally {
+    chunkBuffers.release(rows)
   }
-  await flush(true)
-  await writing
 
   const batch: BatchRow = {
     batch_uid: batchUid,

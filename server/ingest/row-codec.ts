@@ -4,12 +4,11 @@
 //
 // Exact decimals without a slow parser: JSON.parse turns a number literal into a double, and a
 // double read from a literal of at most 15 significant digits prints back (String(n)) as that
-// same decimal value. A literal with 16 or more significant digits holds a run of 16+ digit
-// or dot characters, so any line with such a run is parsed with lossless-json instead; so is a
-// line with a number in exponent form, which may lie outside the double range (1e400 would
-// become Infinity, and null in the extra fields).
+// same decimal value. A line with a number literal of 16 or more digits is parsed with
+// lossless-json instead; so is a line with a number in exponent form, which may lie outside the
+// double range (1e400 would become Infinity, and null in the extra fields).
 import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
-import { checkValue } from '../model/check.ts'
+import { Bad, checkValue } from '../model/check.ts'
 import { COMMON, ENTITY_SPECS, type EntityName, type FieldSpec } from '../model/spec.ts'
 
 export interface FieldError {
@@ -21,10 +20,44 @@ export type Encoded =
   | { ok: true; key: string; deleted: boolean; values: string }
   | { ok: false; key: string | null; reason: string; errors: FieldError[] }
 
-const LONG_NUMBER = /[\d.]{16,}|[:,[]\s*-?\d+(?:\.\d+)?[eE]/
+/**
+ * True when a number literal of the JSON text (outside strings) has 16 or more digits or an
+ * exponent: a double may not hold it exactly. A scan rather than a regex, which would also have
+ * to step over strings and costs twice as much on the ingest hot path. On invalid JSON the
+ * answer does not matter: either parser rejects it.
+ */
+export function hasInexactNumber(s: string): boolean {
+  const n = s.length
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 34 /* " */) {
+      let j = s.indexOf('"', i + 1)
+      // A quote after an odd run of backslashes is escaped: the string goes on.
+      while (j > 0) {
+        let k = j - 1
+        while (s.charCodeAt(k) === 92) k--
+        if ((j - 1 - k) % 2 === 0) break
+        j = s.indexOf('"', j + 1)
+      }
+      if (j < 0) return false
+      i = j
+    } else if (c <= 57 && (c >= 48 || c === 45)) {
+      let digits = 0
+      for (; i < n; i++) {
+        const d = s.charCodeAt(i)
+        if (d >= 48 && d <= 57) digits++
+        else if (d === 101 || d === 69) return true
+        else if (d !== 46 && d !== 45) break
+      }
+      if (digits >= 16) return true
+      i--
+    }
+  }
+  return false
+}
 
 export function parseRecord(text: string): { value: unknown; lossless: boolean } {
-  if (LONG_NUMBER.test(text)) return { value: losslessParse(text), lossless: true }
+  if (hasInexactNumber(text)) return { value: losslessParse(text), lossless: true }
   return { value: JSON.parse(text), lossless: false }
 }
 
@@ -71,11 +104,11 @@ export function compileCodec(entity: EntityName): Codec {
       return f.name === 'deleted' ? 'false' : (f.default ?? '\\N')
     }
     const r = checkValue(f.type, v)
-    if (!r.ok) {
+    if (r instanceof Bad) {
       errors.push({ field: f.name, message: r.message })
       return ''
     }
-    return encodeValue(r.value)
+    return encodeValue(r)
   }
 
   return {
@@ -94,8 +127,9 @@ export function compileCodec(entity: EntityName): Codec {
       const key = typeof rec.key === 'string' && rec.key.length > 0 && rec.key.length <= 128 ? rec.key : null
       const tombstone = rec.deleted === true
       const errors: FieldError[] = []
-      const cols: string[] = []
-      for (const f of tombstone ? COMMON : specs) cols.push(check(f, rec[f.name], errors))
+      const fields = tombstone ? COMMON : specs
+      let cols = check(fields[0], rec[fields[0].name], errors)
+      for (let i = 1; i < fields.length; i++) cols += '\t' + check(fields[i], rec[fields[i].name], errors)
       if (errors.length)
         return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors }
       let extra: Record<string, unknown> | null = null
@@ -103,7 +137,7 @@ export function compileCodec(entity: EntityName): Codec {
         if (!known.has(k)) (extra ??= {})[k] = rec[k]
       }
       const extraText = extra ? tsvEscape(parsed.lossless ? losslessStringify(extra)! : JSON.stringify(extra)) : ''
-      const values = (tombstone ? `${cols.join('\t')}\t${tombstoneTail}` : cols.join('\t')) + '\t' + extraText
+      const values = (tombstone ? `${cols}\t${tombstoneTail}` : cols) + '\t' + extraText
       return { ok: true, key: key!, deleted: tombstone, values }
     },
   }

@@ -4,75 +4,97 @@ import { isLosslessNumber } from 'lossless-json'
 import { normalizeDecimal, parseDatetime, toChDateTime, isCalendarDate, DECIMAL_SCALE } from './fields.ts'
 import type { FieldType } from './spec.ts'
 
-export type Checked = { ok: true; value: string | boolean } | { ok: false; message: string }
-
-const bad = (message: string): Checked => ({ ok: false, message })
-
-// Fast paths for the shapes collectors send nearly always; anything else takes the general path.
-const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/
-const UTC_DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/
-
-function fastUtc(v: string): string | null {
-  const m = UTC_DATETIME.exec(v)
-  if (!m || !isCalendarDate(m[1]) || +m[2] > 23 || +m[3] > 59 || +m[4] > 59) return null
-  return `${m[1]} ${m[2]}:${m[3]}:${m[4]}.${(m[5] ?? '').padEnd(3, '0')}`
+/** Why a value does not fit its field. A class, so that a valid value needs no wrapper object:
+ *  the ingest codec checks every field of every record and allocation there is GC time. */
+export class Bad {
+  constructor(readonly message: string) {}
 }
+
+/** The normalised value ClickHouse stores (text, or a boolean), or why it is invalid. */
+export type Checked = string | boolean | Bad
+
+const NOT_STRING = new Bad('expected a string')
+const EMPTY = new Bad('must not be empty')
+const NOT_DECIMAL = new Bad('expected a decimal number (JSON number or decimal string)')
+const NOT_DATE = new Bad('expected a date YYYY-MM-DD')
+const NOT_BOOL = new Bad('expected true or false')
+const NOT_CURRENCY = new Bad('expected an ISO-4217 currency code such as USD')
+
+const isDigit = (c: number) => c >= 48 && c <= 57
+const two = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
+
+const TIME_DIGITS = [11, 12, 14, 15, 17, 18]
 const CURRENCY_RE = /^[A-Z]{3}$/
+
+/** `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, the shape collectors send nearly always, without a regex. */
+function fastUtc(v: string): string | null {
+  const n = v.length
+  if ((n !== 20 && (n < 22 || n > 24)) || v.charCodeAt(n - 1) !== 90 /* Z */ || v.charCodeAt(10) !== 84 /* T */) return null
+  if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null
+  for (const i of TIME_DIGITS) if (!isDigit(v.charCodeAt(i))) return null
+  if (two(v, 11) > 23 || two(v, 14) > 59 || two(v, 17) > 59) return null
+  let ms = '000'
+  if (n > 20) {
+    if (v.charCodeAt(19) !== 46) return null
+    for (let i = 20; i < n - 1; i++) if (!isDigit(v.charCodeAt(i))) return null
+    ms = v.slice(20, n - 1).padEnd(3, '0')
+  }
+  const date = v.slice(0, 10)
+  if (!isCalendarDate(date)) return null
+  return `${date} ${v.slice(11, 19)}.${ms}`
+}
 
 export function checkValue(type: FieldType, v: unknown): Checked {
   switch (type.t) {
     case 'string':
-      if (typeof v !== 'string') return bad('expected a string')
-      if (type.min && v.length < type.min) return bad('must not be empty')
-      if (v.length > type.max) return bad(`longer than ${type.max} characters`)
-      return { ok: true, value: v }
+      if (typeof v !== 'string') return NOT_STRING
+      if (type.min && v.length < type.min) return EMPTY
+      if (v.length > type.max) return new Bad(`longer than ${type.max} characters`)
+      return v
     case 'decimal': {
-      let text: string | null = null
       if (typeof v === 'number') {
-        text = Number.isFinite(v) ? String(v) : null
-        // String(n) of a finite double is already canonical unless it uses an exponent.
-        if (text !== null && PLAIN_DECIMAL.test(text)) return checkDecimalText(type, text)
-      } else if (typeof v === 'string') text = v
-      else if (isLosslessNumber(v)) text = (v as { value: string }).value
+        // String(n) of a finite double is canonical decimal text unless it uses an exponent
+        // (|n| >= 1e21 or < 1e-6), which the general path below expands.
+        const text = Number.isFinite(v) ? String(v) : null
+        if (text !== null && !text.includes('e')) return checkDecimalText(type, text, v)
+        const norm = text === null ? null : normalizeDecimal(text)
+        return norm === null ? NOT_DECIMAL : checkDecimalText(type, norm, Number(norm))
+      }
+      const text = typeof v === 'string' ? v : isLosslessNumber(v) ? (v as { value: string }).value : null
       const norm = text === null ? null : normalizeDecimal(text)
-      if (norm === null) return bad('expected a decimal number (JSON number or decimal string)')
-      return checkDecimalText(type, norm)
+      return norm === null ? NOT_DECIMAL : checkDecimalText(type, norm, Number(norm))
     }
     case 'date':
-      if (typeof v !== 'string' || !isCalendarDate(v)) return bad('expected a date YYYY-MM-DD')
-      return { ok: true, value: v }
+      return typeof v === 'string' && isCalendarDate(v) ? v : NOT_DATE
     case 'datetime': {
-      if (typeof v !== 'string') return bad(DATETIME_MESSAGE)
+      if (typeof v !== 'string') return BAD_DATETIME
       const fast = fastUtc(v)
-      if (fast !== null) return { ok: true, value: fast }
+      if (fast !== null) return fast
       const d = parseDatetime(v)
-      if (!d) return bad(DATETIME_MESSAGE)
-      return { ok: true, value: toChDateTime(d) }
+      return d ? toChDateTime(d) : BAD_DATETIME
     }
     case 'bool':
-      if (typeof v !== 'boolean') return bad('expected true or false')
-      return { ok: true, value: v }
+      return typeof v === 'boolean' ? v : NOT_BOOL
     case 'enum':
-      if (typeof v !== 'string' || !type.values.includes(v)) return bad(`expected one of ${type.values.join(', ')}`)
-      return { ok: true, value: v }
+      return typeof v === 'string' && type.values.includes(v) ? v : new Bad(`expected one of ${type.values.join(', ')}`)
     case 'currency':
-      if (typeof v !== 'string' || !CURRENCY_RE.test(v)) return bad('expected an ISO-4217 currency code such as USD')
-      return { ok: true, value: v }
+      return typeof v === 'string' && v.length === 3 && CURRENCY_RE.test(v) ? v : NOT_CURRENCY
   }
 }
 
-const DATETIME_MESSAGE = 'expected an ISO-8601 datetime with Z or an offset, e.g. 2026-06-30T12:00:00Z'
+const BAD_DATETIME = new Bad('expected an ISO-8601 datetime with Z or an offset, e.g. 2026-06-30T12:00:00Z')
+
+const TOO_PRECISE = new Bad(`has more than ${DECIMAL_SCALE} decimal places and cannot be stored exactly`)
+const TOO_LARGE = new Bad('is too large')
 
 /** Scale, size and range of a canonical decimal text. */
-function checkDecimalText(type: Extract<FieldType, { t: 'decimal' }>, norm: string): Checked {
+function checkDecimalText(type: Extract<FieldType, { t: 'decimal' }>, norm: string, n: number): Checked {
   const dot = norm.indexOf('.')
-  if (dot >= 0 && norm.length - dot - 1 > DECIMAL_SCALE)
-    return bad(`has more than ${DECIMAL_SCALE} decimal places and cannot be stored exactly`)
-  if ((dot >= 0 ? dot : norm.length) - (norm[0] === '-' ? 1 : 0) > 38 - DECIMAL_SCALE) return bad('is too large')
+  if (dot >= 0 && norm.length - dot - 1 > DECIMAL_SCALE) return TOO_PRECISE
+  if ((dot >= 0 ? dot : norm.length) - (norm[0] === '-' ? 1 : 0) > 38 - DECIMAL_SCALE) return TOO_LARGE
   if (type.gt !== undefined || type.max !== undefined) {
-    const n = Number(norm)
     if ((type.gt !== undefined && !(n > type.gt)) || (type.max !== undefined && n > type.max))
-      return bad(`must be more than ${type.gt ?? '-∞'} and at most ${type.max ?? '∞'}`)
+      return new Bad(`must be more than ${type.gt ?? '-∞'} and at most ${type.max ?? '∞'}`)
   }
-  return { ok: true, value: norm }
+  return norm
 }

@@ -2,7 +2,7 @@
 // ingest, server and web. Column names in sql/migrations match the field names one to one
 // (test/model.int.test.ts checks it).
 import { z } from 'zod'
-import { checkValue } from './check.ts'
+import { Bad, checkValue } from './check.ts'
 import { COMMON, ENTITY_SPECS, ENTITY_NAMES, type EntityName, type FieldSpec, type FieldType } from './spec.ts'
 
 export { ENTITY_NAMES, type EntityName }
@@ -18,11 +18,11 @@ function fieldSchema(f: FieldSpec) {
       return (f.default ?? null) as never
     }
     const r = checkValue(f.type, v)
-    if (!r.ok) {
+    if (r instanceof Bad) {
       ctx.addIssue({ code: 'custom', message: r.message })
       return z.NEVER
     }
-    return r.value as never
+    return r as never
   })
   return base as unknown as z.ZodType<Value<FieldType> | null>
 }

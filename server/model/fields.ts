@@ -23,16 +23,21 @@ export function normalizeDecimal(text: string): string | null {
   return s.startsWith('-') && /[1-9]/.test(body) ? `-${body}` : body
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 export function isCalendarDate(s: string): boolean {
-  const m = DATE_RE.exec(s)
-  if (!m) return false
-  const y = +m[1]
-  const mo = +m[2]
-  const d = +m[3]
+  // Charcode arithmetic rather than a regex: the ingest codec checks a date on most records.
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false
+  let y = 0
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue
+    const c = s.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return false
+    if (i < 4) y = y * 10 + c
+  }
+  const mo = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48
+  const d = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48
   if (mo < 1 || mo > 12 || d < 1) return false
-  const days = mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31
+  const days = mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31
   return d <= days
 }
 
