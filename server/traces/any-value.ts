@@ -40,9 +40,13 @@ const SNAKE: Record<string, keyof AnyValue> = {
   bytes_value: 'bytesValue',
 }
 
+const SNAKE_NAMES = Object.entries(SNAKE)
+
 function camel(v: AnyValue): AnyValue {
+  // The usual camelCase value (and every protobuf one) is returned as is, without a copy.
+  if (v.stringValue != null || v.intValue != null || v.boolValue != null || v.doubleValue != null) return v
   let out: Record<string, unknown> | undefined
-  for (const [snake, name] of Object.entries(SNAKE))
+  for (const [snake, name] of SNAKE_NAMES)
     if (snake in v && (v as Record<string, unknown>)[name] == null) (out ??= { ...v })[name] = (v as Record<string, unknown>)[snake]
   return (out as AnyValue) ?? v
 }
@@ -95,6 +99,6 @@ export function toText(v: Native): string {
 
 export function textMap(attrs: Record<string, Native>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(attrs)) out[k] = toText(v)
+  for (const k in attrs) out[k] = toText(attrs[k])
   return out
 }

@@ -26,6 +26,8 @@ export interface SpanRecord {
   statusCode: 'Unset' | 'Ok' | 'Error'
   statusMessage: string
   attributes: Record<string, Native>
+  /** JSON text of `attributes`, when already made (OTLP ingest checks its size with it). */
+  attributesJson?: string
   resourceAttributes: Record<string, Native>
   events: Array<{ timeNs: bigint; name: string; attributes: Record<string, Native> }>
   links: Array<{ traceId: string; spanId: string; traceState: string; attributes: Record<string, Native> }>
@@ -67,15 +69,18 @@ export function decodeJson(text: string): unknown {
   }
 }
 
+const HEX_ID: Record<number, RegExp> = { 8: /^[0-9a-f]{16}$/, 16: /^[0-9a-f]{32}$/ }
+
 /** Hex ids from JSON (either case) or bytes from protobuf, as lowercase hex. */
 function id(v: unknown, bytes: number, what: string, optional = false): string {
   let hex = ''
-  if (Buffer.isBuffer(v) || v instanceof Uint8Array) hex = Buffer.from(v).toString('hex')
+  if (Buffer.isBuffer(v)) hex = v.toString('hex')
+  else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
   else if (typeof v === 'string') hex = v.trim().toLowerCase()
   else if (v === undefined || v === null) hex = ''
   else throw new AttributeError(`${what} must be a hex string`)
   if (hex === '' && optional) return ''
-  if (!new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(hex)) throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
+  if (!HEX_ID[bytes].test(hex)) throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
   if (/^0+$/.test(hex)) {
     if (optional) return ''
     throw new AttributeError(`${what} must not be all zeros`)
@@ -144,7 +149,8 @@ function span(s: Obj, ctx: { serviceName: string; resourceAttributes: Record<str
   const endNs = endRaw === undefined || endRaw === null ? startNs : nanos(endRaw, 'endTimeUnixNano')
   if (startNs === 0n) throw new AttributeError('startTimeUnixNano is missing')
   const attributes = kvToNative(s.attributes)
-  if (JSON.stringify(attributes).length > MAX_SPAN_ATTRIBUTE_BYTES)
+  const attributesJson = JSON.stringify(attributes)
+  if (attributesJson.length > MAX_SPAN_ATTRIBUTE_BYTES)
     throw new AttributeError(`attributes are larger than ${MAX_SPAN_ATTRIBUTE_BYTES} bytes`)
   const status = (s.status ?? {}) as Obj
   return {
@@ -160,6 +166,7 @@ function span(s: Obj, ctx: { serviceName: string; resourceAttributes: Record<str
     statusCode: STATUS[enumIndex(status.code, STATUS, 'STATUS_CODE_')],
     statusMessage: String(status.message ?? ''),
     attributes,
+    attributesJson,
     events: ((s.events as Obj[]) ?? []).map((e) => ({
       timeNs: nanos(field(e, 'timeUnixNano', 'time_unix_nano') ?? startNs, 'events.timeUnixNano'),
       name: String(e.name ?? ''),

@@ -35,6 +35,7 @@ export async function spawnServer(dataDir: string, extraEnv: Record<string, stri
     proc,
     stop: () =>
       new Promise((r) => {
+        if (process.env.BENCH_THREADS) console.error(`server CPU by thread: ${threadCpu(proc.pid!)}`)
         proc.once('exit', () => r())
         proc.kill('SIGTERM')
       }),
@@ -63,3 +64,15 @@ export function sampleRss(pid: number) {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+
+/** CPU seconds of a process by thread name (BENCH_THREADS=1): which part of the server is busy. */
+export function threadCpu(pid: number): string {
+  const byName = new Map<string, number>()
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100)
+  }
+  return [...byName].filter(([, v]) => v >= 0.1).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')
+}
