@@ -126,6 +126,7 @@ describe('cluster DDL', () => {
     expect(ddl).toContain("CREATE TABLE IF NOT EXISTS t ON CLUSTER 'main'")
     expect(ddl).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', v)")
     expect(toClusterDdl('CREATE VIEW IF NOT EXISTS v AS SELECT 1', 'c')).toContain("CREATE VIEW IF NOT EXISTS v ON CLUSTER 'c'")
+    expect(toClusterDdl('-- why\nCREATE OR REPLACE VIEW cur_x AS\nSELECT 1', 'c')).toContain("CREATE OR REPLACE VIEW cur_x ON CLUSTER 'c' AS")
   })
 })
 

@@ -34,7 +34,7 @@ export function loadMigrations(cluster?: string): Migration[] {
 export function toClusterDdl(statement: string, cluster: string): string {
   const onCluster = `ON CLUSTER '${cluster.replace(/'/g, '')}'`
   return statement
-    .replace(/^(CREATE\s+(?:TABLE|VIEW|MATERIALIZED\s+VIEW)\s+IF\s+NOT\s+EXISTS\s+\S+)/im, `$1 ${onCluster}`)
+    .replace(/^(CREATE\s+(?:TABLE|VIEW|MATERIALIZED\s+VIEW)\s+IF\s+NOT\s+EXISTS\s+\S+|CREATE\s+OR\s+REPLACE\s+VIEW\s+\S+)/im, `$1 ${onCluster}`)
     .replace(/^(ALTER\s+TABLE\s+\S+)/im, `$1 ${onCluster}`)
     .replace(/ENGINE\s*=\s*(Replacing|Summing|Aggregating)?MergeTree(?:\(([^)]*)\))?/i, (_m, kind = '', args = '') => {
       const zk = `'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`

@@ -21,4 +21,14 @@ LEFT JOIN cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p O
 WHERE t.status = 'approved'
   AND t.approved_at IS NOT NULL
   AND t.approved_at < {as_of:DateTime64(3, 'UTC')} - toIntervalMillisecond(toInt64({min_age_hours:Float64} * 3600000))
-  AND t.key NOT IN (SELECT key FROM cur_time_entry(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}))
+  -- Keys an ERP holds as of as_of: some system's latest version of the key is not a deletion
+  -- (the key set of cur_time_entry, without reading the rows' other columns).
+  AND t.key NOT IN (
+      SELECT key
+      FROM entity_time_entry
+      WHERE kind = 'erp'
+        AND observed_at <= {as_of:DateTime64(3, 'UTC')}
+        AND batch_uid IN (SELECT batch_uid FROM batches)
+      GROUP BY key, system
+      HAVING NOT argMax(deleted, ver)
+  )
