@@ -30,6 +30,9 @@ const params = (f: RecordFilter) => ({
   practice: f.practice ?? '',
   project: f.project ?? '',
   q: f.q ?? '',
+  // The whole key range; only an export narrows it (streamRecords).
+  key_after: '',
+  key_upto: '',
 })
 
 export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' | 'period' | 'practice' | 'project') {
@@ -65,7 +68,39 @@ export async function records(db: Db, c: Comparison, f: RecordFilter, limit: num
   }, { join_use_nulls: 1 })
 }
 
-/** Every record matching the filter, streamed (exports). */
-export function streamRecords(db: Db, c: Comparison, f: RecordFilter): AsyncIterable<Record<string, unknown>[]> {
-  return streamRows(db, `reconciliation.export.${c.pair}.${c.entity}`, compose('_records.sql', c), { ...params(f), after: '', limit: '18446744073709551615' })
+const ALL = '18446744073709551615'
+/** Version rows (of side A) per slice of an export: a few thousand records in memory at a time. */
+const SLICE_KEYS = 10_000
+
+/**
+ * Every record matching the filter, streamed (exports). A sliceable comparison is read one key
+ * range at a time, in key order, so neither the engine nor this process ever holds more than a
+ * slice: on the embedded engine the query runs inside the server process, and one query over a
+ * million-record comparison would hold both sides and their join there.
+ */
+export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter, sliceKeys = SLICE_KEYS): AsyncGenerator<Record<string, unknown>[]> {
+  const tag = `reconciliation.export.${c.pair}.${c.entity}`
+  if (!c.slices) {
+    yield* streamRows(db, tag, compose('_records.sql', c), { ...params(f), after: '', limit: ALL })
+    return
+  }
+  const sql = compose('_records.sql', c)
+  for (let after = ''; ; ) {
+    const upto = await sliceEnd(db, c.slices, after, sliceKeys)
+    const rows = await queryRows<Record<string, unknown>>(db, `${tag}.slice`, sql, { ...params(f), key_after: after, key_upto: upto, after: '', limit: ALL }, { join_use_nulls: 1 })
+    if (rows.length) yield rows
+    if (upto === '') return
+    after = upto
+  }
+}
+
+/** The last key of the slice after `after`, or '' when the rest fits in one slice. */
+async function sliceEnd(db: Db, s: NonNullable<Comparison['slices']>, after: string, n: number): Promise<string> {
+  const [row] = await queryRows<{ key: string }>(
+    db,
+    'reconciliation.export.slice_end',
+    'SELECT key FROM {table:Identifier} WHERE kind = {kind:String} AND key > {after:String} ORDER BY key LIMIT 1 OFFSET {n:UInt64}',
+    { table: s.table, kind: s.kind, after, n },
+  )
+  return row?.key ?? ''
 }
