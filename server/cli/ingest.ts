@@ -6,7 +6,7 @@ import { UsageError, intOption, parse } from './args.ts'
 import { remote } from './remote.ts'
 
 export const HELP = `Usage: crosswalk ingest FILE --system S --entity E [--mode delta|full] [--server URL] [--token T]
-                        [--observed-at ISO] [--batch-rows N]
+                        [--observed-at ISO] [--batch-rows N] [--concurrency N]
 
 Streams FILE (NDJSON, a JSON array, or either gzipped as .gz) to the ingest API in batches,
 with retries. Batch ids are derived from content, so sending the same file twice changes
@@ -20,7 +20,11 @@ Options:
   --server URL      API address (env CROSSWALK_SERVER, default http://127.0.0.1:8787)
   --token T         collector or admin token (env CROSSWALK_TOKEN)
   --observed-at ISO when the data was read from the source (default: now)
-  --batch-rows N    records per request (default 50000)`
+  --batch-rows N    records per request (default 50000)
+  --concurrency N   requests in flight at once (default 4)
+
+Bodies are gzipped unless the server is on this machine (loopback), where compressing would
+only cost both sides CPU.`
 
 export async function run(argv: string[]) {
   const { values, positionals } = parse(
@@ -33,6 +37,7 @@ export async function run(argv: string[]) {
       token: { type: 'string' },
       'observed-at': { type: 'string' },
       'batch-rows': { type: 'string' },
+      concurrency: { type: 'string' },
     },
     true,
   )
@@ -53,6 +58,7 @@ export async function run(argv: string[]) {
     mode,
     observedAt: values['observed-at'],
     batchRows: intOption(values['batch-rows'], '--batch-rows', 50_000) || 50_000,
+    concurrency: intOption(values.concurrency, '--concurrency', 4) || 1,
     onRetry: (n, why) => process.stderr.write(`\nretry ${n}: ${why}\n`),
   })
   const rate = Math.round(summary.rows / Math.max(summary.seconds, 0.001))
