@@ -41,6 +41,15 @@ describe('decimals', () => {
     expect(() => JSON.parse(text)).not.toThrow()
   })
 
+  it('escapes tabs, newlines and backslashes of string values for TabSeparated, and only those', () => {
+    const rec = (native: string) => `{"key":"T","native_id":${JSON.stringify(native)},"resource_key":"R","project_key":"P","work_date":"2026-03-02","hours":1,"billable":true,"status":"approved"}`
+    const escaped = validateRecord('time_entry', rec('a\tb\nc\\d "q"'))
+    const plain = validateRecord('time_entry', rec('plain "q" é'))
+    expect(escaped.ok && plain.ok).toBe(true)
+    if (escaped.ok) expect(escaped.values.split('\t')[1]).toBe('a\\tb\\nc\\\\d "q"')
+    if (plain.ok) expect(plain.values.split('\t')[1]).toBe('plain "q" é')
+  })
+
   it('names the field and the problem', () => {
     const r = validateRecord('time_entry', '{"key":"T","resource_key":"R","project_key":"P","work_date":"2026-02-30","hours":25,"billable":"yes","status":"done"}')
     expect(r.ok).toBe(false)

@@ -82,10 +82,10 @@ function emptyValue(f: FieldSpec): string {
   }
 }
 
-function encodeValue(v: string | boolean | null): string {
+function encodeValue(v: string | boolean | null, plain: boolean): string {
   if (v === null) return '\\N'
   if (typeof v === 'boolean') return v ? 'true' : 'false'
-  return tsvEscape(v)
+  return plain ? v : tsvEscape(v)
 }
 
 export interface Codec {
@@ -98,7 +98,11 @@ export function compileCodec(entity: EntityName): Codec {
   const known = new Set(specs.map((f) => f.name))
   const tombstoneTail = ENTITY_SPECS[entity].map(emptyValue).join('\t')
 
-  function check(f: FieldSpec, v: unknown, errors: FieldError[]): string {
+  // Field errors of the record being encoded: one array reused, copied only for a reject.
+  const errors: FieldError[] = []
+
+  /** `plain`: the record's text has no backslash, so no string in it needs TSV escaping. */
+  function check(f: FieldSpec, v: unknown, plain: boolean): string {
     if (v === undefined || v === null) {
       if (!f.optional) errors.push({ field: f.name, message: 'is required' })
       return f.name === 'deleted' ? 'false' : (f.default ?? '\\N')
@@ -108,7 +112,7 @@ export function compileCodec(entity: EntityName): Codec {
       errors.push({ field: f.name, message: r.message })
       return ''
     }
-    return encodeValue(r)
+    return encodeValue(r, plain)
   }
 
   return {
@@ -126,12 +130,15 @@ export function compileCodec(entity: EntityName): Codec {
       const rec = obj as Record<string, unknown>
       const key = typeof rec.key === 'string' && rec.key.length > 0 && rec.key.length <= 128 ? rec.key : null
       const tombstone = rec.deleted === true
-      const errors: FieldError[] = []
+      // JSON strings hold tabs, newlines and backslashes only as escapes: without a backslash
+      // in the text, every value is already valid TabSeparated.
+      const plain = text.indexOf('\\') === -1
+      errors.length = 0
       const fields = tombstone ? COMMON : specs
-      let cols = check(fields[0], rec[fields[0].name], errors)
-      for (let i = 1; i < fields.length; i++) cols += '\t' + check(fields[i], rec[fields[i].name], errors)
+      let cols = check(fields[0], rec[fields[0].name], plain)
+      for (let i = 1; i < fields.length; i++) cols += '\t' + check(fields[i], rec[fields[i].name], plain)
       if (errors.length)
-        return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors }
+        return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: errors.slice() }
       let extra: Record<string, unknown> | null = null
       for (const k in rec) {
         if (!known.has(k)) (extra ??= {})[k] = rec[k]
