@@ -21,21 +21,28 @@ export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
     chunks.push(chunk)
   const body = Buffer.concat(chunks)
 
-  let decoded
+  let written: Promise<void>
+  let accepted: number
+  let rejected: number
+  let errors: string[]
   try {
-    decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body.toString('utf8')))
+    const decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body.toString('utf8')))
+    // Formatted for the insert now: nothing of the decoded request is kept while it runs.
+    written = writeSpansGrouped(c.var.services.db, decoded.spans)
+    ;({ rejected, errors } = decoded)
+    accepted = decoded.spans.length
   } catch (e) {
     if (e instanceof OtlpBodyError) throw badRequest('bad_otlp', e.message)
     throw e
   }
   try {
-    await writeSpansGrouped(c.var.services.db, decoded.spans)
+    await written
   } catch (e) {
     console.error(`[${new Date().toISOString()}] writing spans failed:`, e)
     throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; no span of this request was written. Retry later.', undefined, { 'Retry-After': '5' })
   }
-  if (decoded.spans.length) c.var.services.onIngested?.('otlp', 'traces')
-  const message = decoded.rejected ? `${decoded.rejected} span(s) rejected: ${decoded.errors.join('; ')}` : ''
-  if (proto) return c.body(Buffer.from(encodeProtobufResponse(decoded.rejected, message)), 200, { 'Content-Type': 'application/x-protobuf' })
-  return c.json(decoded.rejected ? { partialSuccess: { rejectedSpans: String(decoded.rejected), errorMessage: message } } : {})
+  if (accepted) c.var.services.onIngested?.('otlp', 'traces')
+  const message = rejected ? `${rejected} span(s) rejected: ${errors.join('; ')}` : ''
+  if (proto) return c.body(Buffer.from(encodeProtobufResponse(rejected, message)), 200, { 'Content-Type': 'application/x-protobuf' })
+  return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message } } : {})
 })
