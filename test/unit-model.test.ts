@@ -94,6 +94,9 @@ describe('line buffer', () => {
     b.push('x'.repeat(100))
     expect(b.lines).toBe(3)
     expect(b.bytes().toString('utf8')).toBe(`plain\trow\nZoë – ü 日本\n${'x'.repeat(100)}\n`)
+    b.clear()
+    b.push('again')
+    expect([b.lines, b.bytes().toString()]).toEqual([1, 'again\n'])
   })
   it('hands out at most max buffers and gives a released one to the next waiter', async () => {
     const pool = new LineBufferPool(2, 16)

@@ -9,7 +9,7 @@ export class LineBuffer {
   private len = 0
   lines = 0
 
-  constructor(initialBytes = 1 << 20) {
+  constructor(private readonly initialBytes = 1 << 20) {
     this.buf = Buffer.allocUnsafe(initialBytes)
   }
 
@@ -33,9 +33,11 @@ export class LineBuffer {
     return this.len
   }
 
+  /** Empties the buffer for reuse; one that a large batch grew is given back. */
   clear(): void {
     this.len = 0
     this.lines = 0
+    if (this.buf.length > 4 * this.initialBytes) this.buf = Buffer.allocUnsafe(this.initialBytes)
   }
 
   /** The bytes written so far (a view, not a copy). */
