@@ -112,6 +112,21 @@ describe('line buffer', () => {
     expect(third).toBe(a)
     expect(a.byteLength).toBe(0)
   })
+  it('gives a buffer of its own to a request that waited too long, and keeps the pool to its size', async () => {
+    const pool = new LineBufferPool(1, 16, 20)
+    const a = await pool.acquire()
+    const t = performance.now()
+    const extra = await pool.acquire() // a stalled holder of `a` must not block this one for long
+    expect(performance.now() - t).toBeGreaterThanOrEqual(15)
+    expect(extra).not.toBe(a)
+    pool.release(extra)
+    pool.release(a)
+    expect(await pool.acquire()).toBe(a)
+    let fourth: LineBuffer | null = null
+    void pool.acquire().then((b) => (fourth = b))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(fourth).toBeNull()
+  })
 })
 
 describe('framing', () => {

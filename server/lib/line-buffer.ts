@@ -48,29 +48,46 @@ export class LineBuffer {
 
 /**
  * A bounded set of line buffers shared by concurrent requests: however many batches arrive at
- * once, their formatted rows never hold more than `max` buffers, and a request waits for one
- * (its body stays in the socket, which slows the client) rather than growing the process.
- * Buffers come back after their insert and are reused, so steady ingest allocates nothing.
+ * once, their formatted rows normally hold at most `max` buffers, and a request waits briefly for
+ * one (its body stays in the socket, which slows the client) rather than growing the process.
+ * Buffers come back after their insert and are reused, so steady ingest allocates nothing. A
+ * request that waited `maxWaitMs` gets a buffer of its own instead: clients that stall mid-body
+ * while holding pooled buffers must not stop everyone else's ingest.
  */
 export class LineBufferPool {
   private idle: LineBuffer[] = []
+  private pooled = new WeakSet<LineBuffer>()
   private inUse = 0
   private waiting: Array<(b: LineBuffer) => void> = []
 
   constructor(
     private readonly max: number,
     private readonly initialBytes: number,
+    private readonly maxWaitMs = 1_000,
   ) {}
 
   async acquire(): Promise<LineBuffer> {
     if (this.inUse < this.max) {
       this.inUse++
-      return this.idle.pop() ?? new LineBuffer(this.initialBytes)
+      let b = this.idle.pop()
+      if (!b) this.pooled.add((b = new LineBuffer(this.initialBytes)))
+      return b
     }
-    return new Promise((resolve) => this.waiting.push(resolve))
+    return new Promise((resolve) => {
+      const take = (b: LineBuffer) => {
+        clearTimeout(timer)
+        resolve(b)
+      }
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(take), 1)
+        resolve(new LineBuffer(this.initialBytes)) // outside the pool: dropped on release
+      }, this.maxWaitMs)
+      this.waiting.push(take)
+    })
   }
 
   release(b: LineBuffer): void {
+    if (!this.pooled.has(b)) return
     b.clear()
     const next = this.waiting.shift()
     if (next) return next(b)
