@@ -99,7 +99,7 @@ async function sliceEnd(db: Db, s: NonNullable<Comparison['slices']>, after: str
   const [row] = await queryRows<{ key: string }>(
     db,
     'reconciliation.export.slice_end',
-    'SELECT key FROM {table:Identifier} WHERE kind = {kind:String} AND key > {after:String} ORDER BY key LIMIT 1 OFFSET {n:UInt64}',
+    sqlFile('reconciliation/_slice_end.sql'),
     { table: s.table, kind: s.kind, after, n },
   )
   return row?.key ?? ''
