@@ -36,7 +36,7 @@ export interface BatchResult {
 }
 
 const CHUNK_ROWS = 25_000
-/** Formatted rows of all requests in flight: at most 4 chunks (~6 MB each) at any time. */
+/** Formatted rows of the requests in flight: normally at most 4 chunks (~6 MB each) at a time. */
 const chunkBuffers = new LineBufferPool(4, 8 << 20)
 const MAX_ERRORS = 100
 
@@ -85,10 +85,11 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
       const chunk = rows
       await writing
       writing = bulkInsert(db, table, columns, chunk.bytes()).finally(() => chunkBuffers.release(chunk))
-      rows = await chunkBuffers.acquire()
       // Awaited at the next flush (or never, when the body fails first). Until then a failed
-      // write must not count as an unhandled rejection: Node would end the whole server.
+      // write must not count as an unhandled rejection: Node would end the whole server. So
+      // this comes before anything else is awaited.
       writing.catch(() => {})
+      rows = await chunkBuffers.acquire()
     }
     if (dead.length >= CHUNK_ROWS || (force && dead.length)) {
       const chunk = dead
