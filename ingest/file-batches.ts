@@ -8,8 +8,6 @@ import { jsonArrayRecords } from '../server/ingest/records.ts'
 
 export interface FileBatch {
   body: Buffer
-  /** Lines (NDJSON) or elements (JSON array) in the body, blank lines included. */
-  lines: number
   /** Position in the file of the body's line n (1-based). */
   fileLine(n: number): number
 }
@@ -20,7 +18,7 @@ export async function* ndjsonBatches(stream: AsyncIterable<Buffer>, batchRows: n
   let first = 1
   const cut = (): FileBatch => {
     const start = first
-    const batch = { body: Buffer.concat(parts), lines, fileLine: (n: number) => start + n - 1 }
+    const batch = { body: Buffer.concat(parts), fileLine: (n: number) => start + n - 1 }
     first += lines
     parts = []
     lines = 0
@@ -48,7 +46,7 @@ export async function* jsonArrayBatches(stream: AsyncIterable<Buffer>, batchRows
   let positions: number[] = []
   const cut = (): FileBatch => {
     const at = positions
-    const batch = { body: Buffer.from(texts.join('\n') + '\n'), lines: texts.length, fileLine: (n: number) => at[n - 1] ?? n }
+    const batch = { body: Buffer.from(texts.join('\n') + '\n'), fileLine: (n: number) => at[n - 1] ?? n }
     texts = []
     positions = []
     return batch

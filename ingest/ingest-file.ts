@@ -85,7 +85,7 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
     held = b
   }
   // The last part is sent even when empty: it carries last=true for a full snapshot.
-  if (!failure) launch(held ?? { body: Buffer.alloc(0), lines: 0, fileLine: (n) => n }, part, true)
+  if (!failure) launch(held ?? { body: Buffer.alloc(0), fileLine: (n) => n }, part, true)
   await Promise.all(inFlight)
   if (failure) {
     raw.destroy()

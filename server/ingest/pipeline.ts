@@ -5,7 +5,7 @@
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
 import { bulkInsert, insertRows } from '../db/query.ts'
-import { LineBufferPool } from '../lib/line-buffer.ts'
+import { LineBuffer, LineBufferPool } from '../lib/line-buffer.ts'
 import type { EntityName, SourceKind } from '../model/entities.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
@@ -71,7 +71,7 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
   const head = `${req.system}\t${req.kind}\t`
   const tail = `\t${req.observedAt}\t${receivedAt}\t`
 
-  let rows = await chunkBuffers.acquire()
+  let rows: LineBuffer | null = await chunkBuffers.acquire()
   let dead: Record<string, unknown>[] = []
   let accepted = 0
   let rejected = 0
@@ -79,19 +79,21 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
   let writing: Promise<void> = Promise.resolve()
 
   // One chunk insert in flight while the next chunk is parsed: the engine and the validator
-  // work on different cores.
-  const flush = async (force = false) => {
-    if (rows.lines >= CHUNK_ROWS || (force && rows.lines)) {
-      const chunk = rows
-      await writing
+  // work on different cores. `last`: the body has ended, so what is left goes out and no
+  // buffer is taken for more.
+  const flush = async (last = false) => {
+    if (rows && (rows.lines >= CHUNK_ROWS || (last && rows.lines))) {
+      const chunk: LineBuffer = rows
+      await writing // a failure here leaves `chunk` in `rows`, released below
+      rows = null
       writing = bulkInsert(db, table, columns, chunk.bytes()).finally(() => chunkBuffers.release(chunk))
       // Awaited at the next flush (or never, when the body fails first). Until then a failed
       // write must not count as an unhandled rejection: Node would end the whole server. So
       // this comes before anything else is awaited.
       writing.catch(() => {})
-      rows = await chunkBuffers.acquire()
+      if (!last) rows = await chunkBuffers.acquire()
     }
-    if (dead.length >= CHUNK_ROWS || (force && dead.length)) {
+    if (dead.length >= CHUNK_ROWS || (last && dead.length)) {
       const chunk = dead
       dead = []
       await insertRows(db, 'dead_letters', chunk)
@@ -104,7 +106,7 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
         ? { ok: false, key: null, reason: rec.error, errors: [{ field: '', message: rec.error }] }
         : codec.encode(rec.text)
       if (v.ok) {
-        rows.push(head + v.values + tail + rec.line + '\t' + batchUid)
+        rows!.push(head + v.values + tail + rec.line + '\t' + batchUid)
         accepted++
       } else {
         rejected++
@@ -124,12 +126,12 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
           received_at: receivedAt,
         })
       }
-      if (rows.lines >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
+      if (rows!.lines >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
     }
     await flush(true)
     await writing
   } finally {
-    chunkBuffers.release(rows)
+    if (rows) chunkBuffers.release(rows)
   }
 
   const batch: BatchRow = {

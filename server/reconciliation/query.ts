@@ -80,11 +80,11 @@ const SLICE_KEYS = 10_000
  */
 export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter, sliceKeys = SLICE_KEYS): AsyncGenerator<Record<string, unknown>[]> {
   const tag = `reconciliation.export.${c.pair}.${c.entity}`
+  const sql = compose('_records.sql', c)
   if (!c.slices) {
-    yield* streamRows(db, tag, compose('_records.sql', c), { ...params(f), after: '', limit: ALL })
+    yield* streamRows(db, tag, sql, { ...params(f), after: '', limit: ALL })
     return
   }
-  const sql = compose('_records.sql', c)
   for (let after = ''; ; ) {
     const upto = await sliceEnd(db, c.slices, after, sliceKeys)
     const rows = await queryRows<Record<string, unknown>>(db, `${tag}.slice`, sql, { ...params(f), key_after: after, key_upto: upto, after: '', limit: ALL }, { join_use_nulls: 1 })

@@ -3,10 +3,11 @@
 // (rejected span count and why) when some spans were bad; good spans always land.
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
+import type { Db } from '../db/client.ts'
 import { AppError, badRequest } from '../lib/errors.ts'
 import { bodyBytes, isGzip } from '../ingest/body.ts'
 import { decodeJson, decodeProtobuf, encodeProtobufResponse, normalize, OtlpBodyError } from '../traces/otlp.ts'
-import { writeSpansGrouped } from '../traces/store.ts'
+import { writeSpans } from '../traces/store.ts'
 
 /** OTLP requests are batches of spans, not snapshots: a bounded body is read whole. */
 const MAX_OTLP_BYTES = 64 * 1024 * 1024
@@ -21,20 +22,7 @@ export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
     chunks.push(chunk)
   const body = Buffer.concat(chunks)
 
-  let written: Promise<void>
-  let accepted: number
-  let rejected: number
-  let errors: string[]
-  try {
-    const decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body.toString('utf8')))
-    // Formatted for the insert now: nothing of the decoded request is kept while it runs.
-    written = writeSpansGrouped(c.var.services.db, decoded.spans)
-    ;({ rejected, errors } = decoded)
-    accepted = decoded.spans.length
-  } catch (e) {
-    if (e instanceof OtlpBodyError) throw badRequest('bad_otlp', e.message)
-    throw e
-  }
+  const { written, accepted, rejected, errors } = submit(c.var.services.db, proto, body)
   try {
     await written
   } catch (e) {
@@ -46,3 +34,18 @@ export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (proto) return c.body(Buffer.from(encodeProtobufResponse(rejected, message)), 200, { 'Content-Type': 'application/x-protobuf' })
   return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message } } : {})
 })
+
+/**
+ * Decodes a request and hands its spans to the writer at once; only the counts are kept while
+ * the insert runs, so the decoded request is garbage before the await (it dies young).
+ */
+function submit(db: Db, proto: boolean, body: Buffer) {
+  let decoded
+  try {
+    decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body.toString('utf8')))
+  } catch (e) {
+    if (e instanceof OtlpBodyError) throw badRequest('bad_otlp', e.message)
+    throw e
+  }
+  return { written: writeSpans(db, decoded.spans), accepted: decoded.spans.length, rejected: decoded.rejected, errors: decoded.errors }
+}

@@ -3,7 +3,7 @@
 // values (of span, resource, event and link attributes) in the *JSON columns.
 import type { Db } from '../db/client.ts'
 import { bulkInsert } from '../db/query.ts'
-import { LineBuffer, LineBufferPool } from '../lib/line-buffer.ts'
+import { LineBuffer } from '../lib/line-buffer.ts'
 import { textMap } from './any-value.ts'
 import type { SpanRecord } from './otlp.ts'
 
@@ -47,22 +47,6 @@ function row(s: SpanRecord): string {
     `"EventsAttributesJSON":${s.events.length ? q(q(s.events.map((e) => e.attributes))) : '""'},` +
     `"LinksAttributesJSON":${s.links.length ? q(q(s.links.map((l) => l.attributes))) : '""'}}`
   )
-}
-
-/** Formatted spans of all writes in flight: a few buffers, reused. */
-const spanBuffers = new LineBufferPool(2, 8 << 20)
-
-export async function writeSpans(db: Db, spans: SpanRecord[]): Promise<void> {
-  const CHUNK = 50_000
-  for (let i = 0; i < spans.length; i += CHUNK) {
-    const buf = await spanBuffers.acquire()
-    try {
-      for (let j = i; j < Math.min(i + CHUNK, spans.length); j++) buf.push(row(spans[j]))
-      await bulkInsert(db, 'otel_traces', COLUMNS, buf.bytes(), 'JSONEachRow')
-    } finally {
-      spanBuffers.release(buf)
-    }
-  }
 }
 
 /**
@@ -109,7 +93,8 @@ class GroupWriter {
 
 const writers = new WeakMap<Db, GroupWriter>()
 
-export function writeSpansGrouped(db: Db, spans: SpanRecord[]): Promise<void> {
+/** Writes spans (OTLP requests and native step events alike); resolves once they are on disk. */
+export function writeSpans(db: Db, spans: SpanRecord[]): Promise<void> {
   if (spans.length === 0) return Promise.resolve()
   let w = writers.get(db)
   if (!w) writers.set(db, (w = new GroupWriter(db)))
