@@ -75,7 +75,8 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
     inFlight.add(p)
   }
   let held: FileBatch | null = null
-  let part = 0
+  // Parts count from 1: the server then waits for every part up to the last, whichever lands first.
+  let part = 1
   for await (const b of batches) {
     if (held) {
       launch(held, part++, false)
