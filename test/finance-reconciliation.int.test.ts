@@ -6,7 +6,7 @@ import { api, startServer } from './helpers/server.ts'
 import { json } from './helpers/access.ts'
 import { RULES } from '../server/rules/catalog.ts'
 import { findComparison } from '../server/reconciliation/catalog.ts'
-import { records, streamRecords } from '../server/reconciliation/query.ts'
+import { records, streamRecords, summarize } from '../server/reconciliation/query.ts'
 
 const AS_OF = plan.as_of
 const WIDE = `as_of=${AS_OF}&from=2025-01-01&to=2026-12-31`
@@ -280,6 +280,20 @@ describe('export slices', () => {
         expect(sliced).toEqual(whole)
         if (slice === small && whole.length === all.length) expect(chunks).toBeGreaterThan(2)
       }
+    })
+  }
+
+  // A summary is summed slice by slice and the parts added in the server: counts and exact
+  // amounts must come out as one query over the whole comparison gives them, in its order.
+  for (const [pair, entity] of [['psa-erp', 'time_entry'], ['psa-erp', 'expense']] as const) {
+    it.each(['', 'period', 'practice', 'project'] as const)(`${pair} ${entity} summary by '%s': sliced like one query`, async (by) => {
+      const c = findComparison(pair, entity)!
+      const f = { asOf: new Date(AS_OF), from: '2025-01-01', to: '2026-12-31' }
+      const whole = await summarize(server.db, c, f, by, 1_000_000_000)
+      const records = whole.reduce((n, r) => n + r.records, 0)
+      expect(records).toBeGreaterThan(5)
+      // About six slices, and about three (slices count side A's version rows, not records).
+      for (const slice of [Math.ceil(records / 6), Math.ceil(records / 3)]) expect(await summarize(server.db, c, f, by, slice)).toEqual(whole)
     })
   }
 })

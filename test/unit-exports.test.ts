@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { csvHeader, csvRows } from '../server/exports/csv.ts'
 import { fileName, neutralize, type Column } from '../server/exports/columns.ts'
 import { stringify, dec } from '../server/lib/json.ts'
+import { addDecimals } from '../server/lib/decimal.ts'
 
 const cols: Column[] = [
   { key: 'k', header: 'Key', type: 'text' },
@@ -29,5 +30,18 @@ describe('CSV', () => {
 describe('exact JSON', () => {
   it('writes decimals as number literals of their exact text', () => {
     expect(stringify({ a: dec('12345678901234.56789012'), b: dec(null), c: 'x' })).toBe('{"a":12345678901234.56789012,"b":null,"c":"x"}')
+  })
+})
+
+describe('exact decimal sums', () => {
+  it('adds decimal text exactly, printed as ClickHouse prints it', () => {
+    expect(addDecimals('0.1', '0.2')).toBe('0.3')
+    expect(addDecimals('1234.5', '0.5')).toBe('1235')
+    expect(addDecimals('-12.25', '2.25')).toBe('-10')
+    expect(addDecimals('-0.75', '0.5')).toBe('-0.25')
+    expect(addDecimals('0', '0')).toBe('0')
+    expect(addDecimals('99999999999999999999999.9999999999999999', '0.0000000000000001')).toBe('100000000000000000000000')
+    expect(addDecimals('5', '-5.0000000000000001')).toBe('-0.0000000000000001')
+    expect(() => addDecimals('1e3', '1')).toThrow(/not a decimal/)
   })
 })
