@@ -232,6 +232,65 @@ export interface Notification {
   created_at: string | null
 }
 
+/** Admin settings (GET/PUT /api/v1/settings): the first matching route names the owner. */
+export interface RouteMatch {
+  rule?: string
+  severity?: Severity
+  practice?: string
+  region?: string
+  system?: string
+}
+
+export interface Route {
+  match: RouteMatch
+  owner: string
+}
+
+/** Per rule, only what differs from the catalogue; thresholds are numbers named by the rule. */
+export interface RuleOverride {
+  enabled?: boolean
+  severity?: Severity
+  owner?: string
+  [param: string]: number | string | boolean | undefined
+}
+
+export type SlaHours = Partial<Record<Severity, number>>
+
+/** What PUT takes (each part sent replaces that part) and answers. */
+export interface SettingsBody {
+  routing: Route[]
+  rules: Record<string, RuleOverride>
+  sla_hours: SlaHours
+}
+
+export interface RuleDefault {
+  severity: Severity
+  owner: string
+  finance: boolean
+  params: Record<string, number>
+  title: string
+}
+
+export interface OwnerInfo {
+  id: string
+  name: string
+  type: 'team' | 'person'
+  has_webhook: boolean
+}
+
+export interface SettingsAnswer extends SettingsBody {
+  defaults: Record<string, RuleDefault>
+  owners: OwnerInfo[]
+}
+
+/** POST /api/v1/settings/routing/preview: which open (or acknowledged) exceptions each route would take. */
+export interface RoutePreview {
+  open: number
+  unrouted: number
+  owner_changes: number
+  routes: Array<{ index: number; owner: string; count: number; amount_at_risk: number; sample: string[] }>
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown }
 }

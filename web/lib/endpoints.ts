@@ -1,5 +1,5 @@
 // One typed function per API call the dashboard makes.
-import { get, NORMAL, post, request, URGENT, type Priority, type Query } from './api.ts'
+import { get, invalidate, NORMAL, post, request, URGENT, type Priority, type Query } from './api.ts'
 import type {
   BulkAnswer,
   CloseAnswer,
@@ -17,6 +17,10 @@ import type {
   ReconciliationAnswer,
   ReconRecord,
   ReplayAnswer,
+  Route,
+  RoutePreview,
+  SettingsAnswer,
+  SettingsBody,
   SessionAnswer,
   SourceItem,
   SummaryAnswer,
@@ -121,4 +125,19 @@ export const admin = {
   createToken: (b: { kind: 'collector' | 'personal'; system?: string; user_id?: string; name?: string }) => post<AdminToken & { token: string }>(`${V1}/tokens`, b),
   revokeToken: (id: string) => request<AdminToken>('DELETE', `${V1}/tokens/${encodeURIComponent(id)}`),
   audit: () => get<ListAnswer<{ id: string; at: string; actor: string; action: string; target: string; outcome: string }>>(`${V1}/audit`, { limit: 25 }, { fresh: true }),
+}
+
+// Routing, rule overrides and SLAs (admin). A save applies at once and changes what lists and
+// summaries will show after the next detection run, so it drops the GET cache like any write.
+export const settings = {
+  get: () => get<SettingsAnswer>(`${V1}/settings`, undefined, { fresh: true }),
+  save: async (b: Partial<SettingsBody>) => {
+    try {
+      return await request<SettingsBody>('PUT', `${V1}/settings`, { body: b })
+    } finally {
+      invalidate()
+    }
+  },
+  /** A read, though a POST (it carries a draft): it changes nothing, so the cache stays. */
+  preview: (routing: Route[]) => request<RoutePreview>('POST', `${V1}/settings/routing/preview`, { body: { routing } }),
 }

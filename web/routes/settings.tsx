@@ -1,10 +1,11 @@
-// Settings: this browser's preferences for everyone; users, tokens, rules, detection and the
-// audit log for admins.
+// Settings: this browser's preferences for everyone; users, tokens, rules, service levels,
+// routing, detection and the audit log for admins.
 import { For, Show } from 'solid-js'
 import { isAdmin, ROLE_LABELS } from '../lib/permissions.ts'
 import { currency, pollMs, setCurrency, setPollMs, setTheme, setUtilizationTarget, theme, utilizationTarget } from '../lib/prefs.ts'
 import { currentUser, session } from '../lib/session.ts'
-import { Operations, RulesTable } from './settings/system.tsx'
+import SettingsEditor from './settings/editor.tsx'
+import { Operations } from './settings/system.tsx'
 import Tokens from './settings/tokens.tsx'
 import Users from './settings/users.tsx'
 
@@ -64,7 +65,7 @@ export default function Settings() {
       <Show when={admin()}>
         <Users />
         <Tokens />
-        <RulesTable />
+        <SettingsEditor />
         <Operations />
       </Show>
     </div>

@@ -1,55 +1,12 @@
-// Admin: the rules with their default severity, owner and thresholds (and how many exceptions
-// each has open now), running detection on demand, webhook deliveries and the audit log.
+// Admin: running detection on demand, webhook deliveries and the audit log. (Rules, routing and
+// service levels are edited in editor.tsx.)
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
-import { SeverityPill } from '../../components/pills.tsx'
 import { errorMessage } from '../../lib/api.ts'
-import { admin, detect, exceptionSummary, notifications } from '../../lib/endpoints.ts'
-import { formatNumber, formatRelative, humanize } from '../../lib/format.ts'
+import { admin, detect, notifications } from '../../lib/endpoints.ts'
+import { formatRelative, humanize } from '../../lib/format.ts'
 import { locale } from '../../lib/prefs.ts'
-import { RULE_NAMES, ruleInfo, ruleTitle } from '../../lib/rules.ts'
 import { toast } from '../../lib/toast.ts'
-
-export function RulesTable() {
-  const [open] = createResource(() => exceptionSummary('rule', {}, true))
-  const count = (r: string) => (open() ? formatNumber(open()!.items.find((i) => i.group === r)?.count ?? 0, locale()) : '…')
-  return (
-    <section class="card" data-testid="rules">
-      <header class="card-head">
-        <div>
-          <h2>Rules, routing and thresholds</h2>
-          <p class="muted small">
-            Defaults from the rule catalogue. Routes, thresholds and SLAs are set in the server's config file (<code>routing</code>, <code>rules</code>, <code>sla_hours</code>); the
-            server does not offer them for editing over the API yet.
-          </p>
-        </div>
-      </header>
-      <div class="table-wrap">
-        <table class="table">
-          <thead>
-            <tr><th>Rule</th><th>Severity</th><th>Default owner</th><th>Thresholds</th><th class="num">Open now</th></tr>
-          </thead>
-          <tbody>
-            <For each={RULE_NAMES as string[]}>
-              {(r) => (
-                <tr>
-                  <td>
-                    <div class="cell-main">{ruleTitle(r)}</div>
-                    <div class="cell-sub mono">{r}{ruleInfo(r)?.finance ? ' · finance' : ''}</div>
-                  </td>
-                  <td><SeverityPill severity={ruleInfo(r)?.severity ?? 'low'} /></td>
-                  <td>{ruleInfo(r)?.owner}</td>
-                  <td class="small mono">{Object.entries(ruleInfo(r)?.params ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '—'}</td>
-                  <td class="num"><a href={`/exceptions?rule=${r}`}>{count(r)}</a></td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
-    </section>
-  )
-}
 
 export function Operations() {
   const [busy, setBusy] = createSignal(false)
@@ -109,7 +66,7 @@ export function Operations() {
         <header class="card-head">
           <div>
             <h2>Audit log</h2>
-            <p class="muted small">Sign-ins, exports, user and token changes.</p>
+            <p class="muted small">Sign-ins, exports, user, token and settings changes.</p>
           </div>
         </header>
         <Show when={!audit.error} fallback={<ErrorNote error={audit.error} />}>

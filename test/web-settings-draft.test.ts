@@ -1,0 +1,43 @@
+// The settings editor's draft: only what differs from the catalogue is sent, blank match fields
+// mean "any", shadowed routes are found, and the field a 400 names is read back.
+import { describe, expect, it } from 'vitest'
+import { badField, hoursLabel, newRoute, shadowedBy, toBody, toDraft } from '../web/routes/settings/draft.ts'
+import type { RuleDefault } from '../web/lib/api-types.ts'
+
+const defaults: Record<string, RuleDefault> = {
+  time_entry_missing_in_erp: { severity: 'high', owner: 'finance-ops', finance: true, params: { grace_hours: 24 }, title: 'Approved time missing in ERP' },
+  source_stale: { severity: 'medium', owner: 'integrations', finance: false, params: { max_age_hours: 24 }, title: 'Source stale' },
+} as unknown as Record<string, RuleDefault>
+
+describe('settings draft', () => {
+  it('sends only what differs from the defaults, and blank match fields as "any"', () => {
+    const saved = { routing: [], rules: { source_stale: { max_age_hours: 24 } }, sla_hours: { high: 24 } }
+    const d = toDraft(saved as never, defaults)
+    // An override equal to the default is no override.
+    expect(toBody(d, defaults)).toEqual({ routing: [], rules: {}, sla_hours: {} })
+    d.rules.time_entry_missing_in_erp.severity = 'critical'
+    d.rules.time_entry_missing_in_erp.params.grace_hours = '48'
+    d.rules.source_stale.enabled = false
+    d.sla.critical = '2'
+    d.routes.push({ ...newRoute(' apac-finance '), rule: 'time_entry_missing_in_erp', region: '  ' })
+    expect(toBody(d, defaults)).toEqual({
+      routing: [{ match: { rule: 'time_entry_missing_in_erp' }, owner: 'apac-finance' }],
+      rules: { time_entry_missing_in_erp: { severity: 'critical', grace_hours: 48 }, source_stale: { enabled: false } },
+      sla_hours: { critical: 2 },
+    })
+  })
+
+  it('finds routes an earlier one always takes first', () => {
+    expect(shadowedBy([
+      { match: { rule: 'source_stale' }, owner: 'a' },
+      { match: { rule: 'source_stale', region: 'EMEA' }, owner: 'b' },
+      { match: { region: 'EMEA' }, owner: 'c' },
+    ])).toEqual([-1, 0, -1])
+  })
+
+  it('reads the field a 400 names, and labels SLAs', () => {
+    expect(badField("settings field rules.source_stale.max_age_hours: Too small: expected number to be >=0")).toBe('rules.source_stale.max_age_hours')
+    expect(badField('Storage is unavailable')).toBeNull()
+    expect([hoursLabel(4), hoursLabel(24), hoursLabel(36), hoursLabel(168)]).toEqual(['4 hours', '1 day', '36 hours', '7 days'])
+  })
+})

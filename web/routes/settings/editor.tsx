@@ -1,0 +1,155 @@
+// Admin: the rules, service levels and routing the server runs with, edited as one draft and saved
+// with one PUT. What is saved applies at once (the next detection run grades, times and routes
+// with it) and is audited and versioned by the server.
+import { useBeforeLeave } from '@solidjs/router'
+import { createMemo, createResource, createSignal, onCleanup, Show } from 'solid-js'
+import { createStore, type SetStoreFunction } from 'solid-js/store'
+import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
+import { errorMessage } from '../../lib/api.ts'
+import type { SettingsAnswer, SettingsBody } from '../../lib/api-types.ts'
+import { settings } from '../../lib/endpoints.ts'
+import { toast } from '../../lib/toast.ts'
+import { badField, sameBody, toBody, toDraft, type Draft } from './draft.ts'
+import type { OwnerOption } from './owner-select.tsx'
+import RoutingEditor from './routing-editor.tsx'
+import RulesEditor from './rules-editor.tsx'
+import SlaEditor from './sla-editor.tsx'
+
+export default function SettingsEditor() {
+  const [answer, { refetch }] = createResource(() => settings.get())
+  return (
+    <Show
+      when={!answer.error}
+      fallback={
+        <section class="card" data-testid="rules">
+          <ErrorNote title="Could not load the rules, routing and service levels." error={answer.error} onRetry={refetch} />
+        </section>
+      }
+    >
+      <Show when={answer()} fallback={<section class="card"><Skeleton lines={6} /></section>}>
+        {(a) => <Editor answer={a()} />}
+      </Show>
+    </Show>
+  )
+}
+
+/** Owners to offer: the config file's, the rules' defaults, then any the saved settings use. */
+function ownerOptions(a: SettingsAnswer, saved: SettingsBody): OwnerOption[] {
+  const out: OwnerOption[] = []
+  const add = (id: string, label: string, group: OwnerOption['group']) => id && !out.some((o) => o.id === id) && out.push({ id, label, group })
+  for (const o of a.owners) add(o.id, `${o.name === o.id ? o.id : `${o.name} (${o.id})`}${o.type === 'person' ? ' · person' : ''}`, 'Configured owners')
+  for (const d of Object.values(a.defaults)) add(d.owner, d.owner, 'Rule owners')
+  for (const r of saved.routing) add(r.owner, r.owner, 'In use')
+  for (const o of Object.values(saved.rules)) if (typeof o.owner === 'string') add(o.owner, o.owner, 'In use')
+  return out
+}
+
+function Editor(props: { answer: SettingsAnswer }) {
+  // The catalogue does not change while the page is open.
+  const defaults = props.answer.defaults
+  const [saved, setSaved] = createSignal<SettingsBody>(toBody(toDraft(props.answer, defaults), defaults))
+  const [draft, setDraftRaw] = createStore<Draft>(toDraft(props.answer, defaults))
+  const [error, setError] = createSignal<{ message: string; field: string | null } | null>(null)
+  const [saving, setSaving] = createSignal(false)
+  // Any edit clears the last refusal: it was about the draft as it was.
+  const setDraft = ((...args: unknown[]) => {
+    setError(null)
+    ;(setDraftRaw as (...a: unknown[]) => void)(...args)
+  }) as SetStoreFunction<Draft>
+
+  const body = createMemo(() => toBody(draft, defaults))
+  const dirty = () => !sameBody(body(), saved())
+  const changes = () => {
+    const b = body()
+    const s = saved()
+    const rules = Object.keys(defaults).filter((r) => !sameBody(b.rules[r], s.rules[r])).length
+    return [
+      rules ? `${rules} rule${rules === 1 ? '' : 's'}` : '',
+      sameBody(b.sla_hours, s.sla_hours) ? '' : 'service levels',
+      sameBody(b.routing, s.routing) ? '' : 'routing',
+    ].filter(Boolean)
+  }
+  const owners = createMemo(() => ownerOptions(props.answer, saved()))
+
+  const save = async () => {
+    const sent = body()
+    setSaving(true)
+    setError(null)
+    try {
+      const next = await settings.save(sent)
+      setSaved(toBody(toDraft(next, defaults), defaults))
+      // Edits made while the request was out stay in the draft (and keep it dirty).
+      if (sameBody(toBody(draft, defaults), sent)) setDraftRaw(toDraft(next, defaults))
+      toast('Settings saved. The next detection run uses them.')
+    } catch (e) {
+      const message = errorMessage(e)
+      const field = badField(message)
+      setError({ message, field })
+      // Take the admin to the value the server named.
+      if (field) queueMicrotask(() => (document.querySelector(`[data-field="${field}"]`) as HTMLElement | null)?.focus())
+    } finally {
+      setSaving(false)
+    }
+  }
+  const discard = () => {
+    setError(null)
+    setDraftRaw(toDraft(saved(), defaults))
+  }
+
+  // Unsaved work is not lost to a stray click: in-app links ask first, closing the tab warns.
+  useBeforeLeave((e) => {
+    if (!dirty() || e.defaultPrevented) return
+    e.preventDefault()
+    setTimeout(() => window.confirm('Leave without saving? Your changes to rules, routing and service levels will be lost.') && e.retry(true), 0)
+  })
+  const onUnload = (e: BeforeUnloadEvent) => {
+    if (!dirty()) return
+    e.preventDefault()
+    e.returnValue = ''
+  }
+  window.addEventListener('beforeunload', onUnload)
+  onCleanup(() => window.removeEventListener('beforeunload', onUnload))
+
+  const invalid = () => error()?.field ?? null
+  return (
+    <div class="settings-editor" data-testid="settings-editor">
+      <RulesEditor draft={draft} setDraft={setDraft} defaults={defaults} saved={saved().rules} owners={owners()} invalid={invalid()} />
+      <SlaEditor draft={draft} setDraft={setDraft} invalid={invalid()} />
+      <RoutingEditor draft={draft} setDraft={setDraft} defaults={defaults} owners={owners()} invalid={invalid()} />
+      <div class="save-bar" classList={{ dirty: dirty() }} data-testid="save-bar">
+        <Show when={error()}>
+          {(e) => (
+            <div class="error-note" role="alert" data-testid="settings-error">
+              <div>
+                <strong>Not saved.</strong> <span data-testid="settings-error-message">{e().message}</span>
+              </div>
+            </div>
+          )}
+        </Show>
+        <div class="save-row">
+          <div class="save-status">
+            <Show
+              when={dirty()}
+              fallback={
+                <span class="muted small">
+                  Saved settings apply at once (the next detection run grades, times and routes exceptions with them) and take the place of the config file's{' '}
+                  <code>rules</code>, <code>sla_hours</code> and <code>routing</code>. Every save is audited.
+                </span>
+              }
+            >
+              <span class="pill status-acknowledged" data-testid="settings-dirty">Unsaved changes</span>
+              <span class="muted small" data-testid="settings-changes">{changes().join(' · ')}</span>
+            </Show>
+          </div>
+          <button type="button" class="btn" onClick={discard} disabled={!dirty() || saving()} data-testid="settings-discard">
+            Discard changes
+          </button>
+          <button type="button" class="btn btn-primary" onClick={save} disabled={!dirty() || saving()} data-testid="settings-save">
+            {saving() ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </div>
+    </div>
+  )
+}
+
