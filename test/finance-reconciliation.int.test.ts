@@ -47,6 +47,8 @@ describe('finance reconciliation', () => {
     const m = await api(server.url, `/api/v1/reconciliation?${WIDE}`)
     expect(m.status).toBe(200)
     matrix = m.body.items
+    // How a comparison is read (its key-range slices) is not part of the answer.
+    expect(matrix.some((i: Record<string, unknown>) => 'slices' in i)).toBe(false)
   })
   afterAll(() => server?.close())
 

@@ -45,7 +45,7 @@ export const reconciliationRoutes = new Hono<AppEnv>()
       const rows = await summarize(db, cmp, f, by)
       const total = by ? null : rows[0]
       items.push({
-        ...cmp,
+        ...publicComparison(cmp),
         ...(total ? { ...total, ...money(total) } : {}),
         rows: by ? rows.map((r) => ({ ...r, ...money(r) })) : undefined,
       })
@@ -61,11 +61,14 @@ export const reconciliationRoutes = new Hono<AppEnv>()
     const rows = await records(c.var.services.db, cmp, recordFilter(all), limit + 1, after)
     const page = rows.slice(0, limit)
     return jsonExact(c, {
-      comparison: cmp,
+      comparison: publicComparison(cmp),
       items: page.map(shapeRecord),
       next_cursor: rows.length > limit ? encodeCursor([String(page.at(-1)!.record_key)]) : null,
     })
   })
+
+/** A comparison as the API shows it: how it is read (its key-range slices) stays inside. */
+const publicComparison = ({ slices: _, ...c }: Comparison) => c
 
 /** Both sides' values side by side: a_* under `a`, b_* under `b`. */
 export function shapeRecord(r: Record<string, unknown>) {
