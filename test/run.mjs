@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: the Vitest suites (unit and integration, on the real embedded engine), then the
-// Playwright suites in Chromium. Finds a browser itself: CHROMIUM_PATH, else a system
-// Chromium/Chrome, else installs Debian's chromium when root with apt.
+// `npm test`: the type check, the Vitest suites (unit and integration, on the real embedded
+// engine), then the Playwright suites in Chromium. Finds a browser itself: CHROMIUM_PATH, else
+// a system Chromium/Chrome, else installs Debian's chromium when root with apt.
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -32,7 +32,11 @@ function findBrowser() {
 }
 
 const args = process.argv.slice(2)
-let status = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args])
+// Types first (strict TypeScript, including web/lib/api-check.ts: the dashboard's view of each
+// answer must fit what the server's routes return), unless a single file was asked for.
+let status = args.length === 0 ? run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) : 0
+const tests = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args])
+status ||= tests
 
 const e2e = path.join(root, 'test/e2e')
 const hasE2e = fs.existsSync(e2e) && fs.readdirSync(e2e).some((f) => f.endsWith('.spec.ts'))
