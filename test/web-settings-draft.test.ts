@@ -8,19 +8,20 @@ const defaults: Record<string, RuleDefault> = {
   time_entry_missing_in_erp: { severity: 'high', owner: 'finance-ops', finance: true, params: { grace_hours: 24 }, title: 'Approved time missing in ERP' },
   source_stale: { severity: 'medium', owner: 'integrations', finance: false, params: { max_age_hours: 24 }, title: 'Source stale' },
 } as unknown as Record<string, RuleDefault>
+const sla = { critical: 4, high: 24, medium: 72, low: 168 }
 
 describe('settings draft', () => {
   it('sends only what differs from the defaults, and blank match fields as "any"', () => {
     const saved = { routing: [], rules: { source_stale: { max_age_hours: 24 } }, sla_hours: { high: 24 } }
-    const d = toDraft(saved as never, defaults)
+    const d = toDraft(saved as never, defaults, sla)
     // An override equal to the default is no override.
-    expect(toBody(d, defaults)).toEqual({ routing: [], rules: {}, sla_hours: {} })
+    expect(toBody(d, defaults, sla)).toEqual({ routing: [], rules: {}, sla_hours: {} })
     d.rules.time_entry_missing_in_erp.severity = 'critical'
     d.rules.time_entry_missing_in_erp.params.grace_hours = '48'
     d.rules.source_stale.enabled = false
     d.sla.critical = '2'
     d.routes.push({ ...newRoute(' apac-finance '), rule: 'time_entry_missing_in_erp', region: '  ' })
-    expect(toBody(d, defaults)).toEqual({
+    expect(toBody(d, defaults, sla)).toEqual({
       routing: [{ match: { rule: 'time_entry_missing_in_erp' }, owner: 'apac-finance' }],
       rules: { time_entry_missing_in_erp: { severity: 'critical', grace_hours: 48 }, source_stale: { enabled: false } },
       sla_hours: { critical: 2 },

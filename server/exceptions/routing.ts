@@ -31,9 +31,11 @@ export function severityOf(config: Config, rule: RuleName): Severity {
   return (config.rules[rule]?.severity as Severity | undefined) ?? RULES[rule].severity
 }
 
+/** Hours to resolve, per severity, where the settings give none. */
+export const SLA_DEFAULT_HOURS: Record<Severity, number> = { critical: 4, high: 24, medium: 72, low: 168 }
+
 export function slaHours(config: Config, severity: Severity): number {
-  const DEFAULT = { critical: 4, high: 24, medium: 72, low: 168 }
-  return (config.sla_hours as Partial<Record<Severity, number>>)[severity] ?? DEFAULT[severity]
+  return (config.sla_hours as Partial<Record<Severity, number>>)[severity] ?? SLA_DEFAULT_HOURS[severity]
 }
 
 export function enabledRules(config: Config): RuleName[] {

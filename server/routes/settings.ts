@@ -12,7 +12,7 @@ import { actorName } from '../auth/principal.ts'
 import { currentSettings, saveSettings, settingsSchema } from '../config/settings.ts'
 import { routeSchema } from '../config/schema.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
-import { routeMatches, routeOwner } from '../exceptions/routing.ts'
+import { routeMatches, routeOwner, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
 
 async function json(c: { req: { json(): Promise<unknown> } }) {
   try {
@@ -27,6 +27,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     c.json({
       ...currentSettings(c.var.services.config),
       defaults: Object.fromEntries(Object.entries(RULES).map(([n, r]) => [n, { severity: r.severity, owner: r.owner, finance: r.finance, params: r.params, title: r.title }])),
+      sla_defaults: SLA_DEFAULT_HOURS,
       owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
     }),
   )

@@ -280,6 +280,8 @@ export interface OwnerInfo {
 
 export interface SettingsAnswer extends SettingsBody {
   defaults: Record<string, RuleDefault>
+  /** Hours per severity where sla_hours gives none. */
+  sla_defaults: Record<Severity, number>
   owners: OwnerInfo[]
 }
 

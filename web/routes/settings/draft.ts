@@ -6,8 +6,8 @@ import type { Route, RouteMatch, RuleDefault, RuleOverride, SettingsBody, Severi
 
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low']
 
-/** The server's SLA when sla_hours leaves a severity out (server/exceptions/routing.ts slaHours). */
-export const SLA_DEFAULTS: Record<Severity, number> = { critical: 4, high: 24, medium: 72, low: 168 }
+/** The server's SLA hours where sla_hours leaves a severity out (GET /settings sla_defaults). */
+export type SlaDefaults = Record<Severity, number>
 
 export const MATCH_FIELDS = ['rule', 'severity', 'practice', 'region', 'system'] as const
 export type MatchField = (typeof MATCH_FIELDS)[number]
@@ -40,7 +40,7 @@ export function defaultRule(def: RuleDefault): RuleDraft {
   return { enabled: true, severity: def.severity, owner: def.owner, params: Object.fromEntries(Object.keys(def.params).map((p) => [p, ''])) }
 }
 
-export function toDraft(s: SettingsBody, defaults: Defaults): Draft {
+export function toDraft(s: SettingsBody, defaults: Defaults, slaDefaults: SlaDefaults): Draft {
   const rules: Record<string, RuleDraft> = {}
   for (const [name, def] of Object.entries(defaults)) {
     const o: RuleOverride = s.rules[name] ?? {}
@@ -50,7 +50,7 @@ export function toDraft(s: SettingsBody, defaults: Defaults): Draft {
     rules[name] = { enabled: o.enabled !== false, severity: o.severity ?? def.severity, owner: o.owner ?? def.owner, params }
   }
   const routes = s.routing.map((r) => ({ ...newRoute(r.owner), ...Object.fromEntries(MATCH_FIELDS.map((f) => [f, r.match[f] ?? ''])) }))
-  const sla = Object.fromEntries(SEVERITIES.map((v) => [v, s.sla_hours[v] === undefined || s.sla_hours[v] === SLA_DEFAULTS[v] ? '' : String(s.sla_hours[v])]))
+  const sla = Object.fromEntries(SEVERITIES.map((v) => [v, s.sla_hours[v] === undefined || s.sla_hours[v] === slaDefaults[v] ? '' : String(s.sla_hours[v])]))
   return { rules, routes, sla: sla as Record<Severity, string> }
 }
 
@@ -83,7 +83,7 @@ export function routeBody(r: RouteDraft): Route {
   return { match, owner: r.owner.trim() }
 }
 
-export function toBody(d: Draft, defaults: Defaults): SettingsBody {
+export function toBody(d: Draft, defaults: Defaults, slaDefaults: SlaDefaults): SettingsBody {
   const rules: Record<string, RuleOverride> = {}
   for (const [name, def] of Object.entries(defaults)) {
     const o = d.rules[name] && ruleBody(d.rules[name], def)
@@ -92,7 +92,7 @@ export function toBody(d: Draft, defaults: Defaults): SettingsBody {
   const sla_hours: SlaHours = {}
   for (const v of SEVERITIES) {
     const h = num(d.sla[v])
-    if (h !== undefined && h !== SLA_DEFAULTS[v]) sla_hours[v] = h
+    if (h !== undefined && h !== slaDefaults[v]) sla_hours[v] = h
   }
   return { routing: d.routes.map(routeBody), rules, sla_hours }
 }

@@ -47,8 +47,9 @@ function ownerOptions(a: SettingsAnswer, saved: SettingsBody): OwnerOption[] {
 function Editor(props: { answer: SettingsAnswer }) {
   // The catalogue does not change while the page is open.
   const defaults = props.answer.defaults
-  const [saved, setSaved] = createSignal<SettingsBody>(toBody(toDraft(props.answer, defaults), defaults))
-  const [draft, setDraftRaw] = createStore<Draft>(toDraft(props.answer, defaults))
+  const sla = props.answer.sla_defaults
+  const [saved, setSaved] = createSignal<SettingsBody>(toBody(toDraft(props.answer, defaults, sla), defaults, sla))
+  const [draft, setDraftRaw] = createStore<Draft>(toDraft(props.answer, defaults, sla))
   const [error, setError] = createSignal<{ message: string; field: string | null } | null>(null)
   const [saving, setSaving] = createSignal(false)
   // Any edit clears the last refusal: it was about the draft as it was.
@@ -57,7 +58,7 @@ function Editor(props: { answer: SettingsAnswer }) {
     ;(setDraftRaw as (...a: unknown[]) => void)(...args)
   }) as SetStoreFunction<Draft>
 
-  const body = createMemo(() => toBody(draft, defaults))
+  const body = createMemo(() => toBody(draft, defaults, sla))
   const dirty = () => !sameBody(body(), saved())
   const changes = () => {
     const b = body()
@@ -77,9 +78,9 @@ function Editor(props: { answer: SettingsAnswer }) {
     setError(null)
     try {
       const next = await settings.save(sent)
-      setSaved(toBody(toDraft(next, defaults), defaults))
+      setSaved(toBody(toDraft(next, defaults, sla), defaults, sla))
       // Edits made while the request was out stay in the draft (and keep it dirty).
-      if (sameBody(toBody(draft, defaults), sent)) setDraftRaw(toDraft(next, defaults))
+      if (sameBody(toBody(draft, defaults, sla), sent)) setDraftRaw(toDraft(next, defaults, sla))
       toast('Settings saved. The next detection run uses them.')
     } catch (e) {
       const message = errorMessage(e)
@@ -93,7 +94,7 @@ function Editor(props: { answer: SettingsAnswer }) {
   }
   const discard = () => {
     setError(null)
-    setDraftRaw(toDraft(saved(), defaults))
+    setDraftRaw(toDraft(saved(), defaults, sla))
   }
 
   // Unsaved work is not lost to a stray click: in-app links ask first, closing the tab warns.
@@ -114,7 +115,7 @@ function Editor(props: { answer: SettingsAnswer }) {
   return (
     <div class="settings-editor" data-testid="settings-editor">
       <RulesEditor draft={draft} setDraft={setDraft} defaults={defaults} saved={saved().rules} owners={owners()} invalid={invalid()} />
-      <SlaEditor draft={draft} setDraft={setDraft} invalid={invalid()} />
+      <SlaEditor draft={draft} setDraft={setDraft} defaults={sla} invalid={invalid()} />
       <RoutingEditor draft={draft} setDraft={setDraft} defaults={defaults} owners={owners()} invalid={invalid()} />
       <div class="save-bar" classList={{ dirty: dirty() }} data-testid="save-bar">
         <Show when={error()}>

@@ -4,9 +4,9 @@ import { For, Show } from 'solid-js'
 import type { SetStoreFunction } from 'solid-js/store'
 import { SeverityPill } from '../../components/pills.tsx'
 import type { Severity } from '../../lib/api-types.ts'
-import { hoursLabel, SEVERITIES, SLA_DEFAULTS, type Draft } from './draft.ts'
+import { hoursLabel, SEVERITIES, type Draft, type SlaDefaults } from './draft.ts'
 
-export default function SlaEditor(props: { draft: Draft; setDraft: SetStoreFunction<Draft>; invalid: string | null }) {
+export default function SlaEditor(props: { draft: Draft; setDraft: SetStoreFunction<Draft>; defaults: SlaDefaults; invalid: string | null }) {
   /** The hours a value stands for, null while it is not a usable number (the server would refuse it). */
   const hours = (s: Severity) => {
     const v = Number(props.draft.sla[s])
@@ -31,10 +31,10 @@ export default function SlaEditor(props: { draft: Draft; setDraft: SetStoreFunct
                   min="0"
                   step="any"
                   inputmode="decimal"
-                  placeholder={String(SLA_DEFAULTS[s])}
+                  placeholder={String(props.defaults[s])}
                   value={props.draft.sla[s]}
                   onInput={(e) => props.setDraft('sla', s, e.currentTarget.value)}
-                  aria-label={`SLA hours for ${s} exceptions (default ${SLA_DEFAULTS[s]})`}
+                  aria-label={`SLA hours for ${s} exceptions (default ${props.defaults[s]})`}
                   data-testid={`sla-${s}`}
                   data-field={`sla_hours.${s}`}
                   classList={{ invalid: props.invalid === `sla_hours.${s}` }}
@@ -43,10 +43,10 @@ export default function SlaEditor(props: { draft: Draft; setDraft: SetStoreFunct
               </span>
               <Show
                 when={props.draft.sla[s].trim() !== ''}
-                fallback={<span class="muted small">Default: {hoursLabel(SLA_DEFAULTS[s])}</span>}
+                fallback={<span class="muted small">Default: {hoursLabel(props.defaults[s])}</span>}
               >
                 <Show when={hours(s)} fallback={<span class="small form-error">Must be a number of hours above 0</span>}>
-                  {(h) => <span class="muted small">{hoursLabel(h())} · default {SLA_DEFAULTS[s]} h</span>}
+                  {(h) => <span class="muted small">{hoursLabel(h())} · default {props.defaults[s]} h</span>}
                 </Show>
               </Show>
             </label>
