@@ -272,15 +272,18 @@ describe('export slices', () => {
       // Slices of version rows: about six of them over the comparison, and one over all of it.
       const all = await records(server.db, c, { ...f, status: undefined, practice: undefined }, 1_000_000, '')
       const small = Math.max(2, Math.ceil(all.length / 6))
-      for (const slice of [small, 1_000_000]) {
+      // Each slice's rows are handed on in batches of at most `batch` (parsed from one answer).
+      for (const [slice, batch] of [[small, 1_000], [1_000_000, 7]]) {
         const sliced: Record<string, unknown>[] = []
         let chunks = 0
-        for await (const rows of streamRecords(server.db, c, f, slice)) {
+        for await (const rows of streamRecords(server.db, c, f, slice, batch)) {
+          expect(rows.length).toBeLessThanOrEqual(batch)
           sliced.push(...rows)
           chunks++
         }
         expect(sliced).toEqual(whole)
         if (slice === small && whole.length === all.length) expect(chunks).toBeGreaterThan(2)
+        if (batch === 7) expect(chunks).toBe(Math.ceil(whole.length / 7))
       }
     })
   }

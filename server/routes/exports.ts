@@ -148,7 +148,10 @@ function exportReconciliation(format: 'csv' | 'xlsx') {
     const filters = { pair: cmp.pair, entity: cmp.entity, from: f.from, to: f.to, ...filtersOf(all) }
     const name = fileName('reconciliation', [cmp.pair, cmp.entity, `${f.from}_${f.to}`], f.asOf.toISOString(), format)
     const meta = { title: `${cmp.title} ${cmp.a}-${cmp.b}`, filters, asOf: f.asOf.toISOString(), generatedAt: new Date().toISOString() }
-    return send(c, format, recordColumns(cmp.a, cmp.b), streamRecords(c.var.services.db, cmp, f), meta, name)
+    // Rows handed on per batch: small batches keep the CSV writer's heap flat, while exceljs held
+    // more when fed small batches (1M rows: +207 MB at 1,000 vs +153 MB at 10,000).
+    const rows = streamRecords(c.var.services.db, cmp, f, undefined, format === 'csv' ? 1_000 : 10_000)
+    return send(c, format, recordColumns(cmp.a, cmp.b), rows, meta, name)
   }
 }
 
