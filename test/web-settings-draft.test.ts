@@ -37,8 +37,11 @@ describe('settings draft', () => {
   })
 
   it('reads the field a 400 names, and labels SLAs', () => {
-    expect(badField("settings field rules.source_stale.max_age_hours: Too small: expected number to be >=0")).toBe('rules.source_stale.max_age_hours')
-    expect(badField('Storage is unavailable')).toBeNull()
+    expect(badField({ field: 'rules.source_stale.max_age_hours' })).toBe('rules.source_stale.max_age_hours')
+    expect(badField({ field: 'routing[1].owner' })).toBe('routing[1].owner')
+    expect(badField(undefined)).toBeNull()
+    expect(badField({ field: '' })).toBeNull()
+    expect(badField({ field: 3 })).toBeNull()
     expect([hoursLabel(4), hoursLabel(24), hoursLabel(36), hoursLabel(168)]).toEqual(['4 hours', '1 day', '36 hours', '7 days'])
   })
 })

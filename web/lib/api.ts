@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` as the server sent them (e.g. `{field}` on a bad value). */
+    readonly details?: unknown,
   ) {
     super(message)
   }
@@ -131,7 +133,7 @@ export async function request<T>(method: string, path: string, o: RequestOptions
   const message =
     body?.error?.message ??
     (res.status === 403 ? 'Your role does not allow this.' : `The server answered ${res.status} ${res.statusText}.`)
-  throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, message)
+  throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, message, body?.error?.details)
 }
 
 const cache = new Map<string, { at: number; value: Promise<unknown> }>()

@@ -111,9 +111,11 @@ export function shadowedBy(routes: Route[]): number[] {
   )
 }
 
-/** "rules.x.tolerance" / "routing[1].owner" / "sla_hours.high" out of the server's 400 message. */
-export function badField(message: string): string | null {
-  return /field ([A-Za-z0-9_.[\]]+):/.exec(message)?.[1] ?? null
+/** The value a refused save names ("rules.x.tolerance", "routing[1].owner", "sla_hours.high"):
+ *  the server's 400 carries it as `details.field`. */
+export function badField(details: unknown): string | null {
+  const field = (details as { field?: unknown } | null | undefined)?.field
+  return typeof field === 'string' && field ? field : null
 }
 
 /** 168 → "7 days", 36 → "1.5 days", 4 → "4 hours": SLAs read better in days past a day. */

@@ -5,7 +5,7 @@ import { useBeforeLeave } from '@solidjs/router'
 import { createMemo, createResource, createSignal, onCleanup, Show } from 'solid-js'
 import { createStore, type SetStoreFunction } from 'solid-js/store'
 import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
-import { errorMessage } from '../../lib/api.ts'
+import { ApiError, errorMessage } from '../../lib/api.ts'
 import type { SettingsAnswer, SettingsBody } from '../../lib/api-types.ts'
 import { settings } from '../../lib/endpoints.ts'
 import { toast } from '../../lib/toast.ts'
@@ -84,7 +84,7 @@ function Editor(props: { answer: SettingsAnswer }) {
       toast('Settings saved. The next detection run uses them.')
     } catch (e) {
       const message = errorMessage(e)
-      const field = badField(message)
+      const field = badField(e instanceof ApiError ? e.details : undefined)
       setError({ message, field })
       // Take the admin to the value the server named.
       if (field) queueMicrotask(() => (document.querySelector(`[data-field="${field}"]`) as HTMLElement | null)?.focus())
