@@ -62,4 +62,43 @@ describe('settings', () => {
     server = await startServer({ dataDir })
     expect((await api(server.url, '/api/v1/settings')).body.routing).toEqual([{ match: { rule: 'time_entry_hours_mismatch' }, owner: 'finance-leads' }])
   })
+
+  it('refuses a save over a newer one (If-Match with the version loaded); of two racing saves exactly one lands', async () => {
+    const put = (body: unknown, version?: string) =>
+      api(server.url, '/api/v1/settings', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...(version === undefined ? {} : { 'if-match': `"${version}"` }) },
+        body: JSON.stringify(body),
+      })
+    // Saved before the restart above, and loaded back with its version.
+    const loaded = await api(server.url, '/api/v1/settings')
+    expect(loaded.body.version).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
+    expect(loaded.headers.get('etag')).toBe(`"${loaded.body.version}"`)
+
+    const first = await put({ sla_hours: { high: 12 } }, loaded.body.version)
+    expect(first.status).toBe(200)
+    expect(first.body.version > loaded.body.version).toBe(true)
+    expect(first.headers.get('etag')).toBe(`"${first.body.version}"`)
+    expect(first.body.saved_by).toBeTruthy()
+
+    // Someone who loaded the page before that save: refused, told by whom and when, nothing changes.
+    const stale = await put({ sla_hours: { high: 48 } }, loaded.body.version)
+    expect(stale.status).toBe(409)
+    expect(stale.body.error.code).toBe('settings_changed')
+    expect(stale.body.error.message).toContain(first.body.saved_by)
+    expect(stale.body.error.message).toContain(first.body.version)
+    expect(stale.body.error.details).toEqual({ version: first.body.version, actor: first.body.saved_by })
+    expect((await api(server.url, '/api/v1/settings')).body).toMatchObject({ version: first.body.version, sla_hours: { high: 12 } })
+
+    // Two saves from the same version at once: one lands, the other is refused, not lost silently.
+    const race = await Promise.all([put({ sla_hours: { high: 6 } }, first.body.version), put({ sla_hours: { high: 7 } }, first.body.version)])
+    expect(race.map((r) => r.status).sort()).toEqual([200, 409])
+    const won = race.find((r) => r.status === 200)!
+    expect((await api(server.url, '/api/v1/settings')).body).toMatchObject({ version: won.body.version, sla_hours: won.body.sla_hours })
+
+    // Without If-Match (a script), a save applies over whatever is in force.
+    const blind = await put({ sla_hours: {} })
+    expect(blind.status).toBe(200)
+    expect(blind.body.sla_hours).toEqual({})
+  })
 })

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Db } from '../db/client.ts'
 import { insertRows, queryRows } from '../db/query.ts'
+import { AppError } from '../lib/errors.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { configSchema, type Config } from './schema.ts'
 
@@ -31,17 +32,56 @@ function apply(config: Config, s: Settings): void {
   }
 }
 
+/** Which saved settings are in force: '' for none yet (the config file's values). */
+export interface Revision {
+  version: string
+  actor: string
+}
+const revisions = new WeakMap<Config, Revision>()
+/** Saves of one server, one at a time: a version check and its save cannot interleave. */
+const saving = new WeakMap<Config, Promise<unknown>>()
+
+export const settingsRevision = (config: Config): Revision => revisions.get(config) ?? { version: '', actor: '' }
+
 /** At start: the newest saved settings, over the config file. */
 export async function loadSettings(db: Db, config: Config): Promise<void> {
-  const [row] = await queryRows<{ body: string }>(db, 'settings.latest', 'SELECT body FROM settings ORDER BY version DESC LIMIT 1')
+  const [row] = await queryRows<{ body: string; version: string; actor: string }>(
+    db,
+    'settings.latest',
+    'SELECT body, toString(version) AS version, actor FROM settings ORDER BY version DESC LIMIT 1',
+  )
   if (!row) return
   const parsed = settingsSchema.safeParse(JSON.parse(row.body))
-  if (parsed.success) apply(config, parsed.data)
-  else console.error('saved settings no longer validate; using the config file:', parsed.error.issues[0]?.message)
+  if (parsed.success) {
+    apply(config, parsed.data)
+    revisions.set(config, { version: row.version, actor: row.actor })
+  } else console.error('saved settings no longer validate; using the config file:', parsed.error.issues[0]?.message)
 }
 
-export async function saveSettings(db: Db, config: Config, s: Settings, actor: string): Promise<void> {
-  const next = { ...currentSettings(config), ...s }
-  await insertRows(db, 'settings', [{ version: microsToCh(arrivalMicros()), actor, body: JSON.stringify(next) }])
-  apply(config, s)
+/**
+ * Saves over what is in force. With `expected` (the version the editor loaded), a save made
+ * after someone else's is refused (409) rather than silently undoing their change: each save
+ * carries every section, so the later one would restore what the earlier one changed.
+ */
+export function saveSettings(db: Db, config: Config, s: Settings, actor: string, expected?: string): Promise<Revision> {
+  const run = async () => {
+    const current = settingsRevision(config)
+    if (expected !== undefined && expected !== current.version)
+      throw new AppError(
+        409,
+        'settings_changed',
+        `These settings were changed${current.actor ? ` by ${current.actor}` : ''}${current.version ? ` at ${current.version} UTC` : ''} after you loaded them. Load the saved settings, then make your changes again.`,
+        { version: current.version, actor: current.actor },
+      )
+    const next = { ...currentSettings(config), ...s }
+    const version = microsToCh(arrivalMicros())
+    await insertRows(db, 'settings', [{ version, actor, body: JSON.stringify(next) }])
+    apply(config, s)
+    const revision = { version, actor }
+    revisions.set(config, revision)
+    return revision
+  }
+  const done = (saving.get(config) ?? Promise.resolve()).then(run, run)
+  saving.set(config, done.catch(() => {}))
+  return done
 }

@@ -9,7 +9,7 @@ import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { audit } from '../auth/audit.ts'
 import { actorName } from '../auth/principal.ts'
-import { currentSettings, saveSettings, settingsSchema } from '../config/settings.ts'
+import { currentSettings, saveSettings, settingsRevision, settingsSchema } from '../config/settings.ts'
 import { routeSchema } from '../config/schema.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
 import { routeMatches, routeOwner, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
@@ -22,20 +22,35 @@ async function json(c: { req: { json(): Promise<unknown> } }) {
   }
 }
 
+/** The version an If-Match names ('' = never saved); undefined when there is none, or `*`. */
+function ifMatch(header: string | undefined): string | undefined {
+  const v = header?.trim()
+  if (!v || v === '*') return undefined
+  return v.replace(/^W\//, '').replace(/^"(.*)"$/, '$1')
+}
+
+const etag = (version: string) => `"${version}"`
+
 export const settingsRoutes = new Hono<AppEnv>()
-  .get('/', (c) =>
-    c.json({
+  .get('/', (c) => {
+    const { version, actor } = settingsRevision(c.var.services.config)
+    c.header('ETag', etag(version))
+    return c.json({
       ...currentSettings(c.var.services.config),
+      /** Send it back as If-Match on PUT: a save over someone else's newer one is refused (409). */
+      version,
+      saved_by: actor,
       defaults: Object.fromEntries(Object.entries(RULES).map(([n, r]) => [n, { severity: r.severity, owner: r.owner, finance: r.finance, params: r.params, title: r.title }])),
       sla_defaults: SLA_DEFAULT_HOURS,
       owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
-    }),
-  )
+    })
+  })
   .put('/', async (c) => {
     const s = parseQuery(settingsSchema, await json(c), 'settings field')
-    await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal))
+    const { version, actor } = await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.header('If-Match')))
     await audit(c, 'config_change', 'settings', s)
-    return c.json(currentSettings(c.var.services.config))
+    c.header('ETag', etag(version))
+    return c.json({ ...currentSettings(c.var.services.config), version, saved_by: actor })
   })
   .post('/routing/preview', async (c) => {
     const { routing } = parseQuery(z.strictObject({ routing: z.array(routeSchema) }), await json(c), 'body field')

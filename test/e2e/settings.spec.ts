@@ -171,6 +171,37 @@ test('a value the server refuses shows its own message by the field, and nothing
   }
 })
 
+test('a save over settings someone else saved meanwhile is refused, and their settings can be loaded', async ({ page, api }) => {
+  const before = await original(api)
+  try {
+    await signIn(page, 'admin', '/settings')
+    await expect(page.getByTestId('settings-editor')).toBeVisible()
+    // Another admin saves after this page loaded.
+    const theirs = await api.put('/api/v1/settings', { data: { sla_hours: { ...before.sla_hours, low: 333 } } })
+    expect(theirs.status()).toBe(200)
+    const saved = (await theirs.json()) as { version: string; saved_by: string }
+
+    await page.getByTestId('sla-high').fill('37')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-error-message')).toContainText(`changed by ${saved.saved_by} at ${saved.version} UTC after you loaded them`)
+    expect((await original(api)).sla_hours).toEqual({ ...before.sla_hours, low: 333 }) // theirs stands
+    await expect(page.getByTestId('settings-dirty')).toBeVisible()
+
+    // Loading the saved settings shows theirs and drops the refused draft; saving again works.
+    await page.getByTestId('settings-reload').click()
+    await expect(page.getByTestId('sla-low')).toHaveValue('333')
+    await expect(page.getByTestId('sla-high')).not.toHaveValue('37')
+    await expect(page.getByTestId('settings-error')).toHaveCount(0)
+    await expect(page.getByTestId('settings-save')).toBeDisabled()
+    await page.getByTestId('sla-high').fill('37')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-dirty')).toHaveCount(0)
+    expect((await original(api)).sla_hours).toEqual({ ...before.sla_hours, low: 333, high: 37 })
+  } finally {
+    await restore(api, before)
+  }
+})
+
 test('non-admins do not see the editor, and the API refuses them', async ({ page }) => {
   await signIn(page, 'ops', '/settings')
   await expect(page.getByTestId('settings')).toBeVisible()

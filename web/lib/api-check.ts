@@ -3,7 +3,7 @@
 // with c.json). tsc fails here if a route's answer drifts. Nothing of this reaches the bundle.
 import type { hc, InferResponseType } from 'hono/client'
 import type { AppType } from '../../server/app.ts'
-import type { HealthAnswer, HealthRow, ListAnswer, RoutePreview, SettingsAnswer, SettingsBody, SourceItem, TransactionItem } from './api-types.ts'
+import type { HealthAnswer, HealthRow, ListAnswer, RoutePreview, SettingsAnswer, SettingsSaved, SourceItem, TransactionItem } from './api-types.ts'
 
 type Client = ReturnType<typeof hc<AppType>>
 type Assert<T extends true> = T
@@ -16,5 +16,5 @@ export type WorkflowHealthFit = Assert<Fits<InferResponseType<Client['api']['v1'
 type ServerTransaction = InferResponseType<Client['api']['v1']['transactions']['$get'], 200>['items'][number]
 export type TransactionsFit = Assert<Fits<Omit<ServerTransaction, 'status'>, Omit<TransactionItem, 'status'>>>
 export type SettingsFit = Assert<Fits<InferResponseType<Client['api']['v1']['settings']['$get'], 200>, SettingsAnswer>>
-export type SettingsSavedFit = Assert<Fits<InferResponseType<Client['api']['v1']['settings']['$put'], 200>, SettingsBody>>
+export type SettingsSavedFit = Assert<Fits<InferResponseType<Client['api']['v1']['settings']['$put'], 200>, SettingsSaved>>
 export type RoutePreviewFit = Assert<Fits<InferResponseType<Client['api']['v1']['settings']['routing']['preview']['$post'], 200>, RoutePreview>>

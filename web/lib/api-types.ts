@@ -278,7 +278,14 @@ export interface OwnerInfo {
   has_webhook: boolean
 }
 
-export interface SettingsAnswer extends SettingsBody {
+/** PUT /api/v1/settings: what is now in force, and its version. */
+export interface SettingsSaved extends SettingsBody {
+  /** '' until settings are first saved; send it back as If-Match so a stale save is refused. */
+  version: string
+  saved_by: string
+}
+
+export interface SettingsAnswer extends SettingsSaved {
   defaults: Record<string, RuleDefault>
   /** Hours per severity where sla_hours gives none. */
   sla_defaults: Record<Severity, number>

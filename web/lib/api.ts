@@ -97,10 +97,12 @@ export interface RequestOptions {
   priority?: Priority
   /** Answer null instead of throwing on 404 (endpoints not built yet). */
   optional?: boolean
+  /** Extra request headers (e.g. If-Match). */
+  headers?: Record<string, string>
 }
 
 export async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { Accept: 'application/json', ...o.headers }
   if (credentials.token) headers.Authorization = `Bearer ${credentials.token}`
   if (method !== 'GET' && credentials.csrf) headers['X-CSRF-Token'] = credentials.csrf
   if (o.body !== undefined) headers['Content-Type'] = 'application/json'

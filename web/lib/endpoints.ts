@@ -21,6 +21,7 @@ import type {
   RoutePreview,
   SettingsAnswer,
   SettingsBody,
+  SettingsSaved,
   SessionAnswer,
   SourceItem,
   SummaryAnswer,
@@ -131,9 +132,10 @@ export const admin = {
 // summaries will show after the next detection run, so it drops the GET cache like any write.
 export const settings = {
   get: () => get<SettingsAnswer>(`${V1}/settings`, undefined, { fresh: true }),
-  save: async (b: Partial<SettingsBody>) => {
+  /** With the version the editor loaded: a save over a newer one is refused (409 settings_changed). */
+  save: async (b: Partial<SettingsBody>, version?: string) => {
     try {
-      return await request<SettingsBody>('PUT', `${V1}/settings`, { body: b })
+      return await request<SettingsSaved>('PUT', `${V1}/settings`, { body: b, headers: version === undefined ? undefined : { 'If-Match': `"${version}"` } })
     } finally {
       invalidate()
     }

@@ -26,8 +26,9 @@ export default function SettingsEditor() {
         </section>
       }
     >
-      <Show when={answer()} fallback={<section class="card"><Skeleton lines={6} /></section>}>
-        {(a) => <Editor answer={a()} />}
+      {/* Keyed: loading the saved settings again (after a refused save) starts a fresh editor. */}
+      <Show when={answer()} keyed fallback={<section class="card"><Skeleton lines={6} /></section>}>
+        {(a) => <Editor answer={a} onReload={refetch} />}
       </Show>
     </Show>
   )
@@ -44,13 +45,15 @@ function ownerOptions(a: SettingsAnswer, saved: SettingsBody): OwnerOption[] {
   return out
 }
 
-function Editor(props: { answer: SettingsAnswer }) {
+function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
   // The catalogue does not change while the page is open.
   const defaults = props.answer.defaults
   const sla = props.answer.sla_defaults
   const [saved, setSaved] = createSignal<SettingsBody>(toBody(toDraft(props.answer, defaults, sla), defaults, sla))
   const [draft, setDraftRaw] = createStore<Draft>(toDraft(props.answer, defaults, sla))
-  const [error, setError] = createSignal<{ message: string; field: string | null } | null>(null)
+  const [error, setError] = createSignal<{ message: string; field: string | null; stale: boolean } | null>(null)
+  // The version this editor started from; a save made over a newer one is refused by the server.
+  let version = props.answer.version
   const [saving, setSaving] = createSignal(false)
   // Any edit clears the last refusal: it was about the draft as it was.
   const setDraft = ((...args: unknown[]) => {
@@ -77,7 +80,8 @@ function Editor(props: { answer: SettingsAnswer }) {
     setSaving(true)
     setError(null)
     try {
-      const next = await settings.save(sent)
+      const next = await settings.save(sent, version)
+      version = next.version
       setSaved(toBody(toDraft(next, defaults, sla), defaults, sla))
       // Edits made while the request was out stay in the draft (and keep it dirty).
       if (sameBody(toBody(draft, defaults, sla), sent)) setDraftRaw(toDraft(next, defaults, sla))
@@ -85,7 +89,7 @@ function Editor(props: { answer: SettingsAnswer }) {
     } catch (e) {
       const message = errorMessage(e)
       const field = badField(e instanceof ApiError ? e.details : undefined)
-      setError({ message, field })
+      setError({ message, field, stale: e instanceof ApiError && e.code === 'settings_changed' })
       // Take the admin to the value the server named.
       if (field) queueMicrotask(() => (document.querySelector(`[data-field="${field}"]`) as HTMLElement | null)?.focus())
     } finally {
@@ -124,6 +128,11 @@ function Editor(props: { answer: SettingsAnswer }) {
               <div>
                 <strong>Not saved.</strong> <span data-testid="settings-error-message">{e().message}</span>
               </div>
+              <Show when={e().stale}>
+                <button type="button" class="btn" onClick={() => props.onReload()} data-testid="settings-reload">
+                  Load the saved settings
+                </button>
+              </Show>
             </div>
           )}
         </Show>
