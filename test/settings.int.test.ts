@@ -35,6 +35,21 @@ describe('settings', () => {
     expect(r.body.routes.map((x: { count: number }) => x.count)).toEqual([tech, mismatches.length - tech])
     expect(r.body.owner_changes).toBe(mismatches.length)
     expect(r.body.unrouted).toBe(r.body.open - mismatches.length)
+
+    // With the draft's rules: a drafted owner is where unrouted exceptions go, and a drafted
+    // severity is what routes match on.
+    const drafted = await api(server.url, '/api/v1/settings/routing/preview', json('POST', {
+      routing: [{ match: { severity: 'critical' }, owner: 'on-call' }],
+      rules: { time_entry_hours_mismatch: { severity: 'critical', tolerance_hours: 0.5 } },
+    }))
+    expect(drafted.status).toBe(200)
+    const critical = (await api(server.url, '/api/v1/exceptions?severity=critical&limit=1000')).body.items.length
+    expect(drafted.body.routes[0].count).toBe(critical + mismatches.length)
+    const owned = await api(server.url, '/api/v1/settings/routing/preview', json('POST', { routing: [], rules: { time_entry_hours_mismatch: { owner: 'drafted-owner' } } }))
+    expect(owned.body.owner_changes).toBe(mismatches.length)
+    const bad = await api(server.url, '/api/v1/settings/routing/preview', json('POST', { routing: [], rules: { time_entry_hours_mismatch: { severity: 'urgent' } } }))
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.details.field).toBe('rules.time_entry_hours_mismatch.severity')
   })
 
   it('applies saved routing and thresholds at the next run, audits them, and keeps them over a restart', async () => {

@@ -1,7 +1,8 @@
 // The settings editor's draft: only what differs from the catalogue is sent, blank match fields
 // mean "any", shadowed routes are found, and the field a 400 names is read back.
 import { describe, expect, it } from 'vitest'
-import { badField, hoursLabel, newRoute, shadowedBy, toBody, toDraft } from '../web/routes/settings/draft.ts'
+import { ApiError } from '../web/lib/api.ts'
+import { badField, hoursLabel, newRoute, routingRules, shadowedBy, toBody, toDraft } from '../web/routes/settings/draft.ts'
 import type { RuleDefault } from '../web/lib/api-types.ts'
 
 const defaults: Record<string, RuleDefault> = {
@@ -26,6 +27,10 @@ describe('settings draft', () => {
       rules: { time_entry_missing_in_erp: { severity: 'critical', grace_hours: 48 }, source_stale: { enabled: false } },
       sla_hours: { critical: 2 },
     })
+    // A routing preview gets the drafted owners and severities only, not thresholds or on/off.
+    d.rules.source_stale.owner = 'ops-lead'
+    d.rules.source_stale.params.max_age_hours = '-1'
+    expect(routingRules(d, defaults)).toEqual({ time_entry_missing_in_erp: { severity: 'critical' }, source_stale: { owner: 'ops-lead' } })
   })
 
   it('finds routes an earlier one always takes first', () => {
@@ -37,11 +42,13 @@ describe('settings draft', () => {
   })
 
   it('reads the field a 400 names, and labels SLAs', () => {
-    expect(badField({ field: 'rules.source_stale.max_age_hours' })).toBe('rules.source_stale.max_age_hours')
-    expect(badField({ field: 'routing[1].owner' })).toBe('routing[1].owner')
-    expect(badField(undefined)).toBeNull()
-    expect(badField({ field: '' })).toBeNull()
-    expect(badField({ field: 3 })).toBeNull()
+    expect(badField(new ApiError(400, 'bad_parameter', 'settings field rules.source_stale.max_age_hours: Too small', { field: 'rules.source_stale.max_age_hours' }))).toBe('rules.source_stale.max_age_hours')
+    expect(badField(new ApiError(400, 'bad_parameter', 'm', { field: 'routing[1].owner' }))).toBe('routing[1].owner')
+    // The message alone names nothing to highlight: only details.field does.
+    expect(badField(new Error('settings field rules.x.y: bad'))).toBeNull()
+    expect(badField(new ApiError(503, 'storage_unavailable', 'Storage is unavailable'))).toBeNull()
+    expect(badField(new ApiError(400, 'bad_parameter', 'm', { field: 3 }))).toBeNull()
+    expect(badField(null)).toBeNull()
     expect([hoursLabel(4), hoursLabel(24), hoursLabel(36), hoursLabel(168)]).toEqual(['4 hours', '1 day', '36 hours', '7 days'])
   })
 })

@@ -12,7 +12,7 @@ import { actorName } from '../auth/principal.ts'
 import { currentSettings, saveSettings, settingsRevision, settingsSchema } from '../config/settings.ts'
 import { routeSchema } from '../config/schema.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
-import { routeMatches, routeOwner, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
+import { routeMatches, routeOwner, severityOf, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
 
 async function json(c: { req: { json(): Promise<unknown> } }) {
   try {
@@ -53,14 +53,17 @@ export const settingsRoutes = new Hono<AppEnv>()
     return c.json({ ...currentSettings(c.var.services.config), version, saved_by: actor })
   })
   .post('/routing/preview', async (c) => {
-    const { routing } = parseQuery(z.strictObject({ routing: z.array(routeSchema) }), await json(c), 'body field')
+    // `rules`: the draft's rule overrides, so a drafted owner or severity counts as it will once saved.
+    const { routing, rules } = parseQuery(z.strictObject({ routing: z.array(routeSchema), rules: settingsSchema.shape.rules }), await json(c), 'body field')
     const rows = await queryRows<{ id: string; rule: RuleName; severity: Severity; practice: string | null; region: string | null; systems: string[]; owner: string; amount_at_risk: string }>(
       c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 },
     )
-    const config = { ...c.var.services.config, routing }
+    const config = { ...c.var.services.config, routing, rules: rules ?? c.var.services.config.rules }
     const routes = routing.map((r, i) => ({ index: i, owner: r.owner, count: 0, amount_at_risk: 0, sample: [] as string[] }))
     let changed = 0
-    for (const e of rows) {
+    for (const stored of rows) {
+      // Graded as the drafted rules would grade it: a route may match on severity.
+      const e = rules ? { ...stored, severity: severityOf(config, stored.rule) } : stored
       const owner = routeOwner(config, e)
       const i = routing.findIndex((r) => routeMatches(r.match, e))
       if (i >= 0) {
@@ -68,7 +71,7 @@ export const settingsRoutes = new Hono<AppEnv>()
         routes[i].amount_at_risk += Number(e.amount_at_risk)
         if (routes[i].sample.length < 5) routes[i].sample.push(e.id)
       }
-      if (owner !== e.owner) changed++
+      if (owner !== stored.owner) changed++
     }
     return c.json({ open: rows.length, unrouted: rows.length - routes.reduce((n, r) => n + r.count, 0), owner_changes: changed, routes })
   })

@@ -159,6 +159,7 @@ test('a value the server refuses shows its own message by the field, and nothing
     await route.getByTestId('route-rule').selectOption(X)
     await page.getByTestId('routing-preview').click()
     await expect(page.getByTestId('preview-error')).toContainText(`routing[${n}].owner`)
+    await expect(route.getByTestId('route-owner')).toHaveClass(/invalid/) // the field the preview's 400 names
     await page.getByTestId('settings-save').click()
     await expect(error).toHaveText(emptyMessage)
     await expect(route.getByTestId('route-owner')).toHaveClass(/invalid/)

@@ -141,5 +141,6 @@ export const settings = {
     }
   },
   /** A read, though a POST (it carries a draft): it changes nothing, so the cache stays. */
-  preview: (routing: Route[]) => request<RoutePreview>('POST', `${V1}/settings/routing/preview`, { body: { routing } }),
+  /** With the drafted rule overrides (owners, severities) the routes fall back to and match on. */
+  preview: (routing: Route[], rules?: SettingsBody['rules']) => request<RoutePreview>('POST', `${V1}/settings/routing/preview`, { body: { routing, rules } }),
 }

@@ -83,12 +83,30 @@ export function routeBody(r: RouteDraft): Route {
   return { match, owner: r.owner.trim() }
 }
 
-export function toBody(d: Draft, defaults: Defaults, slaDefaults: SlaDefaults): SettingsBody {
+function rulesBody(d: Draft, defaults: Defaults): Record<string, RuleOverride> {
   const rules: Record<string, RuleOverride> = {}
   for (const [name, def] of Object.entries(defaults)) {
     const o = d.rules[name] && ruleBody(d.rules[name], def)
     if (o) rules[name] = o
   }
+  return rules
+}
+
+/** What a routing preview needs of the drafted rules: who owns them and how severe they are
+ *  (thresholds are left out, so a half-typed one does not stop a preview). */
+export function routingRules(d: Draft, defaults: Defaults): Record<string, RuleOverride> {
+  const out: Record<string, RuleOverride> = {}
+  for (const [name, o] of Object.entries(rulesBody(d, defaults))) {
+    const kept: RuleOverride = {}
+    if (o.owner !== undefined) kept.owner = o.owner
+    if (o.severity !== undefined) kept.severity = o.severity
+    if (Object.keys(kept).length) out[name] = kept
+  }
+  return out
+}
+
+export function toBody(d: Draft, defaults: Defaults, slaDefaults: SlaDefaults): SettingsBody {
+  const rules = rulesBody(d, defaults)
   const sla_hours: SlaHours = {}
   for (const v of SEVERITIES) {
     const h = num(d.sla[v])
@@ -111,10 +129,10 @@ export function shadowedBy(routes: Route[]): number[] {
   )
 }
 
-/** The value a refused save names ("rules.x.tolerance", "routing[1].owner", "sla_hours.high"):
- *  the server's 400 carries it as `details.field`. */
-export function badField(details: unknown): string | null {
-  const field = (details as { field?: unknown } | null | undefined)?.field
+/** The value a refused save or preview names ("rules.x.tolerance", "routing[1].owner",
+ *  "sla_hours.high"): the server's 400 carries it as `details.field` (ApiError keeps it). */
+export function badField(e: unknown): string | null {
+  const field = ((e as { details?: { field?: unknown } } | null)?.details as { field?: unknown } | undefined)?.field
   return typeof field === 'string' && field ? field : null
 }
 

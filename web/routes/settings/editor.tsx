@@ -88,7 +88,7 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
       toast('Settings saved. The next detection run uses them.')
     } catch (e) {
       const message = errorMessage(e)
-      const field = badField(e instanceof ApiError ? e.details : undefined)
+      const field = badField(e)
       setError({ message, field, stale: e instanceof ApiError && e.code === 'settings_changed' })
       // Take the admin to the value the server named.
       if (field) queueMicrotask(() => (document.querySelector(`[data-field="${field}"]`) as HTMLElement | null)?.focus())

@@ -7,7 +7,7 @@ import type { RoutePreview } from '../../lib/api-types.ts'
 import { settings, sources } from '../../lib/endpoints.ts'
 import { formatMoney, formatNumber, humanize } from '../../lib/format.ts'
 import { currency, locale } from '../../lib/prefs.ts'
-import { badField, newRoute, routeBody, SEVERITIES, shadowedBy, type Defaults, type Draft, type MatchField, type RouteDraft } from './draft.ts'
+import { badField, newRoute, routeBody, routingRules, SEVERITIES, shadowedBy, type Defaults, type Draft, type MatchField, type RouteDraft } from './draft.ts'
 import OwnerSelect, { type OwnerOption } from './owner-select.tsx'
 
 export default function RoutingEditor(props: { draft: Draft; setDraft: SetStoreFunction<Draft>; defaults: Defaults; owners: OwnerOption[]; invalid: string | null }) {
@@ -16,8 +16,10 @@ export default function RoutingEditor(props: { draft: Draft; setDraft: SetStoreF
   const [previewing, setPreviewing] = createSignal(false)
   const [previewError, setPreviewError] = createSignal<{ message: string; field: string | null } | null>(null)
   const body = () => props.draft.routes.map(routeBody)
-  // A preview answers for the routes as they were when asked; after an edit it is marked stale.
-  const stale = () => preview() !== null && preview()!.at !== JSON.stringify(body())
+  const asked = () => ({ routing: body(), rules: routingRules(props.draft, props.defaults) })
+  // A preview answers for the routes (and the rules' owners and severities) as they were when
+  // asked; after an edit it is marked stale.
+  const stale = () => preview() !== null && preview()!.at !== JSON.stringify(asked())
   const shadows = () => shadowedBy(body())
   const invalid = (f: string) => props.invalid === f || previewError()?.field === f
 
@@ -40,11 +42,11 @@ export default function RoutingEditor(props: { draft: Draft; setDraft: SetStoreF
   const runPreview = async () => {
     setPreviewing(true)
     setPreviewError(null)
-    const routing = body()
+    const q = asked()
     try {
-      setPreview({ at: JSON.stringify(routing), answer: await settings.preview(routing) })
+      setPreview({ at: JSON.stringify(q), answer: await settings.preview(q.routing, q.rules) })
     } catch (e) {
-      setPreviewError({ message: errorMessage(e), field: badField(errorMessage(e)) })
+      setPreviewError({ message: errorMessage(e), field: badField(e) })
     } finally {
       setPreviewing(false)
     }
