@@ -5,7 +5,7 @@
 import type { APIRequestContext } from '@playwright/test'
 import { expect, json, settled, shot, signIn, test } from './fixtures.ts'
 import type { ExceptionItem, SettingsAnswer } from '../../web/lib/api-types.ts'
-import { formatMoney } from '../../web/lib/format.ts'
+import { formatDateTime, formatMoney } from '../../web/lib/format.ts'
 
 const X = 'time_entry_hours_mismatch'
 
@@ -194,9 +194,14 @@ test('a save over settings someone else saved meanwhile is refused, and their se
     await expect(page.getByTestId('sla-high')).not.toHaveValue('37')
     await expect(page.getByTestId('settings-error')).toHaveCount(0)
     await expect(page.getByTestId('settings-save')).toBeDisabled()
+    await expect(page.getByTestId('settings-last-saved')).toContainText(`Last saved by ${saved.saved_by}`)
     await page.getByTestId('sla-high').fill('37')
     await page.getByTestId('settings-save').click()
     await expect(page.getByTestId('settings-dirty')).toHaveCount(0)
+    const after = (await (await api.get('/api/v1/settings')).json()) as { version: string; saved_by: string }
+    expect(after.version > saved.version).toBe(true)
+    // The time shown is the new save's, in the reader's zone (the test browser's is UTC).
+    await expect(page.getByTestId('settings-last-saved')).toHaveText(`Last saved by ${after.saved_by} ${formatDateTime(`${after.version.replace(' ', 'T')}Z`, 'en-US', 'UTC')}.`)
     expect((await original(api)).sla_hours).toEqual({ ...before.sla_hours, low: 333, high: 37 })
   } finally {
     await restore(api, before)

@@ -6,6 +6,8 @@ import { createMemo, createResource, createSignal, onCleanup, Show } from 'solid
 import { createStore, type SetStoreFunction } from 'solid-js/store'
 import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
 import { ApiError, errorMessage } from '../../lib/api.ts'
+import { formatDateTime } from '../../lib/format.ts'
+import { locale } from '../../lib/prefs.ts'
 import type { SettingsAnswer, SettingsBody } from '../../lib/api-types.ts'
 import { settings } from '../../lib/endpoints.ts'
 import { toast } from '../../lib/toast.ts'
@@ -53,7 +55,8 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
   const [draft, setDraftRaw] = createStore<Draft>(toDraft(props.answer, defaults, sla))
   const [error, setError] = createSignal<{ message: string; field: string | null; stale: boolean } | null>(null)
   // The version this editor started from; a save made over a newer one is refused by the server.
-  let version = props.answer.version
+  // It is also when, in UTC, the settings in force were saved.
+  const [revision, setRevision] = createSignal({ version: props.answer.version, by: props.answer.saved_by })
   const [saving, setSaving] = createSignal(false)
   // Any edit clears the last refusal: it was about the draft as it was.
   const setDraft = ((...args: unknown[]) => {
@@ -80,8 +83,8 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
     setSaving(true)
     setError(null)
     try {
-      const next = await settings.save(sent, version)
-      version = next.version
+      const next = await settings.save(sent, revision().version)
+      setRevision({ version: next.version, by: next.saved_by })
       setSaved(toBody(toDraft(next, defaults, sla), defaults, sla))
       // Edits made while the request was out stay in the draft (and keep it dirty).
       if (sameBody(toBody(draft, defaults, sla), sent)) setDraftRaw(toDraft(next, defaults, sla))
@@ -142,6 +145,11 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
               when={dirty()}
               fallback={
                 <span class="muted small">
+                  <Show when={revision().version}>
+                    <span data-testid="settings-last-saved">
+                      Last saved by {revision().by} {formatDateTime(`${revision().version.replace(' ', 'T')}Z`, locale())}.{' '}
+                    </span>
+                  </Show>
                   Saved settings apply at once (the next detection run grades, times and routes exceptions with them) and take the place of the config file's{' '}
                   <code>rules</code>, <code>sla_hours</code> and <code>routing</code>. Every save is audited.
                 </span>
