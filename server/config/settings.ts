@@ -63,7 +63,7 @@ export async function loadSettings(db: Db, config: Config): Promise<void> {
  * after someone else's is refused (409) rather than silently undoing their change: each save
  * carries every section, so the later one would restore what the earlier one changed.
  */
-export function saveSettings(db: Db, config: Config, s: Settings, actor: string, expected?: string): Promise<Revision> {
+export function saveSettings(db: Db, config: Config, s: Settings, actor: string, expected?: string): Promise<void> {
   const run = async () => {
     const current = settingsRevision(config)
     if (expected !== undefined && expected !== current.version)
@@ -77,9 +77,7 @@ export function saveSettings(db: Db, config: Config, s: Settings, actor: string,
     const version = microsToCh(arrivalMicros())
     await insertRows(db, 'settings', [{ version, actor, body: JSON.stringify(next) }])
     apply(config, s)
-    const revision = { version, actor }
-    revisions.set(config, revision)
-    return revision
+    revisions.set(config, { version, actor })
   }
   const done = (saving.get(config) ?? Promise.resolve()).then(run, run)
   saving.set(config, done.catch(() => {}))

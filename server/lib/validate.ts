@@ -12,3 +12,12 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown, what 
   const field = formatPath(issue.path)
   throw badRequest('bad_parameter', `${what} ${field}: ${issue.message}.`, { field })
 }
+
+/** A request's JSON body; a body that is not JSON is a 400 like any other bad input. */
+export async function readJson(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
+  try {
+    return await c.req.json()
+  } catch {
+    throw badRequest('bad_json', 'The request body must be a JSON object.')
+  }
+}

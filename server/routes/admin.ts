@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery, readJson } from '../lib/validate.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { intParam, rejectUnknown } from '../lib/list-query.ts'
 import { parseDatetime, toChDateTime, chToIso } from '../lib/time.ts'
@@ -37,18 +37,10 @@ const showToken = (t: ApiToken) => ({
   status: t.revoked_at ? 'revoked' : t.expires_at && Date.parse(t.expires_at) <= Date.now() ? 'expired' : 'active',
 })
 
-async function json(c: { req: { json(): Promise<unknown> } }) {
-  try {
-    return await c.req.json()
-  } catch {
-    throw badRequest('bad_json', 'The request body must be a JSON object.')
-  }
-}
-
 export const userRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ items: (await c.var.services.access.users()).map(showUser), next_cursor: null }))
   .post('/', async (c) => {
-    const b = parseQuery(newUser, await json(c), 'body field')
+    const b = parseQuery(newUser, await readJson(c), 'body field')
     const access = c.var.services.access
     if ((await access.users({ email: b.email })).length) throw badRequest('duplicate', `A user with email ${b.email} already exists.`, { field: 'email' })
     const id = `usr_${crypto.randomBytes(8).toString('hex')}`
@@ -57,7 +49,7 @@ export const userRoutes = new Hono<AppEnv>()
     return c.json(showUser((await access.users({ id }))[0]), 201)
   })
   .patch('/:id', async (c) => {
-    const b = parseQuery(patchUser, await json(c), 'body field')
+    const b = parseQuery(patchUser, await readJson(c), 'body field')
     const access = c.var.services.access
     const [u] = await access.users({ id: c.req.param('id') })
     if (!u) throw notFound(`No user with id ${c.req.param('id')}.`)
@@ -75,7 +67,7 @@ export const userRoutes = new Hono<AppEnv>()
 export const tokenRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ items: (await c.var.services.access.tokens()).map(showToken), next_cursor: null }))
   .post('/', async (c) => {
-    const b = parseQuery(newTokenBody, await json(c), 'body field')
+    const b = parseQuery(newTokenBody, await readJson(c), 'body field')
     const { access, config } = c.var.services
     if (b.kind === 'collector' && !config.sources.some((s) => s.system === b.system))
       throw badRequest('bad_parameter', `system: a collector token needs a configured source (${config.sources.map((s) => s.system).join(', ')}).`, { field: 'system' })

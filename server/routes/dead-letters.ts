@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery, readJson } from '../lib/validate.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { listDeadLetters, replayDeadLetters } from '../ingest/dead-letters.ts'
@@ -24,14 +24,6 @@ const replayBody = z.strictObject({
   ids: z.array(uuid).max(10_000).optional(),
   items: z.array(z.strictObject({ id: uuid, raw: z.string().optional() })).max(10_000).optional(),
 })
-
-async function readJson(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
-  try {
-    return await c.req.json()
-  } catch {
-    throw badRequest('bad_json', 'The request body must be a JSON object.')
-  }
-}
 
 export const deadLetterRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { AppError, badRequest, notFound } from '../lib/errors.ts'
 import { jsonExact } from '../lib/json.ts'
 import { boolParam, intParam, listParam, rejectUnknown } from '../lib/list-query.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery, readJson } from '../lib/validate.ts'
 import { RULE_NAMES, SEVERITIES } from '../rules/catalog.ts'
 import { ACTIONS, applyAction } from '../exceptions/actions.ts'
 import { getException, listExceptions, matchingIds, SORTS, summarize, SUMMARY_DIMENSIONS, type ExceptionFilter } from '../exceptions/repository.ts'
@@ -60,14 +60,6 @@ const bulkBody = actionBody.extend({
   filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
 })
 
-async function body(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
-  try {
-    return await c.req.json()
-  } catch {
-    throw badRequest('bad_json', 'The request body must be a JSON object.')
-  }
-}
-
 
 export const exceptionRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -92,7 +84,7 @@ export const exceptionRoutes = new Hono<AppEnv>()
     return jsonExact(c, { by, items: rows, next_cursor: null })
   })
   .post('/actions', async (c) => {
-    const b = parseQuery(bulkBody, await body(c), 'body field')
+    const b = parseQuery(bulkBody, await readJson(c), 'body field')
     if (!b.ids && !b.filter) throw badRequest('bad_parameter', 'Send ids (a list of exception ids) or filter (the list filters) to act on.')
     let ids = b.ids ?? []
     if (b.filter) {
@@ -112,7 +104,7 @@ export const exceptionRoutes = new Hono<AppEnv>()
   })
   .post('/:id/actions', async (c) => {
     const id = c.req.param('id')
-    const b = parseQuery(actionBody, await body(c), 'body field')
+    const b = parseQuery(actionBody, await readJson(c), 'body field')
     const r = await applyAction(c.var.services.db, [id], b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule))
     const reason = r.skipped[0]?.reason
     if (reason === 'no such exception') throw notFound(`No exception with id ${id}.`)

@@ -1,10 +1,9 @@
 // GET/PUT /api/v1/settings (admin): routing, rule thresholds and severities, SLAs; and
 // POST /api/v1/settings/routing/preview: which open exceptions each route would take.
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { badRequest } from '../lib/errors.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery, readJson } from '../lib/validate.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { audit } from '../auth/audit.ts'
@@ -14,14 +13,6 @@ import { routeSchema } from '../config/schema.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
 import { routeMatches, routeOwner, severityOf, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
 
-async function json(c: { req: { json(): Promise<unknown> } }) {
-  try {
-    return await c.req.json()
-  } catch {
-    throw badRequest('bad_json', 'The request body must be a JSON object.')
-  }
-}
-
 /** The version an If-Match names ('' = never saved); undefined when there is none, or `*`. */
 function ifMatch(header: string | undefined): string | undefined {
   const v = header?.trim()
@@ -29,32 +20,32 @@ function ifMatch(header: string | undefined): string | undefined {
   return v.replace(/^W\//, '').replace(/^"(.*)"$/, '$1')
 }
 
-const etag = (version: string) => `"${version}"`
+/** The settings in force with their version, also as the ETag: a client sends it back as
+ *  If-Match on PUT, and a save over someone else's newer one is refused (409). */
+function inForce(c: Context<AppEnv>) {
+  const { version, actor } = settingsRevision(c.var.services.config)
+  c.header('ETag', `"${version}"`)
+  return { ...currentSettings(c.var.services.config), version, saved_by: actor }
+}
 
 export const settingsRoutes = new Hono<AppEnv>()
-  .get('/', (c) => {
-    const { version, actor } = settingsRevision(c.var.services.config)
-    c.header('ETag', etag(version))
-    return c.json({
-      ...currentSettings(c.var.services.config),
-      /** Send it back as If-Match on PUT: a save over someone else's newer one is refused (409). */
-      version,
-      saved_by: actor,
+  .get('/', (c) =>
+    c.json({
+      ...inForce(c),
       defaults: Object.fromEntries(Object.entries(RULES).map(([n, r]) => [n, { severity: r.severity, owner: r.owner, finance: r.finance, params: r.params, title: r.title }])),
       sla_defaults: SLA_DEFAULT_HOURS,
       owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
-    })
-  })
+    }),
+  )
   .put('/', async (c) => {
-    const s = parseQuery(settingsSchema, await json(c), 'settings field')
-    const { version, actor } = await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.header('If-Match')))
+    const s = parseQuery(settingsSchema, await readJson(c), 'settings field')
+    await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.header('If-Match')))
     await audit(c, 'config_change', 'settings', s)
-    c.header('ETag', etag(version))
-    return c.json({ ...currentSettings(c.var.services.config), version, saved_by: actor })
+    return c.json(inForce(c))
   })
   .post('/routing/preview', async (c) => {
     // `rules`: the draft's rule overrides, so a drafted owner or severity counts as it will once saved.
-    const { routing, rules } = parseQuery(z.strictObject({ routing: z.array(routeSchema), rules: settingsSchema.shape.rules }), await json(c), 'body field')
+    const { routing, rules } = parseQuery(z.strictObject({ routing: z.array(routeSchema), rules: settingsSchema.shape.rules }), await readJson(c), 'body field')
     const rows = await queryRows<{ id: string; rule: RuleName; severity: Severity; practice: string | null; region: string | null; systems: string[]; owner: string; amount_at_risk: string }>(
       c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 },
     )

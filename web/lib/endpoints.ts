@@ -140,7 +140,7 @@ export const settings = {
       invalidate()
     }
   },
-  /** A read, though a POST (it carries a draft): it changes nothing, so the cache stays. */
-  /** With the drafted rule overrides (owners, severities) the routes fall back to and match on. */
+  /** A read, though a POST (it carries a draft, with the drafted rule owners and severities the
+   *  routes fall back to and match on): it changes nothing, so the cache stays. */
   preview: (routing: Route[], rules?: SettingsBody['rules']) => request<RoutePreview>('POST', `${V1}/settings/routing/preview`, { body: { routing, rules } }),
 }

@@ -124,7 +124,7 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
       <RulesEditor draft={draft} setDraft={setDraft} defaults={defaults} saved={saved().rules} owners={owners()} invalid={invalid()} />
       <SlaEditor draft={draft} setDraft={setDraft} defaults={sla} invalid={invalid()} />
       <RoutingEditor draft={draft} setDraft={setDraft} defaults={defaults} owners={owners()} invalid={invalid()} />
-      <div class="save-bar" classList={{ dirty: dirty() }} data-testid="save-bar">
+      <div class="card save-bar" classList={{ dirty: dirty() }} data-testid="save-bar">
         <Show when={error()}>
           {(e) => (
             <div class="error-note" role="alert" data-testid="settings-error">
