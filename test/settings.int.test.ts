@@ -16,6 +16,13 @@ describe('settings', () => {
   })
   afterAll(() => server?.close())
 
+  it('a body that is not JSON is a 400 naming it, on every route that reads one', async () => {
+    for (const [method, path] of [['PUT', '/api/v1/settings'], ['POST', '/api/v1/settings/routing/preview'], ['POST', '/api/v1/users'], ['POST', '/api/v1/dead-letters/replay'], ['POST', '/api/v1/exceptions/actions']]) {
+      const r = await api(server.url, path, { method, headers: { 'content-type': 'application/json' }, body: '{"routing": [' })
+      expect([path, r.status, r.body.error]).toEqual([path, 400, { code: 'bad_json', message: 'The request body must be a JSON object.' }])
+    }
+  })
+
   it('shows the effective settings with each rule default', async () => {
     const r = await api(server.url, '/api/v1/settings')
     expect(r.status).toBe(200)
