@@ -6,7 +6,9 @@ import { api, startServer } from './helpers/server.ts'
 import { json } from './helpers/access.ts'
 import { RULES } from '../server/rules/catalog.ts'
 import { findComparison } from '../server/reconciliation/catalog.ts'
-import { records, streamRecords, summarize } from '../server/reconciliation/query.ts'
+import { recordSource, records, streamRecords, streamRecordsCsv, summarize } from '../server/reconciliation/query.ts'
+import { csvRows } from '../server/exports/csv.ts'
+import { recordColumns } from '../server/exports/record-columns.ts'
 
 const AS_OF = plan.as_of
 const WIDE = `as_of=${AS_OF}&from=2025-01-01&to=2026-12-31`
@@ -285,6 +287,34 @@ describe('export slices', () => {
         if (slice === small && whole.length === all.length) expect(chunks).toBeGreaterThan(2)
         if (batch === 7) expect(chunks).toBe(Math.ceil(whole.length / 7))
       }
+    })
+  }
+
+  // The large comparisons' CSV is written by the engine (exports/csv-sql.ts); it must be the
+  // very bytes the JS writer (exports/csv.ts) makes of the same records, slice after slice.
+  for (const [pair, entity] of [['psa-erp', 'time_entry'], ['psa-erp', 'expense']] as const) {
+    it.each([
+      ['no filter', {}],
+      ['differing and only_a', { status: ['differing', 'only_a'] }],
+    ])(`${pair} ${entity}, %s: the engine's CSV is the JS writer's, byte for byte`, async (_, extra) => {
+      const c = findComparison(pair, entity)!
+      const f = { asOf: new Date(AS_OF), from: '2025-01-01', to: '2026-12-31', ...extra }
+      const source = await recordSource(server.db, c, f)
+      const cols = recordColumns(c.a, c.b, source.map((s) => s.name))
+      expect(cols.length).toBeGreaterThan(12)
+      const whole = await records(server.db, c, f, 1_000_000, '')
+      expect(whole.length).toBeGreaterThan(2)
+      // About five slices of version rows over the comparison.
+      const all = await records(server.db, c, { ...f, status: undefined }, 1_000_000, '')
+      const chunks: Uint8Array[] = []
+      for await (const chunk of streamRecordsCsv(server.db, c, f, cols, source, Math.max(2, Math.ceil(all.length / 5)))) chunks.push(chunk)
+      // A slice without matching records answers no bytes at all.
+      expect(chunks.length).toBeGreaterThan('status' in extra ? 0 : 2)
+      const engine = Buffer.concat(chunks).toString('utf8')
+      const js = csvRows(cols, whole)
+      // Compared line by line first, so a difference names its record.
+      expect(engine.split('\r\n')).toEqual(js.split('\r\n'))
+      expect(engine).toBe(js)
     })
   }
 

@@ -2,6 +2,9 @@
 // cursor over every record for exports.
 import type { Db } from '../db/client.ts'
 import { queryRows } from '../db/query.ts'
+import { csvLineExpression, type SourceColumn } from '../exports/csv-sql.ts'
+import type { Column } from '../exports/columns.ts'
+import { collectYoung } from '../lib/young-gc.ts'
 import { queryBatches, streamRows } from '../db/stream.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { addDecimals } from '../lib/decimal.ts'
@@ -20,8 +23,10 @@ export interface RecordFilter {
 
 /** A wrapper file with one comparison's SQL inlined: both are files of ours, never input. */
 function compose(wrapper: string, c: Comparison): string {
-  return sqlFile(`reconciliation/${wrapper}`).replaceAll('{{comparison}}', sqlFile(comparisonFile(c)).replace(/;\s*$/, ''))
+  return sqlFile(`reconciliation/${wrapper}`).replaceAll('{{comparison}}', () => sqlFile(comparisonFile(c)).replace(/;\s*$/, ''))
 }
+
+const inner = (sql: string) => sql.replace(/;\s*$/, '')
 
 const params = (f: RecordFilter) => ({
   as_of: toChDateTime(f.asOf),
@@ -124,6 +129,40 @@ export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter, sli
   }
   for await (const range of keyRanges(db, c, sliceKeys)) {
     yield* queryBatches(db, `${tag}.slice`, sql, { ...params(f), ...range, after: '', limit: ALL }, SLICE_SETTINGS, batchRows)
+  }
+}
+
+/** The columns of a comparison's record list, names and engine types, from an empty answer. */
+export async function recordSource(db: Db, c: Comparison, f: RecordFilter): Promise<SourceColumn[]> {
+  // DESCRIBE plans the query without running it: even a LIMIT 0 would build the comparison's joins.
+  const rs = await db.client.query({
+    query: `DESCRIBE (${inner(compose('_records.sql', c))})`,
+    query_params: { ...params(f), after: '', limit: 0 },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: `reconciliation.columns.${c.pair}.${c.entity}`, join_use_nulls: 1 },
+  })
+  return (await rs.json<{ name: string; type: string }>()).map(({ name, type }) => ({ name, type }))
+}
+
+/**
+ * A sliceable comparison's records as CSV lines made by the engine (exports/csv-sql.ts), one
+ * key-range slice at a time: the bytes of each slice's answer are handed on as they are, and
+ * collected once written.
+ */
+export async function* streamRecordsCsv(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = SLICE_KEYS): AsyncGenerator<Uint8Array> {
+  const { texts, line } = csvLineExpression(columns, source)
+  const query = sqlFile('reconciliation/_records_csv.sql')
+    .replace('{{line}}', () => line)
+    .replace('{{texts}}', () => texts)
+    .replace('{{records}}', () => inner(compose('_records.sql', c)))
+  for await (const range of keyRanges(db, c, sliceKeys)) {
+    const r = await db.client.exec({
+      query: `${inner(query)}\nFORMAT RawBLOB`,
+      query_params: { ...params(f), ...range, after: '', limit: ALL },
+      clickhouse_settings: { log_comment: `reconciliation.export.${c.pair}.${c.entity}.csv`, ...SLICE_SETTINGS },
+    })
+    for await (const chunk of r.stream as AsyncIterable<Uint8Array>) yield chunk
+    collectYoung()
   }
 }
 
