@@ -5,7 +5,7 @@
 // formulas and quoted per RFC 4180, CRLF line ends.
 import type { Column } from './columns.ts'
 
-/** A column of the query: its name and ClickHouse type (from a LIMIT 0 answer). */
+/** A column of the query: its name and ClickHouse type (from DESCRIBE). */
 export interface SourceColumn {
   name: string
   type: string
@@ -18,7 +18,7 @@ const SPECIAL = String.raw`'[",\\r\\n]'`
 const DECIMAL = String.raw`'^-?\\d+(\\.\\d+)?$'`
 
 /** cellText() of columns.ts: the value as JSON output renders it, '' for NULL, arrays joined by ", ". */
-function text(col: string, type: string): string {
+export function text(col: string, type: string): string {
   const t = type.replace(/^LowCardinality\((.*)\)$/, '$1').replace(/^Nullable\((.*)\)$/, '$1')
   if (t.startsWith('Array(')) return `arrayStringConcat(arrayMap(v -> ifNull(toString(v), ''), ${col}), ', ')`
   if (/^(Map|Tuple|JSON|Object)\b/.test(t)) return `ifNull(toJSONString(${col}), '')`
@@ -48,12 +48,18 @@ function cell(c: Column, t: string): string {
  * split keeps the expression small: each text is computed once and named, not repeated.
  */
 export function csvLineExpression(columns: Column[], source: SourceColumn[]): { texts: string; line: string } {
-  const types = new Map(source.map((s) => [s.name, s.type]))
-  const texts = columns.map((c, i) => {
-    const type = types.get(c.key)
-    if (!IDENTIFIER.test(c.key) || type === undefined) throw new Error(`export column ${JSON.stringify(c.key)} is not a column of its query`)
-    return `${text(`\`${c.key}\``, type)} AS c${i}`
-  })
   const cells = columns.map((c, i) => cell(c, `c${i}`))
-  return { texts: texts.join(', '), line: `concat(${cells.join(", ',', ")}, '\\r\\n')` }
+  return { texts: columnTexts(columns, source), line: `concat(${cells.join(", ',', ")}, '\\r\\n')` }
+}
+
+/** Each export column's text, named c0, c1, ... (shared with the XLSX rows: xlsx-sql.ts). */
+export function columnTexts(columns: Column[], source: SourceColumn[]): string {
+  const types = new Map(source.map((s) => [s.name, s.type]))
+  return columns
+    .map((c, i) => {
+      const type = types.get(c.key)
+      if (!IDENTIFIER.test(c.key) || type === undefined) throw new Error(`export column ${JSON.stringify(c.key)} is not a column of its query`)
+      return `${text(`\`${c.key}\``, type)} AS c${i}`
+    })
+    .join(', ')
 }

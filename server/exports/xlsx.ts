@@ -1,99 +1,197 @@
-// XLSX through exceljs's streaming workbook writer: rows are committed as they come, so memory
-// stays flat however many there are. Typed cells (numbers, dates, money with two decimals and
-// its currency), a frozen header row with an autofilter, and a second sheet stating what the
-// export holds. String cells are inert in XLSX: a value starting with = stays text.
-import { PassThrough } from 'node:stream'
-// Loaded on the first XLSX export: exceljs adds ~28 MB to a process that may never export.
-import type ExcelJS from 'exceljs'
+// XLSX written as a stream: SpreadsheetML parts zipped by yazl as they are produced, the
+// data sheet's rows arriving as XML in chunks (made here from rows, or by the engine for the
+// large comparisons: exports/xlsx-sql.ts), so memory stays flat however many rows there are.
+// Typed cells (numbers, dates, money with two decimals and its currency), a frozen bold header
+// row with an autofilter, and a second sheet stating what the export holds. Text is an inline
+// string, which no spreadsheet runs as a formula.
+import { PassThrough, Readable } from 'node:stream'
 import { cellText, type Column, type ExportMeta } from './columns.ts'
 
-function value(col: Column, v: unknown, currency: string): { value: ExcelJS.CellValue; numFmt?: string } {
-  if (v === null || v === undefined || v === '') return { value: null }
-  switch (col.type) {
-    case 'number':
-      return { value: Number(v) }
-    case 'money':
-      return { value: Number(v), numFmt: `#,##0.00 "${currency.replace(/"/g, '')}";-#,##0.00 "${currency.replace(/"/g, '')}"` }
-    case 'date': {
-      const d = new Date(`${String(v).slice(0, 10)}T00:00:00Z`)
-      return Number.isNaN(d.getTime()) ? { value: cellText(v) } : { value: d, numFmt: 'yyyy-mm-dd' }
-    }
-    case 'datetime': {
-      const d = new Date(String(v).includes('T') ? String(v) : `${String(v).replace(' ', 'T')}Z`)
-      return Number.isNaN(d.getTime()) ? { value: cellText(v) } : { value: d, numFmt: 'yyyy-mm-dd hh:mm:ss' }
-    }
-    case 'bool':
-      return { value: v === true || v === 'true' || v === 1 }
-    default:
-      return { value: cellText(v) }
-  }
+/** Rows of the data sheet as XML (`<row r="…">` elements, numbered from 2), and how many. */
+export interface SheetChunk {
+  xml: string | Uint8Array
+  rows: number
 }
 
-function columnLetter(n: number): string {
+// Cell styles (styles.xml cellXfs): the header, dates, date-times, then one money format per
+// currency code the runtime knows (ISO 4217), and a plain money format for any other code.
+export const STYLE = { header: 1, date: 2, datetime: 3 } as const
+export const CURRENCIES: readonly string[] = Intl.supportedValuesOf('currency')
+export const MONEY_BASE = 4
+export const MONEY_OTHER = MONEY_BASE + CURRENCIES.length
+const currencyIndex = new Map(CURRENCIES.map((c, i) => [c, i]))
+
+export function moneyStyle(currency: string): number {
+  const i = currencyIndex.get(currency)
+  return i === undefined ? MONEY_OTHER : MONEY_BASE + i
+}
+
+/** Days since 1899-12-30, the spreadsheet epoch (1900 date system). */
+const EPOCH_MS = Date.UTC(1899, 11, 30)
+const serial = (ms: number) => String((ms - EPOCH_MS) / 86_400_000)
+
+// XML 1.0 has no place for most control characters, even escaped: they are dropped.
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g
+export const xmlText = (s: string) => s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const xmlAttr = (s: string) => xmlText(s).replace(/"/g, '&quot;')
+
+export function columnLetter(n: number): string {
   let s = ''
   for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s
   return s
 }
 
-type Queue = { writableLength?: number; _writableState?: { length: number } }
+const DECIMAL = /^-?\d+(\.\d+)?$/
+// Leading or trailing XML white space, which a reader keeps only when told to (xml:space).
+const EDGE_SPACE = /^[ \t\r\n]|[ \t\r\n]$/
+const inline = (ref: string, s: string, style = '') =>
+  `<c r="${ref}"${style} t="inlineStr"><is><t${EDGE_SPACE.test(s) ? ' xml:space="preserve"' : ''}>${xmlText(s)}</t></is></c>`
+const num = (ref: string, v: string, style?: number) => `<c r="${ref}"${style ? ` s="${style}"` : ''}><v>${v}</v></c>`
 
-/** Bytes of sheet XML written but not yet taken by the zip compressor (exceljs internals, 4.x). */
-function unzipped(ws: ExcelJS.Worksheet): number {
-  const pipes = (ws as unknown as { stream?: { pipes?: Queue[] } }).stream?.pipes ?? []
-  return pipes.reduce((n, p) => n + (p.writableLength ?? p._writableState?.length ?? 0), 0)
+function cellXml(col: Column, ref: string, v: unknown, currency: string): string {
+  if (v === null || v === undefined || v === '') return ''
+  const text = cellText(v)
+  switch (col.type) {
+    case 'number':
+      return DECIMAL.test(text) ? num(ref, text) : inline(ref, text)
+    case 'money':
+      return DECIMAL.test(text) ? num(ref, text, moneyStyle(currency)) : inline(ref, text)
+    case 'date': {
+      const ms = Date.parse(`${text.slice(0, 10)}T00:00:00Z`)
+      return Number.isNaN(ms) ? inline(ref, text) : num(ref, serial(ms), STYLE.date)
+    }
+    case 'datetime': {
+      const ms = Date.parse(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`)
+      return Number.isNaN(ms) ? inline(ref, text) : num(ref, serial(ms), STYLE.datetime)
+    }
+    case 'bool':
+      return `<c r="${ref}" t="b"><v>${v === true || v === 'true' || v === 1 ? 1 : 0}</v></c>`
+    default:
+      return inline(ref, text)
+  }
 }
 
-/** Writes the workbook into the returned stream while `rows` are consumed. */
-export function xlsxStream(
-  columns: Column[],
-  rows: AsyncIterable<Record<string, unknown>[]>,
-  meta: ExportMeta,
-  currencyOf: (row: Record<string, unknown>) => string,
-): PassThrough {
+/** Data rows as sheet XML, numbered from `first`; money in each row's own currency. */
+export function rowsXml(columns: Column[], rows: Record<string, unknown>[], first: number, currencyOf: (row: Record<string, unknown>) => string): string {
+  const letters = columns.map((_, i) => columnLetter(i + 1))
+  let out = ''
+  rows.forEach((r, i) => {
+    const n = first + i
+    const currency = currencyOf(r)
+    out += `<row r="${n}">${columns.map((c, j) => cellXml(c, `${letters[j]}${n}`, r[c.key], currency)).join('')}</row>`
+  })
+  return out
+}
+
+const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+
+const CONTENT_TYPES = `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+</Types>`
+
+const ROOT_RELS = `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+</Relationships>`
+
+const WORKBOOK_RELS = `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="${REL}/worksheet" Target="worksheets/sheet2.xml"/>
+<Relationship Id="rId3" Type="${REL}/styles" Target="styles.xml"/>
+</Relationships>`
+
+/** Two decimals, then the currency code in quotes (the code is text in a number format). */
+function moneyFormat(code: string): string {
+  const c = code ? ` "${code.replace(/"/g, '')}"` : ''
+  return `#,##0.00${c};-#,##0.00${c}`
+}
+
+const STYLES = (() => {
+  const formats = [[164, 'yyyy-mm-dd'], [165, 'yyyy-mm-dd hh:mm:ss'], ...CURRENCIES.map((c, i) => [166 + i, moneyFormat(c)]), [166 + CURRENCIES.length, moneyFormat('')]] as Array<[number, string]>
+  const xf = (numFmt: number, font = 0) => `<xf numFmtId="${numFmt}" fontId="${font}" fillId="0" borderId="0" xfId="0"${numFmt ? ' applyNumberFormat="1"' : ''}${font ? ' applyFont="1"' : ''}/>`
+  const xfs = [xf(0), xf(0, 1), xf(164), xf(165), ...CURRENCIES.map((_, i) => xf(166 + i)), xf(166 + CURRENCIES.length)]
+  return `${XML}<styleSheet xmlns="${MAIN}">
+<numFmts count="${formats.length}">${formats.map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${xmlAttr(code)}"/>`).join('')}</numFmts>
+<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>`
+})()
+
+function workbook(title: string): string {
+  return `${XML}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>
+<sheet name="${xmlAttr(title)}" sheetId="1" r:id="rId1"/><sheet name="About this export" sheetId="2" r:id="rId2"/>
+</sheets></workbook>`
+}
+
+function core(meta: ExportMeta): string {
+  return `${XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<dc:title>${xmlText(meta.title)}</dc:title><dc:creator>Crosswalk</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">${xmlText(meta.generatedAt)}</dcterms:created>
+</cp:coreProperties>`
+}
+
+/** A worksheet's opening up to its first data row: frozen header row, column widths, the header. */
+function sheetStart(headers: string[], widths: number[], frozen: boolean): string {
+  const pane = frozen ? '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>' : ''
+  const cols = widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')
+  const header = headers.map((h, i) => inline(`${columnLetter(i + 1)}1`, h, ` s="${STYLE.header}"`)).join('')
+  return `${XML}<worksheet xmlns="${MAIN}" xmlns:r="${REL}"><sheetViews><sheetView workbookViewId="0">${pane}</sheetView></sheetViews>` +
+    `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData><row r="1" s="${STYLE.header}" customFormat="1">${header}</row>`
+}
+
+/** Writes the workbook into the returned stream while the sheet's rows are consumed. */
+export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, meta: ExportMeta): Readable {
   const out = new PassThrough()
-  ;(async () => {
-    const { default: excel } = await import('exceljs')
-    const wb = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
-    wb.creator = 'Crosswalk'
-    wb.created = new Date(meta.generatedAt)
-    const ws = wb.addWorksheet(meta.title.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] })
-    ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: Math.min(Math.max(c.header.length + 2, c.type === 'text' ? 16 : 14), 48) }))
-    ws.getRow(1).font = { bold: true }
-    ws.getRow(1).commit()
-    let n = 1
+  let count = 0
+  async function* data() {
+    const widths = columns.map((c) => Math.min(Math.max(c.header.length + 2, c.type === 'text' ? 16 : 14), 48))
+    yield Buffer.from(sheetStart(columns.map((c) => c.header), widths, true))
     for await (const chunk of rows) {
-      for (const r of chunk) {
-        const row = ws.addRow([])
-        const currency = currencyOf(r)
-        columns.forEach((c, i) => {
-          const { value: v, numFmt } = value(c, r[c.key], currency)
-          const cell = row.getCell(i + 1)
-          cell.value = v
-          if (numFmt) cell.numFmt = numFmt
-        })
-        row.commit()
-        n++
-      }
-      // Let the zip and the client catch up before producing more: bounded memory however slow
-      // either is. exceljs's sheet stream ignores backpressure and queues what the compressor has
-      // not taken yet in the stream it pipes to, so that queue is watched too.
-      while (out.readableLength > 8 * 1024 * 1024 || unzipped(ws) > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 5))
+      count += chunk.rows
+      yield typeof chunk.xml === 'string' ? Buffer.from(chunk.xml) : chunk.xml
     }
-    ws.autoFilter = `A1:${columnLetter(columns.length)}${n}`
-    ws.commit()
-    const about = wb.addWorksheet('About this export')
-    about.columns = [{ header: 'Field', key: 'k', width: 24 }, { header: 'Value', key: 'v', width: 60 }]
-    about.getRow(1).font = { bold: true }
-    const lines: Array<[string, string]> = [
+    yield Buffer.from(`</sheetData><autoFilter ref="A1:${columnLetter(columns.length)}${count + 1}"/></worksheet>`)
+  }
+  // Written after the data sheet (entries are zipped in turn), so it knows the row count.
+  function about(): Buffer {
+    const facts: Array<[string, string]> = [
       ['Export', meta.title],
       ['As of', meta.asOf],
       ['Generated at', meta.generatedAt],
-      ['Rows', String(n - 1)],
+      ['Rows', String(count)],
       ...Object.entries(meta.filters).map(([k, v]) => [`Filter: ${k}`, v] as [string, string]),
     ]
-    for (const [k, v] of lines) about.addRow({ k, v }).commit()
-    about.commit()
-    await wb.commit()
-  })().catch((e) => out.destroy(e as Error))
+    const body = facts.map(([k, v], i) => `<row r="${i + 2}">${inline(`A${i + 2}`, k)}${inline(`B${i + 2}`, v)}</row>`).join('')
+    return Buffer.from(`${sheetStart(['Field', 'Value'], [24, 60], false)}${body}</sheetData></worksheet>`)
+  }
+  ;(async () => {
+    // Loaded on the first XLSX export, not by every server.
+    const { ZipFile } = await import('yazl')
+    const zip = new ZipFile()
+    const fail = (e: Error) => out.destroy(e)
+    zip.on('error', fail)
+    zip.outputStream.on('error', fail).pipe(out)
+    const part = (name: string, xml: string) => zip.addBuffer(Buffer.from(xml), name, { mtime: new Date(meta.generatedAt) })
+    part('[Content_Types].xml', CONTENT_TYPES)
+    part('_rels/.rels', ROOT_RELS)
+    part('docProps/core.xml', core(meta))
+    part('xl/workbook.xml', workbook(meta.title.slice(0, 31)))
+    part('xl/_rels/workbook.xml.rels', WORKBOOK_RELS)
+    part('xl/styles.xml', STYLES)
+    const sheet = Readable.from(data(), { objectMode: false }).on('error', fail)
+    zip.addReadStream(sheet, 'xl/worksheets/sheet1.xml', { mtime: new Date(meta.generatedAt) })
+    zip.addReadStreamLazy('xl/worksheets/sheet2.xml', { mtime: new Date(meta.generatedAt) }, (cb) => cb(null, Readable.from([about()])))
+    zip.end()
+  })().catch((e: Error) => out.destroy(e))
   return out
 }
