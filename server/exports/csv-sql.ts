@@ -18,7 +18,7 @@ const SPECIAL = String.raw`'[",\\r\\n]'`
 const DECIMAL = String.raw`'^-?\\d+(\\.\\d+)?$'`
 
 /** cellText() of columns.ts: the value as JSON output renders it, '' for NULL, arrays joined by ", ". */
-export function text(col: string, type: string): string {
+function text(col: string, type: string): string {
   const t = type.replace(/^LowCardinality\((.*)\)$/, '$1').replace(/^Nullable\((.*)\)$/, '$1')
   if (t.startsWith('Array(')) return `arrayStringConcat(arrayMap(v -> ifNull(toString(v), ''), ${col}), ', ')`
   if (/^(Map|Tuple|JSON|Object)\b/.test(t)) return `ifNull(toJSONString(${col}), '')`

@@ -21,7 +21,7 @@ export const MONEY_BASE = 4
 export const MONEY_OTHER = MONEY_BASE + CURRENCIES.length
 const currencyIndex = new Map(CURRENCIES.map((c, i) => [c, i]))
 
-export function moneyStyle(currency: string): number {
+function moneyStyle(currency: string): number {
   const i = currencyIndex.get(currency)
   return i === undefined ? MONEY_OTHER : MONEY_BASE + i
 }
@@ -32,7 +32,7 @@ const serial = (ms: number) => String((ms - EPOCH_MS) / 86_400_000)
 
 // XML 1.0 has no place for most control characters, even escaped: they are dropped.
 const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g
-export const xmlText = (s: string) => s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const xmlText = (s: string) => s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 const xmlAttr = (s: string) => xmlText(s).replace(/"/g, '&quot;')
 
 export function columnLetter(n: number): string {
