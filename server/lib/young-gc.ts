@@ -7,12 +7,21 @@
 import v8 from 'node:v8'
 import vm from 'node:vm'
 
-// The gc() function, without exposing it to the rest of the process: the flag is on only
-// while a fresh context is created (the way Jest reaches it).
-v8.setFlagsFromString('--expose-gc')
-const gc = vm.runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void
-v8.setFlagsFromString('--no-expose-gc')
+type Gc = (options: { type: 'minor' | 'major' }) => void
+let gc: Gc | undefined
+
+/** The gc() function, without exposing it to the rest of the process: the flag is on only
+ *  while a fresh context is created (the way Jest reaches it), and only once something asks. */
+function reachGc(): Gc {
+  v8.setFlagsFromString('--expose-gc')
+  try {
+    return vm.runInNewContext('gc') as Gc
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc')
+  }
+}
 
 export function collectYoung(): void {
+  gc ??= reachGc()
   gc({ type: 'minor' })
 }
