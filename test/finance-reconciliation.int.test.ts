@@ -7,7 +7,8 @@ import { json } from './helpers/access.ts'
 import { RULES } from '../server/rules/catalog.ts'
 import { findComparison } from '../server/reconciliation/catalog.ts'
 import { recordSource, records, streamRecords, streamRecordsCsv, streamRecordsXlsx, summarize } from '../server/reconciliation/query.ts'
-import { rowsXml, type SheetChunk } from '../server/exports/xlsx.ts'
+import { rowsXml, xlsxStream, type SheetChunk } from '../server/exports/xlsx.ts'
+import ExcelJS from 'exceljs'
 import { csvRows } from '../server/exports/csv.ts'
 import { csvLineExpression, type SourceColumn } from '../server/exports/csv-sql.ts'
 import { xlsxRowExpression } from '../server/exports/xlsx-sql.ts'
@@ -327,7 +328,7 @@ describe('export slices', () => {
       for await (const chunk of streamRecordsXlsx(server.db, c, f, cols, source, Math.max(2, Math.ceil(all.length / 5)))) sheet.push(chunk)
       expect(sheet.reduce((n, s) => n + s.rows, 0)).toBe(whole.length)
       const engineXml = Buffer.concat(sheet.map((s) => Buffer.from(s.xml))).toString('utf8')
-      const jsXml = rowsXml(cols, whole, 2, (r) => String(r.currency ?? 'USD'))
+      const jsXml = rowsXml(cols, whole, 0, (r) => String(r.currency ?? 'USD'))
       expect(engineXml.split('</row>')).toEqual(jsXml.split('</row>'))
       expect(engineXml).toBe(jsXml)
     })
@@ -366,12 +367,49 @@ describe('export slices', () => {
     expect(engineCsv).toContain('"00 <b>Tom & ""Jerry""</b>"')
 
     const xlsx = xlsxRowExpression(cols, source)
-    const engineXml = await raw(`SELECT ${xlsx.row} FROM (SELECT ${xlsx.texts} FROM (${query} ORDER BY record_key))`, { row_base: 2, currencies: xlsx.currencies })
-    const jsXml = rowsXml(cols, rows, 2, (r) => String(r.currency ?? 'USD'))
+    const engineXml = await raw(`SELECT ${xlsx.row} FROM (SELECT ${xlsx.texts} FROM (${query} ORDER BY record_key))`, { row_base: 0, sheet_rows: 1_048_575, currencies: xlsx.currencies })
+    const jsXml = rowsXml(cols, rows, 0, (r) => String(r.currency ?? 'USD'))
     expect(engineXml.split('</row>')).toEqual(jsXml.split('</row>'))
     expect(engineXml).toContain('&lt;b&gt;Tom &amp; "Jerry"&lt;/b&gt;')
     expect(engineXml).toContain('<t xml:space="preserve">01   padded  </t>')
     expect(engineXml).not.toContain('\u0007')
+  })
+
+  // Past a sheet's rows (Excel's 1,048,575 under the header; a few here), the workbook goes on
+  // in further sheets, each with its header, frozen row and autofilter, whichever writer made
+  // the rows and wherever a slice or batch boundary falls.
+  it.each([['engine rows', 'engine'], ['JS rows', 'js']] as const)('an XLSX export continues on further sheets: %s', async (_, writer) => {
+    const c = findComparison('psa-erp', 'time_entry')!
+    const f = { asOf: new Date(AS_OF), from: '2026-06-01', to: '2026-06-30', status: ['differing', 'only_a'] }
+    const source = await recordSource(server.db, c, f)
+    const cols = recordColumns(c.a, c.b, source.map((s) => s.name))
+    const whole = await records(server.db, c, f, 1_000_000, '')
+    expect(whole.length).toBeGreaterThan(12)
+    const per = 7
+    async function* jsRows(): AsyncGenerator<SheetChunk> {
+      // Batches of 5 against sheets of 7: boundaries fall inside batches.
+      for (let i = 0; i < whole.length; i += 5) yield { xml: rowsXml(cols, whole.slice(i, i + 5), i, (r) => String(r.currency), per), rows: whole.slice(i, i + 5).length }
+    }
+    const rows = writer === 'engine' ? streamRecordsXlsx(server.db, c, f, cols, source, 1_000, per) : jsRows()
+    const meta = { title: 'Time entries PSA-ERP', filters: {}, asOf: AS_OF, generatedAt: new Date().toISOString() }
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load((await xlsxStream(cols, rows, meta, per).toArray().then((b) => Buffer.concat(b))) as unknown as ArrayBuffer)
+    const sheets = Math.ceil(whole.length / per)
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...Array.from({ length: sheets }, (_, i) => (i ? `Time entries PSA-ERP (${i + 1})` : 'Time entries PSA-ERP')), 'About this export'])
+    const keys: unknown[] = []
+    for (const ws of wb.worksheets.slice(0, -1)) {
+      expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(cols.map((col) => col.header))
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
+      expect(ws.autoFilter).toBe(`A1:U${ws.actualRowCount}`)
+      expect(ws.actualRowCount).toBeLessThanOrEqual(per + 1)
+      ws.eachRow((r, n) => n > 1 && keys.push(r.getCell(1).value))
+    }
+    expect(keys).toEqual(whole.map((r) => r.record_key))
+    const last = wb.worksheets[sheets - 1]
+    expect(last.getRow(last.actualRowCount).getCell(8).value).toBe(Number(whole.at(-1)!.amount_a))
+    const facts: Record<string, string> = {}
+    wb.worksheets.at(-1)!.eachRow((r, n) => n > 1 && (facts[String(r.getCell(1).value)] = String(r.getCell(2).value)))
+    expect(facts).toMatchObject({ Rows: String(whole.length), 'Data sheets': `${sheets} (a sheet holds 7 rows)` })
   })
 
   // A summary is summed slice by slice and the parts added in the server: counts and exact

@@ -42,7 +42,9 @@ function cell(c: Column, t: string, ref: string, currency: string): string {
 }
 
 /**
- * One `<row>` element per row, numbered from {row_base:UInt64} in the query's order, over the
+ * One `<row>` element per row, in the query's order: the first is the export's
+ * {row_base:UInt64}-th (0-based), and rows are numbered within their sheet of
+ * {sheet_rows:UInt64} (from 2, as rowsXml numbers them), over the
  * column texts of csv-sql.ts (`texts`, selected as c0, c1, ... in a subquery). Money takes the
  * style of the row's currency (the query's `currency` column, else USD) from {currencies}.
  */
@@ -51,6 +53,6 @@ export function xlsxRowExpression(columns: Column[], source: SourceColumn[]): { 
   const k = columns.findIndex((c) => c.key === 'currency')
   const currency = k >= 0 ? `c${k}` : `'USD'`
   const cells = columns.map((c, i) => cell(c, `c${i}`, `concat('${columnLetter(i + 1)}', ${rn})`, currency))
-  const texts = `${columnTexts(columns, source)}, toString({row_base:UInt64} + rowNumberInAllBlocks()) AS rn`
+  const texts = `${columnTexts(columns, source)}, toString(({row_base:UInt64} + rowNumberInAllBlocks()) % {sheet_rows:UInt64} + 2) AS rn`
   return { texts, row: `concat('<row r="', ${rn}, '">', ${cells.join(', ')}, '</row>')`, currencies: CURRENCIES }
 }

@@ -71,12 +71,19 @@ function cellXml(col: Column, ref: string, v: unknown, currency: string): string
   }
 }
 
-/** Data rows as sheet XML, numbered from `first`; money in each row's own currency. */
-export function rowsXml(columns: Column[], rows: Record<string, unknown>[], first: number, currencyOf: (row: Record<string, unknown>) => string): string {
+/** Data rows a sheet holds: Excel's 1,048,576 rows, less the header. Larger exports continue
+ *  on further sheets, each numbered from row 2 under its own header. */
+export const SHEET_ROWS = 1_048_575
+
+/**
+ * Data rows as sheet XML, the first being the export's `from`-th (0-based), numbered within
+ * their sheet (from 2, every `sheetRows` rows); money in each row's own currency.
+ */
+export function rowsXml(columns: Column[], rows: Record<string, unknown>[], from: number, currencyOf: (row: Record<string, unknown>) => string, sheetRows = SHEET_ROWS): string {
   const letters = columns.map((_, i) => columnLetter(i + 1))
   let out = ''
   rows.forEach((r, i) => {
-    const n = first + i
+    const n = ((from + i) % sheetRows) + 2
     const currency = currencyOf(r)
     out += `<row r="${n}">${columns.map((c, j) => cellXml(c, `${letters[j]}${n}`, r[c.key], currency)).join('')}</row>`
   })
@@ -87,25 +94,29 @@ const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
 
-const CONTENT_TYPES = `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+const SHEET_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml'
+
+/** The package's parts; `sheets` worksheets, the last being the About sheet. */
+function contentTypes(sheets: number): string {
+  const overrides = Array.from({ length: sheets }, (_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${SHEET_TYPE}"/>`).join('')
+  return `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${overrides}
 <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 </Types>`
+}
 
 const ROOT_RELS = `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
 </Relationships>`
 
-const WORKBOOK_RELS = `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" Type="${REL}/worksheet" Target="worksheets/sheet2.xml"/>
-<Relationship Id="rId3" Type="${REL}/styles" Target="styles.xml"/>
-</Relationships>`
+function workbookRels(sheets: number): string {
+  const rels = Array.from({ length: sheets }, (_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')
+  return `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}
+<Relationship Id="rId${sheets + 1}" Type="${REL}/styles" Target="styles.xml"/></Relationships>`
+}
 
 /** Two decimals, then the currency code in quotes (the code is text in a number format). */
 function moneyFormat(code: string): string {
@@ -128,10 +139,16 @@ const STYLES = (() => {
 </styleSheet>`
 })()
 
-function workbook(title: string): string {
-  return `${XML}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>
-<sheet name="${xmlAttr(title)}" sheetId="1" r:id="rId1"/><sheet name="About this export" sheetId="2" r:id="rId2"/>
-</sheets></workbook>`
+/** Sheet names: the title, then "title (2)", ... for continuation sheets; 31 characters at most,
+ *  without the characters a sheet name cannot hold. */
+function sheetName(title: string, k: number): string {
+  const suffix = k > 1 ? ` (${k})` : ''
+  return title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31 - suffix.length) + suffix
+}
+
+function workbook(names: string[]): string {
+  const sheets = names.map((name, i) => `<sheet name="${xmlAttr(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')
+  return `${XML}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>${sheets}</sheets></workbook>`
 }
 
 function core(meta: ExportMeta): string {
@@ -149,31 +166,77 @@ function sheetStart(headers: string[], widths: number[], frozen: boolean): strin
     `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData><row r="1" s="${STYLE.header}" customFormat="1">${header}</row>`
 }
 
-/** Writes the workbook into the returned stream while the sheet's rows are consumed. */
-export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, meta: ExportMeta): Readable {
+const ROW = Buffer.from('<row ')
+
+/** Byte offset of the `k`-th (0-based) row element in sheet XML (text cannot hold one: its < is escaped). */
+function rowOffset(xml: Buffer, k: number): number {
+  let at = xml.indexOf(ROW)
+  for (let i = 0; i < k; i++) at = xml.indexOf(ROW, at + ROW.length)
+  return at
+}
+
+/**
+ * Writes the workbook into the returned stream while the rows are consumed: data sheets of at
+ * most `sheetRows` rows each (the rows come numbered within their sheet: rowsXml, xlsx-sql.ts),
+ * then the About sheet. Parts that list the sheets are zipped last, once their number is known.
+ */
+export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, meta: ExportMeta, sheetRows = SHEET_ROWS): Readable {
   const out = new PassThrough()
-  let count = 0
-  async function* data() {
-    const widths = columns.map((c) => Math.min(Math.max(c.header.length + 2, c.type === 'text' ? 16 : 14), 48))
-    yield Buffer.from(sheetStart(columns.map((c) => c.header), widths, true))
-    for await (const chunk of rows) {
-      count += chunk.rows
-      yield typeof chunk.xml === 'string' ? Buffer.from(chunk.xml) : chunk.xml
+  const source = rows[Symbol.asyncIterator]()
+  const perSheet: number[] = []
+  const mtime = new Date(meta.generatedAt)
+  // Rows of a chunk that did not fit its sheet: the start of the next one.
+  let carried: { xml: Buffer; rows: number } | null = null
+  const widths = columns.map((c) => Math.min(Math.max(c.header.length + 2, c.type === 'text' ? 16 : 14), 48))
+
+  async function next(): Promise<{ xml: Buffer; rows: number } | null> {
+    if (carried) {
+      const c = carried
+      carried = null
+      return c
     }
-    yield Buffer.from(`</sheetData><autoFilter ref="A1:${columnLetter(columns.length)}${count + 1}"/></worksheet>`)
+    const r = await source.next()
+    if (r.done) return null
+    return { xml: typeof r.value.xml === 'string' ? Buffer.from(r.value.xml) : Buffer.from(r.value.xml.buffer, r.value.xml.byteOffset, r.value.xml.byteLength), rows: r.value.rows }
   }
-  // Written after the data sheet (entries are zipped in turn), so it knows the row count.
-  function about(): Buffer {
+
+  /** One data sheet; leaves in `carried` what belongs to the next. */
+  async function* sheet(): AsyncGenerator<Buffer> {
+    let n = 0
+    yield Buffer.from(sheetStart(columns.map((c) => c.header), widths, true))
+    for (let chunk = await next(); chunk; chunk = await next()) {
+      if (n === sheetRows) {
+        carried = chunk
+        break
+      }
+      if (n + chunk.rows <= sheetRows) {
+        n += chunk.rows
+        yield chunk.xml
+        continue
+      }
+      const cut = rowOffset(chunk.xml, sheetRows - n)
+      yield chunk.xml.subarray(0, cut)
+      carried = { xml: chunk.xml.subarray(cut), rows: chunk.rows - (sheetRows - n) }
+      n = sheetRows
+    }
+    yield Buffer.from(`</sheetData><autoFilter ref="A1:${columnLetter(columns.length)}${n + 1}"/></worksheet>`)
+    perSheet.push(n)
+  }
+
+  function about(): string {
+    const total = perSheet.reduce((a, b) => a + b, 0)
     const facts: Array<[string, string]> = [
       ['Export', meta.title],
       ['As of', meta.asOf],
       ['Generated at', meta.generatedAt],
-      ['Rows', String(count)],
+      ['Rows', String(total)],
+      ...(perSheet.length > 1 ? [['Data sheets', `${perSheet.length} (a sheet holds ${sheetRows.toLocaleString('en-US')} rows)`] as [string, string]] : []),
       ...Object.entries(meta.filters).map(([k, v]) => [`Filter: ${k}`, v] as [string, string]),
     ]
     const body = facts.map(([k, v], i) => `<row r="${i + 2}">${inline(`A${i + 2}`, k)}${inline(`B${i + 2}`, v)}</row>`).join('')
-    return Buffer.from(`${sheetStart(['Field', 'Value'], [24, 60], false)}${body}</sheetData></worksheet>`)
+    return `${sheetStart(['Field', 'Value'], [24, 60], false)}${body}</sheetData></worksheet>`
   }
+
   ;(async () => {
     // Loaded on the first XLSX export, not by every server.
     const { ZipFile } = await import('yazl')
@@ -181,17 +244,25 @@ export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, m
     const fail = (e: Error) => out.destroy(e)
     zip.on('error', fail)
     zip.outputStream.on('error', fail).pipe(out)
-    const part = (name: string, xml: string) => zip.addBuffer(Buffer.from(xml), name, { mtime: new Date(meta.generatedAt) })
-    part('[Content_Types].xml', CONTENT_TYPES)
+    const part = (name: string, xml: string) => zip.addBuffer(Buffer.from(xml), name, { mtime })
     part('_rels/.rels', ROOT_RELS)
     part('docProps/core.xml', core(meta))
-    part('xl/workbook.xml', workbook(meta.title.slice(0, 31)))
-    part('xl/_rels/workbook.xml.rels', WORKBOOK_RELS)
     part('xl/styles.xml', STYLES)
-    const sheet = Readable.from(data(), { objectMode: false }).on('error', fail)
-    zip.addReadStream(sheet, 'xl/worksheets/sheet1.xml', { mtime: new Date(meta.generatedAt) })
-    zip.addReadStreamLazy('xl/worksheets/sheet2.xml', { mtime: new Date(meta.generatedAt) }, (cb) => cb(null, Readable.from([about()])))
-    zip.end()
+    // Entries are zipped in turn: each data sheet, once written, adds the next or the rest.
+    const addSheet = (k: number) => {
+      const stream = Readable.from(sheet(), { objectMode: false }).on('error', fail)
+      stream.on('end', () => {
+        if (carried) return addSheet(k + 1)
+        const sheets = perSheet.length + 1
+        part(`xl/worksheets/sheet${sheets}.xml`, about())
+        part('xl/workbook.xml', workbook([...perSheet.map((_, i) => sheetName(meta.title, i + 1)), 'About this export']))
+        part('xl/_rels/workbook.xml.rels', workbookRels(sheets))
+        part('[Content_Types].xml', contentTypes(sheets))
+        zip.end()
+      })
+      zip.addReadStream(stream, `xl/worksheets/sheet${k}.xml`, { mtime })
+    }
+    addSheet(1)
   })().catch((e: Error) => out.destroy(e))
   return out
 }

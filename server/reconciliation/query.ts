@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts'
 import { queryRows } from '../db/query.ts'
 import { csvLineExpression, type SourceColumn } from '../exports/csv-sql.ts'
 import { xlsxRowExpression } from '../exports/xlsx-sql.ts'
-import type { SheetChunk } from '../exports/xlsx.ts'
+import { SHEET_ROWS, type SheetChunk } from '../exports/xlsx.ts'
 import type { Column } from '../exports/columns.ts'
 import { collectYoung } from '../lib/young-gc.ts'
 import { queryBatches, streamRows } from '../db/stream.ts'
@@ -184,21 +184,23 @@ export async function* streamRecordsCsv(db: Db, c: Comparison, f: RecordFilter, 
 const ROW = Buffer.from('<row ')
 
 /** `<row ` elements in a slice's answer (text cannot hold one: its < is escaped). */
-function rowsIn(chunks: Uint8Array[]): number {
-  const all = chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength) : Buffer.concat(chunks)
+function rowsIn(xml: Uint8Array): number {
+  const all = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength)
   let n = 0
   for (let at = all.indexOf(ROW); at >= 0; at = all.indexOf(ROW, at + ROW.length)) n++
   return n
 }
 
-/** The same for the sheet rows of an XLSX export (exports/xlsx-sql.ts), numbered from 2. */
-export async function* streamRecordsXlsx(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = XLSX_SLICE_KEYS): AsyncGenerator<SheetChunk> {
+/** The same for the rows of an XLSX export (exports/xlsx-sql.ts), numbered within sheets of `sheetRows`. */
+export async function* streamRecordsXlsx(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = XLSX_SLICE_KEYS, sheetRows = SHEET_ROWS): AsyncGenerator<SheetChunk> {
   const { texts, row, currencies } = xlsxRowExpression(columns, source)
-  let next = 2
-  for await (const chunks of rawSlices(db, c, f, wrap('_records_xlsx.sql', c, { texts, row }), 'xlsx', sliceKeys, () => ({ row_base: next, currencies }))) {
-    const rows = rowsIn(chunks)
-    next += rows
-    for (const [i, xml] of chunks.entries()) yield { xml, rows: i === 0 ? rows : 0 }
+  let done = 0
+  const query = wrap('_records_xlsx.sql', c, { texts, row })
+  for await (const chunks of rawSlices(db, c, f, query, 'xlsx', sliceKeys, () => ({ row_base: done, sheet_rows: sheetRows, currencies }))) {
+    const xml = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
+    const rows = rowsIn(xml)
+    done += rows
+    if (rows) yield { xml, rows }
   }
 }
 

@@ -55,12 +55,12 @@ async function started<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   }
 }
 
-/** Rows as the data sheet's XML, numbered from 2 (row 1 is the header). */
+/** Rows as sheet XML, numbered within their sheet (xlsx.ts). */
 async function* sheetRows(cols: Column[], rows: Rows): AsyncGenerator<SheetChunk> {
-  let next = 2
+  let done = 0
   for await (const batch of rows) {
-    yield { xml: rowsXml(cols, batch, next, (r) => String(r.currency ?? 'USD')), rows: batch.length }
-    next += batch.length
+    yield { xml: rowsXml(cols, batch, done, (r) => String(r.currency ?? 'USD')), rows: batch.length }
+    done += batch.length
   }
 }
 
