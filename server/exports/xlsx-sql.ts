@@ -4,7 +4,7 @@
 // serial days, text as inline strings with XML's special characters escaped.
 import { columnTexts, type SourceColumn } from './csv-sql.ts'
 import type { Column } from './columns.ts'
-import { CURRENCIES, MONEY_BASE, MONEY_OTHER, STYLE, columnLetter } from './xlsx.ts'
+import { CURRENCIES, MONEY_BASE, MONEY_OTHER, STYLE, columnLetter } from './xlsx-cells.ts'
 
 const DECIMAL = String.raw`'^-?\\d+(\\.\\d+)?$'`
 // Control characters XML 1.0 has no place for, as rowsXml drops them (xmlText).
