@@ -14,9 +14,18 @@ export interface SheetChunk {
   rows: number
 }
 
+// Row elements are found by their opening: text cannot hold one, since its < is escaped.
 const ROW = Buffer.from('<row ')
 
-/** Byte offset of the `k`-th (0-based) row element in sheet XML (text cannot hold one: its < is escaped). */
+/** The row elements in sheet XML. */
+export function rowsIn(xml: Uint8Array): number {
+  const all = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength)
+  let n = 0
+  for (let at = all.indexOf(ROW); at >= 0; at = all.indexOf(ROW, at + ROW.length)) n++
+  return n
+}
+
+/** Byte offset of the `k`-th (0-based) row element in sheet XML. */
 function rowOffset(xml: Buffer, k: number): number {
   let at = xml.indexOf(ROW)
   for (let i = 0; i < k; i++) at = xml.indexOf(ROW, at + ROW.length)

@@ -5,7 +5,7 @@ import { queryRows } from '../db/query.ts'
 import { csvLineExpression, type SourceColumn } from '../exports/csv-sql.ts'
 import { xlsxRowExpression } from '../exports/xlsx-sql.ts'
 import { SHEET_ROWS } from '../exports/xlsx-cells.ts'
-import type { SheetChunk } from '../exports/xlsx.ts'
+import { rowsIn, type SheetChunk } from '../exports/xlsx.ts'
 import type { Column } from '../exports/columns.ts'
 import { collectYoung } from '../lib/young-gc.ts'
 import { queryBatches, streamRows } from '../db/stream.ts'
@@ -180,16 +180,6 @@ async function* rawSlices(db: Db, c: Comparison, f: RecordFilter, query: string,
 export async function* streamRecordsCsv(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = SLICE_KEYS): AsyncGenerator<Uint8Array> {
   const { texts, line } = csvLineExpression(columns, source)
   for await (const chunks of rawSlices(db, c, f, wrap('_records_csv.sql', c, { texts, line }), 'csv', sliceKeys)) yield* chunks
-}
-
-const ROW = Buffer.from('<row ')
-
-/** `<row ` elements in a slice's answer (text cannot hold one: its < is escaped). */
-function rowsIn(xml: Uint8Array): number {
-  const all = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength)
-  let n = 0
-  for (let at = all.indexOf(ROW); at >= 0; at = all.indexOf(ROW, at + ROW.length)) n++
-  return n
 }
 
 /** The same for the rows of an XLSX export (exports/xlsx-sql.ts), numbered within sheets of `sheetRows`. */
