@@ -16,6 +16,7 @@ import { loadSettings } from './config/settings.ts'
 import { Notifier } from './notify/webhooks.ts'
 import { AccessStore } from './auth/store.ts'
 import { RateLimiter } from './auth/rate-limit.ts'
+import { closeSpans, openSpans } from './traces/store.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -53,6 +54,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     throw new StartupError(`Could not prepare the schema: ${(e as Error).message.split('\n')[0]}`)
   }
   await loadSettings(db, config)
+  openSpans(db)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
   const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
   const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)
@@ -110,6 +112,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     async close() {
       detector.stop()
       await new Promise<void>((r) => server.close(() => r()))
+      await closeSpans(db).catch((e) => console.error(`[${new Date().toISOString()}] spans not loaded at close (kept for the next start):`, e))
       await db.close()
     },
   }

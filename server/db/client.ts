@@ -12,6 +12,8 @@ export interface Db {
   client: ClickHouseClient
   /** Scratch space for bulk loads on the embedded engine (inside the data dir). */
   scratchDir?: string
+  /** The embedded engine's data dir, which this process owns while it runs. */
+  dataDir?: string
   close(): Promise<void>
 }
 
@@ -73,7 +75,7 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   const scratchDir = path.join(dir, 'scratch')
   fs.rmSync(scratchDir, { recursive: true, force: true })
   fs.mkdirSync(scratchDir, { recursive: true })
-  return { engine: 'chdb', client, scratchDir, close: () => client.close() }
+  return { engine: 'chdb', client, scratchDir, dataDir: dir, close: () => client.close() }
 }
 
 /**

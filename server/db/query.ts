@@ -47,24 +47,46 @@ export async function bulkInsert(
   columns: readonly string[],
   text: string | Buffer,
   format: 'TabSeparated' | 'JSONEachRow' = 'TabSeparated',
+  settings: ClickHouseSettings = {},
 ): Promise<void> {
   if (text.length === 0) return
   if (!db.scratchDir) {
-    await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text]), format })
+    await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text]), format, clickhouse_settings: settings })
     return
   }
   const file = path.join(db.scratchDir, `${crypto.randomUUID()}.${format === 'JSONEachRow' ? 'ndjson' : 'tsv'}`)
   await fs.writeFile(file, text)
   try {
-    await db.client.command({
-      query: `INSERT INTO {table:Identifier} (${columns.map((c) => `\`${c}\``).join(', ')})
-              SELECT * FROM file({file:String}, {format:String}, {structure:String})`,
-      query_params: { table, file, format, structure: await structureOf(db, table, columns) },
-      clickhouse_settings: { log_comment: `insert.${table}`, max_threads: 1, input_format_parallel_parsing: 0 },
-    })
+    await loadFile(db, table, columns, file, format, settings)
   } finally {
     await fs.rm(file, { force: true })
   }
+}
+
+/**
+ * Loads a file of formatted rows on the embedded engine's disk into `table`. With an
+ * insert_deduplication_token among the settings, loading the same file again is a no-op (on a
+ * table that keeps a deduplication window).
+ */
+export async function loadFile(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  file: string,
+  format: 'TabSeparated' | 'JSONEachRow',
+  settings: ClickHouseSettings = {},
+): Promise<void> {
+  await db.client.command({
+    query: `INSERT INTO {table:Identifier} (${columns.map((c) => `\`${c}\``).join(', ')})
+            SELECT * FROM file({file:String}, {format:String}, {structure:String})`,
+    query_params: { table, file, format, structure: await structureOf(db, table, columns) },
+    clickhouse_settings: {
+      log_comment: `insert.${table}`,
+      max_threads: 1,
+      input_format_parallel_parsing: 0,
+      ...settings,
+    },
+  })
 }
 
 const structures = new WeakMap<Db, Map<string, string>>()

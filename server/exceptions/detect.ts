@@ -8,6 +8,7 @@ import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
 import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
 import { runRule, type Detection } from '../rules/run-rule.ts'
+import { settleSpans } from '../traces/store.ts'
 import { exceptionId } from './ids.ts'
 import { enabledRules, routeOwner, severityOf, slaHours } from './routing.ts'
 
@@ -44,6 +45,7 @@ async function runDetection(db: Db, config: Config, asOf: Date, trigger: string,
   const found = new Map<string, Detection & { id: string; severity: string; owner: string; hash: string }>()
   for (const rule of enabledRules(config)) {
     if (rule === 'transaction_failed' && !(await hasRuleFile(rule))) continue
+    if (rule === 'transaction_failed') await settleSpans(db)
     const t = performance.now()
     const rows = await runRule(db, config, rule, asOfCh)
     rules[rule] = { count: rows.length, ms: Math.round(performance.now() - t) }

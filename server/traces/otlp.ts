@@ -53,7 +53,10 @@ export function decodeProtobuf(body: Uint8Array): unknown {
   } catch (e) {
     throw new OtlpBodyError(`The body is not a valid OTLP protobuf ExportTraceServiceRequest: ${(e as Error).message}.`)
   }
-  return Service.ExportTraceServiceRequest.toObject(message, { longs: String, enums: Number, bytes: Buffer, defaults: false, arrays: true })
+  // The decoded message is walked as it is: its fields are named as in OTLP/JSON, ids are
+  // Buffers, 64-bit times Longs (exact), and unset fields read as their defaults. A toObject()
+  // copy first would double the garbage of every request for nothing normalize() needs.
+  return message
 }
 
 export function encodeProtobufResponse(rejected: number, message: string): Uint8Array {
@@ -74,22 +77,35 @@ const HEX_ID: Record<number, RegExp> = { 8: /^[0-9a-f]{16}$/, 16: /^[0-9a-f]{32}
 /** Hex ids from JSON (either case) or bytes from protobuf, as lowercase hex. */
 function id(v: unknown, bytes: number, what: string, optional = false): string {
   let hex = ''
-  if (Buffer.isBuffer(v)) hex = v.toString('hex')
+  if (Buffer.isBuffer(v)) {
+    // Protobuf bytes: any of the right length is hex once written out; only zeros are invalid.
+    if (v.length === bytes) return v.some((b) => b !== 0) ? v.toString('hex') : zeroId(what, optional)
+    if (v.length === 0 && optional) return ''
+    throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
+  }
   else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
   else if (typeof v === 'string') hex = v.trim().toLowerCase()
   else if (v === undefined || v === null) hex = ''
   else throw new AttributeError(`${what} must be a hex string`)
   if (hex === '' && optional) return ''
   if (!HEX_ID[bytes].test(hex)) throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
-  if (/^0+$/.test(hex)) {
-    if (optional) return ''
-    throw new AttributeError(`${what} must not be all zeros`)
-  }
-  return hex
+  return /^0+$/.test(hex) ? zeroId(what, optional) : hex
+}
+
+function zeroId(what: string, optional: boolean): string {
+  if (optional) return ''
+  throw new AttributeError(`${what} must not be all zeros`)
+}
+
+/** protobufjs decodes 64-bit fields as `long` package instances: two 32-bit halves. */
+function isLong(v: unknown): v is { high: number; low: number } {
+  return typeof v === 'object' && v !== null && typeof (v as { high?: unknown }).high === 'number' && typeof (v as { low?: unknown }).low === 'number'
 }
 
 function nanos(v: unknown, what: string): bigint {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return BigInt(Math.round(v))
+  // A fixed64 from protobuf, without Long's slow decimal toString.
+  if (isLong(v)) return BigInt.asUintN(64, (BigInt(v.high) << 32n) | BigInt(v.low >>> 0))
   if (typeof v === 'string' && /^\d+$/.test(v.trim())) return BigInt(v.trim())
   if (typeof v === 'object' && v !== null && 'toString' in v && /^\d+$/.test(String(v))) return BigInt(String(v))
   throw new AttributeError(`${what} must be a non-negative integer of nanoseconds (string or number)`)

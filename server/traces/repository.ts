@@ -5,6 +5,7 @@ import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { chToIso, toChDateTime } from '../lib/time.ts'
 import type { Native } from './any-value.ts'
+import { settleSpans } from './store.ts'
 
 export interface TransactionFilter {
   workflow?: string
@@ -42,6 +43,7 @@ function toItem(r: Row) {
 }
 
 export async function listTransactions(db: Db, f: TransactionFilter, limit: number, cursor: [string, string] | null) {
+  await settleSpans(db)
   const rows = await queryRows<Row>(db, 'transactions.list', sqlFile('transactions/list.sql'), {
     workflow: f.workflow ?? '',
     status: f.status ?? '',
@@ -96,6 +98,7 @@ function linksOf(s: Row) {
 export async function getTransaction(db: Db, traceId: string) {
   const { items } = await listTransactions(db, { trace_id: traceId }, 1, null)
   if (!items[0]) return null
+  await settleSpans(db)
   const spans = await queryRows<Row>(db, 'transactions.spans', sqlFile('transactions/spans.sql'), { trace_id: traceId })
   const t0 = spans.length ? Date.parse(iso(spans[0].started_at)!) : 0
   return {
@@ -122,6 +125,7 @@ export async function getTransaction(db: Db, traceId: string) {
 }
 
 export async function workflowHealth(db: Db, by: 'workflow' | 'day' | 'workflow_day', from: Date, to: Date) {
+  await settleSpans(db)
   const rows = await queryRows<Row>(db, 'transactions.health', sqlFile('transactions/health.sql'), {
     by,
     from: toChDateTime(from),

@@ -1,0 +1,239 @@
+// A write-ahead log for spans on the embedded engine.
+//
+// OTLP senders post small batches (the SDK exports 512 spans at a time, the Collector 8,192) and
+// each waits for its answer, so inserting what arrives as it arrives makes parts of a few
+// thousand spans, and merging those parts costs the engine more than taking the spans in.
+// Instead a request's rows are appended to a log segment and synced to disk (one fdatasync for
+// every group of requests that arrive together) before it is answered. A segment is loaded into
+// otel_traces in the background once it is large or a second old: tens of thousands of spans a
+// part. Readers of spans call settle() first, so they read everything that was acknowledged.
+//
+// A segment left behind by a crash is loaded at the next start. Each load carries the segment's
+// name as its deduplication token, so a segment that landed just before the crash is not loaded
+// twice; a segment's name is unique to the process that wrote it.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import fsp, { type FileHandle } from 'node:fs/promises'
+import path from 'node:path'
+import { LineBuffer } from '../lib/line-buffer.ts'
+
+/** Loads one sealed segment; `token` is the same every time the same segment is loaded. */
+export type LoadSegment = (file: string, token: string) => Promise<void>
+
+export interface SpanLogLimits {
+  /** A segment is sealed (and loaded) once it holds this many bytes… */
+  segmentBytes: number
+  /** …or once its first row is this old. */
+  maxAgeMs: number
+  /** Sealed segments waiting to load before writers wait for the loader. */
+  maxSealed: number
+}
+
+const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8 }
+const SUFFIX = '.ndjson'
+const FAILED = 'failed'
+const MAX_ATTEMPTS = 5
+
+interface Segment {
+  file: string
+  fh: FileHandle
+  bytes: number
+  timer: NodeJS.Timeout
+}
+
+export class SpanLog {
+  private filling = new LineBuffer(1 << 20, false)
+  private spare = new LineBuffer(1 << 20, false)
+  private waiting: Array<(e?: unknown) => void> = []
+  private syncQueued = false
+  /** File operations (append, seal) run one at a time, in order. */
+  private ops: Promise<unknown> = Promise.resolve()
+  private segment: Segment | null = null
+  private sealed: string[] = []
+  private loading: Promise<void> | null = null
+  private loaded: Array<() => void> = []
+  private failure: unknown = null
+  private attempts = new Map<string, number>()
+  /** Ends the loader's backoff early (at close). */
+  private wake: (() => void) | null = null
+  private seq = 0
+  private closed = false
+  private readonly prefix = `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`
+
+  private constructor(
+    readonly dir: string,
+    private readonly load: LoadSegment,
+    private readonly limits: SpanLogLimits,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Opens the log in `dir` and starts loading any segments a previous process left behind. */
+  static open(dir: string, load: LoadSegment, limits: Partial<SpanLogLimits> = {}, log = (l: string) => console.error(l)): SpanLog {
+    fs.mkdirSync(dir, { recursive: true })
+    const l = new SpanLog(dir, load, { ...DEFAULT_LIMITS, ...limits }, log)
+    const failed = path.join(dir, FAILED)
+    const found = [failed, dir].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((n) => n.endsWith(SUFFIX)).map((n) => path.join(d, n)) : []))
+    for (const file of found.sort((a, b) => path.basename(a).localeCompare(path.basename(b)))) {
+      // Only an append that was never acknowledged can be cut short: drop its partial line.
+      const bytes = fs.readFileSync(file)
+      const end = bytes.lastIndexOf(10) + 1
+      if (end === 0) fs.rmSync(file)
+      else {
+        if (end < bytes.length) fs.truncateSync(file, end)
+        l.sealed.push(file)
+      }
+    }
+    if (l.sealed.length) l.kick()
+    return l
+  }
+
+  /** Appends the rows `fill` writes; resolves once they are on disk (not yet in the table). */
+  async write(fill: (out: LineBuffer) => void): Promise<void> {
+    if (this.closed) throw new Error('the span log is closed')
+    // Bounded: while the loader is behind (or failing), writers wait for it or fail with it.
+    while (this.sealed.length >= this.limits.maxSealed) {
+      if (this.failure) throw this.failure
+      await this.nextLoad()
+    }
+    fill(this.filling)
+    const written = new Promise<void>((resolve, reject) => this.waiting.push((e) => (e ? reject(e) : resolve())))
+    if (!this.syncQueued) {
+      this.syncQueued = true
+      void this.serial(() => this.syncGroup())
+    }
+    return written
+  }
+
+  /**
+   * Resolves once everything acknowledged so far is in the table, or at once while loading fails
+   * (readers then read what is there rather than fail; the loader keeps retrying).
+   */
+  async settle(): Promise<void> {
+    await this.serial(() => this.seal())
+    while (this.sealed.length && !this.failure) await this.nextLoad()
+  }
+
+  /** Loads what is logged, then stops; segments that cannot be loaded stay for the next start. */
+  async close(): Promise<void> {
+    try {
+      await this.settle()
+    } finally {
+      this.closed = true
+      await this.serial(() => this.seal())
+      this.wake?.()
+      await this.loading
+    }
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.ops.then(op)
+    this.ops = run.catch(() => {})
+    return run
+  }
+
+  /** One append and one sync for every request that arrived since the last. */
+  private async syncGroup(): Promise<void> {
+    this.syncQueued = false
+    const group = this.waiting.splice(0)
+    const buf = this.filling
+    this.filling = this.spare
+    let seg: Segment | null = null
+    try {
+      seg = this.segment ?? (this.segment = await this.openSegment())
+      await seg.fh.appendFile(buf.bytes())
+      await seg.fh.datasync()
+      seg.bytes += buf.byteLength
+      for (const done of group) done()
+    } catch (e) {
+      // Cut off whatever part of this append reached the file: the next one starts on a line.
+      if (seg) await seg.fh.truncate(seg.bytes).catch(() => {})
+      for (const done of group) done(e)
+    }
+    buf.clear()
+    this.spare = buf
+    if (seg && seg.bytes >= this.limits.segmentBytes) await this.seal()
+  }
+
+  private async openSegment(): Promise<Segment> {
+    const file = path.join(this.dir, `${this.prefix}-${String(this.seq++).padStart(8, '0')}${SUFFIX}`)
+    const fh = await fsp.open(file, 'a')
+    const timer = setTimeout(() => void this.serial(() => (this.segment?.file === file ? this.seal() : Promise.resolve())), this.limits.maxAgeMs)
+    timer.unref()
+    return { file, fh, bytes: 0, timer }
+  }
+
+  /** Closes the current segment and hands it to the loader. */
+  private async seal(): Promise<void> {
+    const seg = this.segment
+    if (!seg) return
+    this.segment = null
+    clearTimeout(seg.timer)
+    await seg.fh.close()
+    if (seg.bytes === 0) await fsp.rm(seg.file, { force: true })
+    else {
+      this.sealed.push(seg.file)
+      this.kick()
+    }
+  }
+
+  private async setAside(file: string): Promise<string> {
+    const aside = path.join(this.dir, FAILED, path.basename(file))
+    if (aside === file) return file
+    try {
+      await fsp.mkdir(path.dirname(aside), { recursive: true })
+      await fsp.rename(file, aside)
+      return aside
+    } catch {
+      return file
+    }
+  }
+
+  private nextLoad(): Promise<void> {
+    return new Promise((r) => this.loaded.push(r))
+  }
+
+  /**
+   * Loads sealed segments one at a time. A load that fails is retried with backoff, after the
+   * other segments; a segment that fails MAX_ATTEMPTS times is set aside in `failed/` (and tried
+   * again at the next start) so that one bad file cannot hold up every span behind it.
+   */
+  private kick(): void {
+    if (this.loading) return
+    this.loading = (async () => {
+      let backoff = 0
+      while (this.sealed.length && !this.closed) {
+        // It stays in `sealed` until it is loaded or set aside: settle() waits for it.
+        const file = this.sealed[0]
+        try {
+          await this.load(file, `span-log:${path.basename(file, SUFFIX)}`)
+          await fsp.rm(file, { force: true })
+          this.sealed.shift()
+          this.attempts.delete(file)
+          this.failure = null
+          backoff = 0
+        } catch (e) {
+          this.failure = e
+          const n = (this.attempts.get(file) ?? 0) + 1
+          const why = (e as Error).message.split('\n')[0]
+          this.sealed.shift()
+          if (n < MAX_ATTEMPTS) {
+            this.attempts.set(file, n)
+            this.sealed.push(file)
+          } else {
+            this.attempts.delete(file)
+            this.failure = null // what failed is no longer queued
+            this.log(`[${new Date().toISOString()}] spans in ${await this.setAside(file)} could not be loaded after ${n} attempts (${why}); kept there and tried again at the next start`)
+          }
+          backoff = Math.min(Math.max(100, backoff * 2), 10_000)
+        }
+        for (const r of this.loaded.splice(0)) r()
+        if (backoff && !this.closed) await new Promise<void>((r) => setTimeout((this.wake = r), backoff))
+      }
+    })().finally(() => {
+      this.loading = null
+      this.wake = null
+      for (const r of this.loaded.splice(0)) r()
+      if (this.sealed.length && !this.closed) this.kick()
+    })
+  }
+}

@@ -1,0 +1,172 @@
+// The span write-ahead log on the real embedded engine: acknowledged spans survive a kill and
+// are loaded exactly once at the next start; a segment loaded before a crash is not loaded
+// twice; an append cut short is dropped; a segment that cannot load is set aside without
+// holding up the others; readers see every acknowledged span at once.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDb, type Db } from '../server/db/client.ts'
+import { loadFile, queryRows } from '../server/db/query.ts'
+import { migrate } from '../server/db/migrate.ts'
+import { decodeJson, normalize } from '../server/traces/otlp.ts'
+import { SpanLog } from '../server/traces/span-log.ts'
+import { SPAN_COLUMNS, spanRow } from '../server/traces/store.ts'
+import { ADMIN, api, startServer, tempDir } from './helpers/server.ts'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const str = (v: string) => ({ stringValue: v })
+const T0 = 1_800_000_000n * 1_000_000_000n // 2027-01-15T08:00:00Z in ns
+
+/** An OTLP/JSON request of `traces` traces of 3 spans each, entity keys `${tag}-n`. */
+function otlp(tag: string, traces: number) {
+  const spans = []
+  for (let t = 0; t < traces; t++) {
+    const traceId = crypto.randomBytes(16).toString('hex')
+    const rootId = crypto.randomBytes(8).toString('hex')
+    for (let i = 0; i < 3; i++)
+      spans.push({
+        traceId, spanId: i ? crypto.randomBytes(8).toString('hex') : rootId, ...(i ? { parentSpanId: rootId } : {}),
+        name: i ? 'netsuite.upsert' : 'sync project', kind: 2,
+        startTimeUnixNano: String(T0 + BigInt(t * 10 + i) * 1_000_000n), endTimeUnixNano: String(T0 + BigInt(t * 10 + i + 5) * 1_000_000n),
+        attributes: [
+          { key: 'crosswalk.workflow', value: str('span_log') },
+          { key: 'crosswalk.entity.type', value: str('project') },
+          { key: 'crosswalk.entity.key', value: str(`${tag}-${t}`) },
+          { key: 'attempt', value: { intValue: '1' } },
+        ],
+      })
+  }
+  return { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: str('boomi') }] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] }
+}
+
+const rows = (tag: string, traces: number) => normalize(decodeJson(JSON.stringify(otlp(tag, traces)))).spans.map(spanRow)
+
+describe('the span log, against the engine', () => {
+  let db: Db
+  let dir: string
+  const copies: string[] = []
+  const spansOf = async (prefix: string) =>
+    Number((await queryRows<{ n: string }>(db, 't', "SELECT count() AS n FROM otel_traces WHERE startsWith(SpanAttributes['crosswalk.entity.key'], {p:String})", { p: prefix }))[0].n)
+  // Loads as the server does, keeping a copy of each segment as it was before its load.
+  const load = async (file: string, token: string) => {
+    const copy = path.join(dir, '..', `copy-${path.basename(file)}`)
+    fs.copyFileSync(file, copy)
+    copies.push(copy)
+    await loadFile(db, 'otel_traces', SPAN_COLUMNS, file, 'JSONEachRow', { insert_deduplication_token: token, input_format_json_read_objects_as_strings: 1 })
+  }
+
+  beforeAll(async () => {
+    const data = tempDir()
+    db = await openDb({ dataDir: data })
+    await migrate(db, undefined, () => {})
+    dir = path.join(data, 'log-under-test')
+  })
+  afterAll(async () => {
+    await db.close()
+  })
+
+  it('cuts segments by size, loads them all, and readers see every acknowledged span after settle()', async () => {
+    const log = SpanLog.open(dir, load, { segmentBytes: 4_000, maxAgeMs: 60_000 })
+    // One at a time: requests that arrive together share one append, and a segment is cut after one.
+    for (let i = 0; i < 6; i++) {
+      const b = rows(`SL-A${i}`, 4)
+      await log.write((out) => b.forEach((r) => out.push(r)))
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson')).length).toBeGreaterThan(0)
+    await log.settle()
+    expect(await spansOf('SL-A')).toBe(6 * 4 * 3)
+    expect(copies.length).toBeGreaterThan(2) // several segments, each loaded once
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'))).toEqual([])
+    await log.close()
+  })
+
+  it('at the next start, loads what a crash left: a segment already loaded is not loaded twice, a cut-off line is dropped', async () => {
+    const log = SpanLog.open(dir, load, { maxAgeMs: 60_000 })
+    const b = rows('SL-B', 5)
+    await log.write((out) => b.forEach((r) => out.push(r)))
+    await log.settle()
+    expect(await spansOf('SL-B')).toBe(15)
+    await log.close()
+    // The crash: the segment landed but its file was not yet removed.
+    const landed = copies.at(-1)!
+    fs.copyFileSync(landed, path.join(dir, path.basename(landed).replace(/^copy-/, '')))
+    // And a segment whose last append was cut short (never acknowledged).
+    const c = rows('SL-C', 2)
+    fs.writeFileSync(path.join(dir, '9999999999999-aaaaaaaa-00000000.ndjson'), c.join('\n') + '\n' + c[0].slice(0, 40))
+
+    const next = SpanLog.open(dir, load, { maxAgeMs: 60_000 })
+    await next.settle()
+    expect(await spansOf('SL-B')).toBe(15)
+    expect(await spansOf('SL-C')).toBe(6)
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'))).toEqual([])
+    await next.close()
+  })
+
+  it('sets aside a segment that cannot load, and still loads the ones after it', async () => {
+    const logged: string[] = []
+    fs.writeFileSync(path.join(dir, '0000000000000-bad-00000000.ndjson'), '{"Timestamp": not json}\n')
+    const d = rows('SL-D', 3)
+    fs.writeFileSync(path.join(dir, '0000000000001-good-00000000.ndjson'), d.join('\n') + '\n')
+    const log = SpanLog.open(dir, load, { maxAgeMs: 60_000 }, (l) => logged.push(l))
+    for (let i = 0; i < 100 && fs.readdirSync(dir).some((f) => f.endsWith('.ndjson')); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await spansOf('SL-D')).toBe(9)
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'))).toEqual([])
+    expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['0000000000000-bad-00000000.ndjson'])
+    expect(logged.join('\n')).toMatch(/failed\/0000000000000-bad-00000000\.ndjson could not be loaded after 5 attempts/)
+    // New spans still go through.
+    const e = rows('SL-E', 1)
+    await log.write((out) => e.forEach((r) => out.push(r)))
+    await log.settle()
+    expect(await spansOf('SL-E')).toBe(3)
+    await log.close()
+  })
+})
+
+describe('the span log in the server', () => {
+  it('keeps acknowledged spans when the server is killed, and has each exactly once after the restart', async () => {
+    const dataDir = tempDir()
+    const child = spawn(process.execPath, [path.join(ROOT, 'server/cli/crosswalk.mjs'), 'serve', '--data', dataDir, '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, CROSSWALK_ADMIN_TOKEN: ADMIN, CROSSWALK_DETECT_INTERVAL: '0', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, signal) => r(signal)))
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start: ${stdout}`)), 60_000)
+        child.stdout.on('data', (d) => {
+          stdout += d
+          const m = /Crosswalk .*?(http:\/\/\S+)/.exec(stdout)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1])
+          }
+        })
+      })
+      const sent = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify(otlp(`SL-K${i}`, 5)), headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` } }),
+        ),
+      )
+      expect(sent.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    } finally {
+      child.kill('SIGKILL')
+    }
+    expect(await exited).toBe('SIGKILL')
+
+    const b = await startServer({ dataDir })
+    try {
+      const list = await api(b.url, '/api/v1/transactions?workflow=span_log&limit=100')
+      expect(list.status).toBe(200)
+      expect(list.body.items).toHaveLength(20)
+      expect(list.body.items.every((t: { spans: number }) => t.spans === 3)).toBe(true)
+      expect(new Set(list.body.items.map((t: { entity_key: string }) => t.entity_key)).size).toBe(20)
+    } finally {
+      await b.close()
+    }
+  })
+})
