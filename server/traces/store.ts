@@ -34,8 +34,6 @@ export const SPAN_COLUMNS = [
 const q = JSON.stringify
 /** Read a JSON object given for a String column as the object's text, exactly as written. */
 const READ_OBJECTS_AS_TEXT: ClickHouseSettings = { input_format_json_read_objects_as_strings: 1 }
-const NO_EVENTS = '"Events.Timestamp":[],"Events.Name":[],"Events.Attributes":[]'
-const NO_LINKS = '"Links.TraceId":[],"Links.SpanId":[],"Links.TraceState":[],"Links.Attributes":[]'
 
 let memoResource: Record<string, Native> | null = null
 let memoResourceText = ''
@@ -63,22 +61,26 @@ function spanAttributesText(s: SpanRecord): string {
  * largest value of the row a second time would cost more than the rest of the row.
  */
 export function spanRow(s: SpanRecord): string {
-  const events = s.events.length
-    ? `"Events.Timestamp":${q(s.events.map((e) => nsToCh(e.timeNs)))},"Events.Name":${q(s.events.map((e) => e.name))},"Events.Attributes":${q(s.events.map((e) => textMap(e.attributes)))}`
-    : NO_EVENTS
-  const links = s.links.length
-    ? `"Links.TraceId":${q(s.links.map((l) => l.traceId))},"Links.SpanId":${q(s.links.map((l) => l.spanId))},"Links.TraceState":${q(s.links.map((l) => l.traceState))},"Links.Attributes":${q(s.links.map((l) => textMap(l.attributes)))}`
-    : NO_LINKS
-  return (
-    `{"Timestamp":"${nsToCh(s.startNs)}","TraceId":"${s.traceId}","SpanId":"${s.spanId}","ParentSpanId":"${s.parentSpanId}",` +
-    `"TraceState":${q(s.traceState)},"SpanName":${q(s.name)},"SpanKind":"${s.kind}",${resourceColumns(s)},` +
-    `"ScopeName":${q(s.scopeName)},"ScopeVersion":${q(s.scopeVersion)},` +
-    `"SpanAttributes":${spanAttributesText(s)},"Duration":"${s.endNs - s.startNs}","StatusCode":"${s.statusCode}",` +
-    `"StatusMessage":${q(s.statusMessage)},${events},${links},` +
-    `"SpanAttributesJSON":${s.attributesJson ?? q(s.attributes)},` +
-    `"EventsAttributesJSON":${s.events.length ? q(q(s.events.map((e) => e.attributes))) : '""'},` +
-    `"LinksAttributesJSON":${s.links.length ? q(q(s.links.map((l) => l.attributes))) : '""'}}`
-  )
+  // Empty values are left out: the engine fills an omitted column with its default ('' or []).
+  let row =
+    `{"Timestamp":"${nsToCh(s.startNs)}","TraceId":"${s.traceId}","SpanId":"${s.spanId}",` +
+    `"SpanName":${q(s.name)},"SpanKind":"${s.kind}",${resourceColumns(s)},"ScopeName":${q(s.scopeName)},` +
+    `"SpanAttributes":${spanAttributesText(s)},"SpanAttributesJSON":${s.attributesJson ?? q(s.attributes)},` +
+    `"Duration":"${s.endNs - s.startNs}","StatusCode":"${s.statusCode}"`
+  if (s.parentSpanId) row += `,"ParentSpanId":"${s.parentSpanId}"`
+  if (s.traceState) row += `,"TraceState":${q(s.traceState)}`
+  if (s.scopeVersion) row += `,"ScopeVersion":${q(s.scopeVersion)}`
+  if (s.statusMessage) row += `,"StatusMessage":${q(s.statusMessage)}`
+  if (s.events.length)
+    row +=
+      `,"Events.Timestamp":${q(s.events.map((e) => nsToCh(e.timeNs)))},"Events.Name":${q(s.events.map((e) => e.name))},` +
+      `"Events.Attributes":${q(s.events.map((e) => textMap(e.attributes)))},"EventsAttributesJSON":${q(q(s.events.map((e) => e.attributes)))}`
+  if (s.links.length)
+    row +=
+      `,"Links.TraceId":${q(s.links.map((l) => l.traceId))},"Links.SpanId":${q(s.links.map((l) => l.spanId))},` +
+      `"Links.TraceState":${q(s.links.map((l) => l.traceState))},"Links.Attributes":${q(s.links.map((l) => textMap(l.attributes)))},` +
+      `"LinksAttributesJSON":${q(q(s.links.map((l) => l.attributes)))}`
+  return row + '}'
 }
 
 /** Where acknowledged spans go: a write-ahead log on the embedded engine, inserts on a server. */
