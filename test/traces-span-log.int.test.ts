@@ -42,7 +42,7 @@ function otlp(tag: string, traces: number) {
   return { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: str('boomi') }] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] }
 }
 
-const rows = (tag: string, traces: number) => normalize(decodeJson(JSON.stringify(otlp(tag, traces)))).spans.map(spanRow)
+const rows = (tag: string, traces: number) => normalize(decodeJson(Buffer.from(JSON.stringify(otlp(tag, traces))))).spans.map(spanRow)
 
 describe('the span log, against the engine', () => {
   let db: Db

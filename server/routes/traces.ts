@@ -42,7 +42,7 @@ export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
 function submit(db: Db, proto: boolean, body: Buffer) {
   let decoded
   try {
-    decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body.toString('utf8')))
+    decoded = normalize(proto ? decodeProtobuf(body) : decodeJson(body))
   } catch (e) {
     if (e instanceof OtlpBodyError) throw badRequest('bad_otlp', e.message)
     throw e
