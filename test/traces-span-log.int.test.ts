@@ -13,7 +13,7 @@ import { loadFile, queryRows } from '../server/db/query.ts'
 import { migrate } from '../server/db/migrate.ts'
 import { decodeJson, normalize } from '../server/traces/otlp.ts'
 import { SpanLog } from '../server/traces/span-log.ts'
-import { SPAN_COLUMNS, spanRow } from '../server/traces/store.ts'
+import { SPAN_COLUMNS, spanRow } from '../server/traces/span-row.ts'
 import { ADMIN, api, startServer, tempDir } from './helpers/server.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -55,7 +55,7 @@ describe('the span log, against the engine', () => {
     const copy = path.join(dir, '..', `copy-${path.basename(file)}`)
     fs.copyFileSync(file, copy)
     copies.push(copy)
-    await loadFile(db, 'otel_traces', SPAN_COLUMNS, file, 'JSONEachRow', { insert_deduplication_token: token, input_format_json_read_objects_as_strings: 1 })
+    await loadFile(db, 'otel_traces', SPAN_COLUMNS, file, 'TabSeparated', { insert_deduplication_token: token })
   }
 
   beforeAll(async () => {
@@ -75,11 +75,11 @@ describe('the span log, against the engine', () => {
       const b = rows(`SL-A${i}`, 4)
       await log.write((out) => b.forEach((r) => out.push(r)))
     }
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson')).length).toBeGreaterThan(0)
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv')).length).toBeGreaterThan(0)
     await log.settle()
     expect(await spansOf('SL-A')).toBe(6 * 4 * 3)
     expect(copies.length).toBeGreaterThan(2) // several segments, each loaded once
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'))).toEqual([])
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv'))).toEqual([])
     await log.close()
   })
 
@@ -95,27 +95,76 @@ describe('the span log, against the engine', () => {
     fs.copyFileSync(landed, path.join(dir, path.basename(landed).replace(/^copy-/, '')))
     // And a segment whose last append was cut short (never acknowledged).
     const c = rows('SL-C', 2)
-    fs.writeFileSync(path.join(dir, '9999999999999-aaaaaaaa-00000000.ndjson'), c.join('\n') + '\n' + c[0].slice(0, 40))
+    fs.writeFileSync(path.join(dir, '9999999999999-aaaaaaaa-00000000.tsv'), c.join('\n') + '\n' + c[0].slice(0, 40))
 
     const next = SpanLog.open(dir, load, { maxAgeMs: 60_000 })
     await next.settle()
     expect(await spansOf('SL-B')).toBe(15)
     expect(await spansOf('SL-C')).toBe(6)
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'))).toEqual([])
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv'))).toEqual([])
     await next.close()
+  })
+
+  it('keeps awkward text exactly, in every text, Map and JSON column', async () => {
+    const AWK = ["a'b", 'c\\d', 'tab\there', 'nl\nhere', 'cr\rx', 'nul\0x', 'bs\bff\f', 'q"x', 'end\\', "{}[]:,'", 'é😀', '\\N', '', ' pad ', '\\t literal']
+    const attrs = [
+      ...AWK.map((v, i) => ({ key: `k${i}${v}`, value: str(v) })),
+      { key: 'int', value: { intValue: '-9007199254740993' } }, { key: 'dbl', value: { doubleValue: 1.5 } }, { key: 'yes', value: { boolValue: true } },
+      { key: "arr'", value: { arrayValue: { values: AWK.map(str) } } }, { key: 'kv', value: { kvlistValue: { values: [{ key: "x'\\", value: str('tab\t') }] } } },
+    ]
+    const traceId = crypto.randomBytes(16).toString('hex')
+    const body = {
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: str("svc 'Ω'\t") }, ...attrs] },
+        scopeSpans: [{
+          scope: { name: "scope\n'", version: 'v\\1' },
+          spans: [{
+            traceId, spanId: crypto.randomBytes(8).toString('hex'), traceState: "ts='a',b\t", name: AWK.join('|'), kind: 3,
+            startTimeUnixNano: String(T0), endTimeUnixNano: String(T0 + 5n), attributes: attrs,
+            status: { code: 2, message: AWK.join('\n') },
+            events: [{ timeUnixNano: String(T0 + 1n), name: "ev'\t", attributes: attrs }, { timeUnixNano: String(T0 + 2n), name: '', attributes: [] }],
+            links: [{ traceId, spanId: crypto.randomBytes(8).toString('hex'), traceState: "l'\n", attributes: attrs }],
+          }],
+        }],
+      }],
+    }
+    const [span] = normalize(decodeJson(Buffer.from(JSON.stringify(body)))).spans
+    const log = SpanLog.open(dir, load, { maxAgeMs: 60_000 })
+    await log.write((out) => out.push(spanRow(span)))
+    await log.settle()
+    await log.close()
+    const [got] = await queryRows<Record<string, unknown>>(
+      db,
+      't',
+      `SELECT SpanName, StatusMessage, TraceState, ScopeName, ScopeVersion, ServiceName, SpanAttributes, SpanAttributesJSON,
+              ResourceAttributes, ResourceAttributesJSON, Events.Name, Events.Attributes, EventsAttributesJSON,
+              Links.TraceState, Links.Attributes, LinksAttributesJSON, toString(Timestamp) AS ts, Duration
+       FROM otel_traces WHERE TraceId = {t:String}`,
+      { t: traceId },
+    )
+    const text = (a: Record<string, unknown>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)]))
+    expect(got).toEqual({
+      SpanName: AWK.join('|'), StatusMessage: AWK.join('\n'), TraceState: "ts='a',b\t", ScopeName: "scope\n'", ScopeVersion: 'v\\1', ServiceName: "svc 'Ω'\t",
+      SpanAttributes: text(span.attributes), SpanAttributesJSON: JSON.stringify(span.attributes),
+      ResourceAttributes: text(span.resourceAttributes), ResourceAttributesJSON: JSON.stringify(span.resourceAttributes),
+      'Events.Name': ["ev'\t", ''], 'Events.Attributes': [text(span.attributes), {}], EventsAttributesJSON: JSON.stringify([span.attributes, {}]),
+      'Links.TraceState': ["l'\n"], 'Links.Attributes': [text(span.attributes)], LinksAttributesJSON: JSON.stringify([span.attributes]),
+      ts: '2027-01-15 08:00:00.000000000', Duration: '5',
+    })
+    expect(span.attributes['int']).toBe('-9007199254740993')
   })
 
   it('sets aside a segment that cannot load, and still loads the ones after it', async () => {
     const logged: string[] = []
-    fs.writeFileSync(path.join(dir, '0000000000000-bad-00000000.ndjson'), '{"Timestamp": not json}\n')
+    fs.writeFileSync(path.join(dir, '0000000000000-bad-00000000.tsv'), 'not a row\tof otel_traces\n')
     const d = rows('SL-D', 3)
-    fs.writeFileSync(path.join(dir, '0000000000001-good-00000000.ndjson'), d.join('\n') + '\n')
+    fs.writeFileSync(path.join(dir, '0000000000001-good-00000000.tsv'), d.join('\n') + '\n')
     const log = SpanLog.open(dir, load, { maxAgeMs: 60_000 }, (l) => logged.push(l))
-    for (let i = 0; i < 100 && fs.readdirSync(dir).some((f) => f.endsWith('.ndjson')); i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 100 && fs.readdirSync(dir).some((f) => f.endsWith('.tsv')); i++) await new Promise((r) => setTimeout(r, 100))
     expect(await spansOf('SL-D')).toBe(9)
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'))).toEqual([])
-    expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['0000000000000-bad-00000000.ndjson'])
-    expect(logged.join('\n')).toMatch(/failed\/0000000000000-bad-00000000\.ndjson could not be loaded after 5 attempts/)
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv'))).toEqual([])
+    expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['0000000000000-bad-00000000.tsv'])
+    expect(logged.join('\n')).toMatch(/failed\/0000000000000-bad-00000000\.tsv could not be loaded after 5 attempts/)
     // New spans still go through.
     const e = rows('SL-E', 1)
     await log.write((out) => e.forEach((r) => out.push(r)))

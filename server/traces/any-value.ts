@@ -52,6 +52,9 @@ function camel(v: AnyValue): AnyValue {
 }
 
 export function toNative(value: AnyValue | null | undefined, depth = 0): Native {
+  // Most attribute values are strings, in either wire form.
+  const text = value?.stringValue
+  if (typeof text === 'string') return text
   if (depth > 32) throw new AttributeError('attribute value nested more than 32 levels deep')
   if (!value || typeof value !== 'object') return null
   const v = camel(value)

@@ -87,13 +87,16 @@ function id(v: unknown, bytes: number, what: string, optional = false): string {
     throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
   }
   else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
-  else if (typeof v === 'string') hex = v.trim().toLowerCase()
+  // Most senders write lowercase hex already: then the text itself is the id, with no copies.
+  else if (typeof v === 'string') hex = HEX_ID[bytes].test(v) ? v : v.trim().toLowerCase()
   else if (v === undefined || v === null) hex = ''
   else throw new AttributeError(`${what} must be a hex string`)
   if (hex === '' && optional) return ''
   if (!HEX_ID[bytes].test(hex)) throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
-  return /^0+$/.test(hex) ? zeroId(what, optional) : hex
+  return hex === ZERO_ID[bytes] ? zeroId(what, optional) : hex
 }
+
+const ZERO_ID: Record<number, string> = { 8: '0'.repeat(16), 16: '0'.repeat(32) }
 
 function zeroId(what: string, optional: boolean): string {
   if (optional) return ''
@@ -109,7 +112,7 @@ function nanos(v: unknown, what: string): bigint {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return BigInt(Math.round(v))
   // A fixed64 from protobuf, without Long's slow decimal toString.
   if (isLong(v)) return BigInt.asUintN(64, (BigInt(v.high) << 32n) | BigInt(v.low >>> 0))
-  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return BigInt(v.trim())
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return BigInt(v) // BigInt() ignores the white space
   if (typeof v === 'object' && v !== null && 'toString' in v && /^\d+$/.test(String(v))) return BigInt(String(v))
   throw new AttributeError(`${what} must be a non-negative integer of nanoseconds (string or number)`)
 }
@@ -147,9 +150,11 @@ export function normalize(req: unknown): Decoded {
     const serviceName = typeof resourceAttributes['service.name'] === 'string' ? (resourceAttributes['service.name'] as string) : 'unknown_service'
     for (const [si, ss] of (Array.isArray(scopeSpans) ? scopeSpans : []).entries()) {
       const scope = (ss?.scope ?? ss?.instrumentationLibrary ?? {}) as Obj
-      for (const [pi, s] of ((ss?.spans as Obj[]) ?? []).entries()) {
+      const ctx = { serviceName, resourceAttributes, scopeName: String(scope.name ?? ''), scopeVersion: String(scope.version ?? '') }
+      const spans = (ss?.spans as Obj[]) ?? []
+      for (let pi = 0; pi < spans.length; pi++) {
         try {
-          out.spans.push(span(s, { serviceName, resourceAttributes, scopeName: String(scope.name ?? ''), scopeVersion: String(scope.version ?? '') }))
+          out.spans.push(span(spans[pi], ctx))
         } catch (e) {
           if (!(e instanceof AttributeError)) throw e
           out.rejected++
@@ -179,19 +184,22 @@ function span(s: Obj, ctx: { serviceName: string; resourceAttributes: Record<str
     traceState: String(field(s, 'traceState', 'trace_state') ?? ''),
     name: typeof s.name === 'string' ? s.name : (() => { throw new AttributeError('name must be a string') })(),
     kind: KINDS[enumIndex(s.kind, KINDS, 'SPAN_KIND_')],
-    ...ctx,
+    serviceName: ctx.serviceName,
+    resourceAttributes: ctx.resourceAttributes,
+    scopeName: ctx.scopeName,
+    scopeVersion: ctx.scopeVersion,
     startNs,
     endNs: endNs < startNs ? startNs : endNs,
     statusCode: STATUS[enumIndex(status.code, STATUS, 'STATUS_CODE_')],
     statusMessage: String(status.message ?? ''),
     attributes,
     attributesJson,
-    events: ((s.events as Obj[]) ?? []).map((e) => ({
+    events: !s.events?.length ? [] : (s.events as Obj[]).map((e) => ({
       timeNs: nanos(field(e, 'timeUnixNano', 'time_unix_nano') ?? startNs, 'events.timeUnixNano'),
       name: String(e.name ?? ''),
       attributes: kvToNative(e.attributes),
     })),
-    links: ((s.links as Obj[]) ?? []).map((l) => ({
+    links: !s.links?.length ? [] : (s.links as Obj[]).map((l) => ({
       traceId: id(field(l, 'traceId', 'trace_id'), 16, 'links.traceId'),
       spanId: id(field(l, 'spanId', 'span_id'), 8, 'links.spanId'),
       traceState: String(field(l, 'traceState', 'trace_state') ?? ''),

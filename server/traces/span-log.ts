@@ -30,7 +30,7 @@ export interface SpanLogLimits {
 }
 
 const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8 }
-const SUFFIX = '.ndjson'
+const SUFFIX = '.tsv'
 const FAILED = 'failed'
 const MAX_ATTEMPTS = 5
 
