@@ -35,6 +35,7 @@ describe('export writers', () => {
     it.each([
       ['no filter', {}],
       ['differing and only_a', { status: ['differing', 'only_a'] }],
+      ['a practice', { practice: 'Strategy' }],
     ])(`${pair} ${entity}, %s: the engine's CSV and XLSX rows are the JS writers', byte for byte`, async (_, extra) => {
       const c = findComparison(pair, entity)!
       const f = { asOf: new Date(AS_OF), from: '2025-01-01', to: '2026-12-31', ...extra }

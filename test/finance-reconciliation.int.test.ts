@@ -6,7 +6,7 @@ import { api, startServer } from './helpers/server.ts'
 import { json } from './helpers/access.ts'
 import { RULES } from '../server/rules/catalog.ts'
 import { findComparison } from '../server/reconciliation/catalog.ts'
-import { records, streamRecords, summarize } from '../server/reconciliation/query.ts'
+import { records, summarize } from '../server/reconciliation/query.ts'
 
 const AS_OF = plan.as_of
 const WIDE = `as_of=${AS_OF}&from=2025-01-01&to=2026-12-31`
@@ -255,38 +255,6 @@ describe('export slices', () => {
   afterAll(async () => {
     await server.close()
   })
-
-  // An export walks a sliceable comparison one key range at a time; whatever the slice size,
-  // it must give exactly the records, in the order, of one query over the whole comparison.
-  for (const [pair, entity] of [['psa-erp', 'time_entry'], ['psa-erp', 'expense']] as const) {
-    it.each([
-      ['no filter', {}],
-      ['differing and only_a', { status: ['differing', 'only_a'] }],
-      ['a practice', { practice: 'Strategy' }],
-    ])(`${pair} ${entity}, %s: sliced like one query`, async (_, extra) => {
-      const c = findComparison(pair, entity)!
-      expect(c.slices).toBeDefined()
-      const f = { asOf: new Date(AS_OF), from: '2025-01-01', to: '2026-12-31', ...extra }
-      const whole = await records(server.db, c, f, 1_000_000, '')
-      expect(whole.length).toBeGreaterThan(2)
-      // Slices of version rows: about six of them over the comparison, and one over all of it.
-      const all = await records(server.db, c, { ...f, status: undefined, practice: undefined }, 1_000_000, '')
-      const small = Math.max(2, Math.ceil(all.length / 6))
-      // Each slice's rows are handed on in batches of at most `batch` (parsed from one answer).
-      for (const [slice, batch] of [[small, 1_000], [1_000_000, 7]]) {
-        const sliced: Record<string, unknown>[] = []
-        let chunks = 0
-        for await (const rows of streamRecords(server.db, c, f, slice, batch)) {
-          expect(rows.length).toBeLessThanOrEqual(batch)
-          sliced.push(...rows)
-          chunks++
-        }
-        expect(sliced).toEqual(whole)
-        if (slice === small && whole.length === all.length) expect(chunks).toBeGreaterThan(2)
-        if (batch === 7) expect(chunks).toBe(Math.ceil(whole.length / 7))
-      }
-    })
-  }
 
   // A summary is summed slice by slice and the parts added in the server: counts and exact
   // amounts must come out as one query over the whole comparison gives them, in its order.

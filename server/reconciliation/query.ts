@@ -8,7 +8,7 @@ import { SHEET_ROWS } from '../exports/xlsx-cells.ts'
 import { rowsIn, type SheetChunk } from '../exports/xlsx.ts'
 import type { Column } from '../exports/columns.ts'
 import { collectYoung } from '../lib/young-gc.ts'
-import { queryBatches, streamRows } from '../db/stream.ts'
+import { streamRows } from '../db/stream.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { addDecimals } from '../lib/decimal.ts'
 import { toChDateTime } from '../lib/time.ts'
@@ -39,7 +39,7 @@ const params = (f: RecordFilter) => ({
   practice: f.practice ?? '',
   project: f.project ?? '',
   q: f.q ?? '',
-  // The whole key range; only an export narrows it (streamRecords).
+  // The whole key range; only an export narrows it (rawSlices).
   key_after: '',
   key_upto: '',
 })
@@ -122,21 +122,11 @@ const SLICE_SETTINGS = {
 } as const
 
 /**
- * Every record matching the filter, streamed (exports). A sliceable comparison is read one key
- * range at a time, in key order, so neither the engine nor this process ever holds more than a
- * slice: on the embedded engine the query runs inside the server process, and one query over a
- * million-record comparison would hold both sides and their join there.
+ * Every record of a comparison that is not sliced (the small ones), streamed for an export in
+ * pages (db/stream.ts). The sliced comparisons export through streamRecordsCsv / Xlsx below.
  */
-export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter, sliceKeys = SLICE_KEYS, batchRows = 1_000): AsyncGenerator<Record<string, unknown>[]> {
-  const tag = `reconciliation.export.${c.pair}.${c.entity}`
-  const sql = compose('_records.sql', c)
-  if (!c.slices) {
-    yield* streamRows(db, tag, sql, { ...params(f), after: '', limit: ALL })
-    return
-  }
-  for await (const range of keyRanges(db, c, sliceKeys)) {
-    yield* queryBatches(db, `${tag}.slice`, sql, { ...params(f), ...range, after: '', limit: ALL }, SLICE_SETTINGS, batchRows)
-  }
+export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter): AsyncGenerator<Record<string, unknown>[]> {
+  yield* streamRows(db, `reconciliation.export.${c.pair}.${c.entity}`, compose('_records.sql', c), { ...params(f), after: '', limit: ALL })
 }
 
 /** The columns of a comparison's record list, names and engine types, as the engine plans them. */
