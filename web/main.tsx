@@ -20,6 +20,7 @@ import './styles/controls.css'
 import './styles/work.css'
 import './styles/finance.css'
 import './styles/ops.css'
+import './styles/settings.css'
 
 const Overview = lazy(() => import('./routes/overview.tsx'))
 const Exceptions = lazy(() => import('./routes/exceptions.tsx'))
