@@ -20,6 +20,8 @@ export interface Services {
   notifier: Notifier
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
+  /** `serve --demo` on an empty database: the demo firm is loading, loaded, or failed to load. */
+  demo?: 'loading' | 'loaded' | 'failed'
 }
 
 export type AppEnv = {

@@ -28,10 +28,19 @@ export async function run(argv: string[]) {
 export async function loadDemoIfEmpty(running: Running): Promise<void> {
   const [r] = await queryRows<{ n: string }>(running.db, 'demo.count_batches', 'SELECT count() AS n FROM batches')
   if (Number(r.n) > 0) return
+  // /api/v1/health says so meanwhile, and the dashboard shows it and reloads when it is done.
+  running.services.demo = 'loading'
   const firm = generateFirm({ seed: DEMO_SEED })
   const t = Date.now()
-  const sent = await sendFirm(firm, { server: running.url, token: running.adminToken })
-  const run = await running.services.detector.run(new Date(), 'demo')
+  let sent, run
+  try {
+    sent = await sendFirm(firm, { server: running.url, token: running.adminToken })
+    run = await running.services.detector.run(new Date(), 'demo')
+  } catch (e) {
+    running.services.demo = 'failed'
+    throw e
+  }
+  running.services.demo = 'loaded'
   console.log(
     `loaded the demo firm: ${sent.records} records in ${sent.batches} batches, ${run.detected} exceptions, ` +
       `${((Date.now() - t) / 1000).toFixed(1)} s`,

@@ -1,4 +1,5 @@
-// GET /api/v1/health: the engine, the version, and how fresh each configured source is.
+// GET /api/v1/health: the engine, the version, how fresh each configured source is, and whether
+// the demo firm is still loading.
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { queryRows } from '../db/query.ts'
@@ -21,6 +22,8 @@ export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
   return c.json({
     status: 'ok',
     version,
+    // Only with `serve --demo` on an empty database: the firm loads for a few seconds after start.
+    demo: c.var.services.demo ?? null,
     engine: { kind: db.engine, version: engine.v },
     sources: config.sources.map((s) => {
       const f = bySystem.get(s.system)

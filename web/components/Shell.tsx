@@ -4,6 +4,7 @@ import { For, Show, type JSX } from 'solid-js'
 import { canSee, ROLE_LABELS, type Page } from '../lib/permissions.ts'
 import { setTheme, theme } from '../lib/prefs.ts'
 import { currentUser, signOut } from '../lib/session.ts'
+import DemoLoading from './DemoLoading.tsx'
 import Icon from './icons.tsx'
 import Toasts from './Toasts.tsx'
 
@@ -74,6 +75,7 @@ export default function Shell(props: { children?: JSX.Element }) {
             </div>
           </aside>
           <main class="main" id="main">
+            <DemoLoading />
             {props.children}
           </main>
         </div>

@@ -189,6 +189,7 @@ export interface SourceItem {
 export interface HealthAnswer {
   status: string
   version: string
+  demo: 'loading' | 'loaded' | 'failed' | null
   sources: Array<{
     system: string
     kind: string

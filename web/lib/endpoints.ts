@@ -78,7 +78,7 @@ export const transactionDetail = (traceId: string) => get<TransactionDetail>(`${
 export const sources = (fresh = false) => get<ListAnswer<SourceItem> & { as_of: string }>(`${V1}/sources`, undefined, { fresh })
 
 /** Unauthenticated: freshness per source for every role, executives included. */
-export const health = () => get<HealthAnswer>(`${V1}/health`, undefined, { ttlMs: 15_000 })
+export const health = (fresh = false) => get<HealthAnswer>(`${V1}/health`, undefined, { ttlMs: 15_000, fresh })
 
 export const deadLetters = (q: Query) => get<ListAnswer<DeadLetter>>(`${V1}/dead-letters`, q, { ttlMs: 0, fresh: true })
 
