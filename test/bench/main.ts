@@ -1,9 +1,11 @@
-// `npm run bench [ingest|detect|export|spans]`: throughput numbers recorded in the README. Not a
-// test: nothing here fails on a slow machine, it reports.
+// `npm run bench [ingest|detect|export|spans|transport]`: throughput numbers recorded in the
+// README. Not a test: nothing here fails on a slow machine, it reports. (`transport`, the floor
+// under ingest, runs only when asked.)
 import { benchIngest, reportIngest } from './ingest.ts'
 import { benchDetect, reportDetect } from './detect.ts'
 import { benchExport, reportExport } from './export.ts'
 import { benchSpans, reportSpans } from './spans.ts'
+import { benchTransport, reportTransport } from './transport.ts'
 
 const only = process.argv[3]
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -14,3 +16,4 @@ if (!only || only === 'ingest') console.log(reportIngest(await benchIngest(rows)
 if (!only || only === 'detect') console.log(reportDetect(await benchDetect(rows)))
 if (!only || only === 'export') console.log(reportExport(await benchExport(rows)))
 if (!only || only === 'spans') console.log(reportSpans(await benchSpans(spanRequests)))
+if (only === 'transport') console.log(reportTransport(await benchTransport(rows)))
