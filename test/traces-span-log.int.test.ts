@@ -154,6 +154,27 @@ describe('the span log, against the engine', () => {
     expect(span.attributes['int']).toBe('-9007199254740993')
   })
 
+  it('keeps every segment, and loads them all, while no load succeeds (the engine, not the data)', async () => {
+    // Enough failures for each of the three segments to fail three times before anything loads.
+    const failures = { left: 9 }
+    const flaky = async (file: string, token: string) => {
+      if (failures.left-- > 0) throw new Error('MEMORY_LIMIT_EXCEEDED (a stand-in for a passing engine failure)')
+      await load(file, token)
+    }
+    const logged: string[] = []
+    const log = SpanLog.open(dir, flaky, { segmentBytes: 1, maxAgeMs: 60_000, backoffMs: [5, 20] }, (l) => logged.push(l))
+    for (let i = 0; i < 3; i++) {
+      const f = rows(`SL-F${i}`, 1)
+      await log.write((out) => f.forEach((r) => out.push(r)))
+    }
+    for (let i = 0; i < 200 && fs.readdirSync(dir).some((f) => f.endsWith('.tsv')); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(failures.left).toBeLessThan(0)
+    expect(await spansOf('SL-F')).toBe(9)
+    expect(fs.existsSync(path.join(dir, 'failed')) ? fs.readdirSync(path.join(dir, 'failed')) : []).toEqual([])
+    expect(logged.join('\n')).not.toMatch(/could not be loaded/)
+    await log.close()
+  })
+
   it('sets aside a segment that cannot load, and still loads the ones after it', async () => {
     const logged: string[] = []
     fs.writeFileSync(path.join(dir, '0000000000000-bad-00000000.tsv'), 'not a row\tof otel_traces\n')
@@ -164,7 +185,8 @@ describe('the span log, against the engine', () => {
     expect(await spansOf('SL-D')).toBe(9)
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv'))).toEqual([])
     expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['0000000000000-bad-00000000.tsv'])
-    expect(logged.join('\n')).toMatch(/failed\/0000000000000-bad-00000000\.tsv could not be loaded after 5 attempts/)
+    expect(logged.join('\n')).toMatch(/loading spans from .*0000000000000-bad-00000000\.tsv failed \(kept, retrying\)/)
+    expect(logged.join('\n')).toMatch(/failed\/0000000000000-bad-00000000\.tsv could not be loaded in 3 attempts while others loaded/)
     // New spans still go through.
     const e = rows('SL-E', 1)
     await log.write((out) => e.forEach((r) => out.push(r)))

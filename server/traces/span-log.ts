@@ -27,12 +27,14 @@ export interface SpanLogLimits {
   maxAgeMs: number
   /** Sealed segments waiting to load before writers wait for the loader. */
   maxSealed: number
+  /** The wait after a failed load, doubling up to the second value. */
+  backoffMs: [number, number]
 }
 
-const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8 }
+const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8, backoffMs: [100, 10_000] }
 const SUFFIX = '.tsv'
 const FAILED = 'failed'
-const MAX_ATTEMPTS = 5
+const BAD_ATTEMPTS = 3
 
 interface Segment {
   file: string
@@ -53,7 +55,9 @@ export class SpanLog {
   private loading: Promise<void> | null = null
   private loaded: Array<() => void> = []
   private failure: unknown = null
-  private attempts = new Map<string, number>()
+  /** Segments whose loads fail: how often, and how many other loads had succeeded before. */
+  private failing = new Map<string, { attempts: number; loadsBefore: number }>()
+  private loads = 0
   /** Ends the loader's backoff early (at close). */
   private wake: (() => void) | null = null
   private seq = 0
@@ -194,8 +198,10 @@ export class SpanLog {
 
   /**
    * Loads sealed segments one at a time. A load that fails is retried with backoff, after the
-   * other segments; a segment that fails MAX_ATTEMPTS times is set aside in `failed/` (and tried
-   * again at the next start) so that one bad file cannot hold up every span behind it.
+   * other segments. While nothing loads (the engine is short of memory, say) every segment is
+   * kept and retried. A segment that keeps failing while others load is bad data: after
+   * BAD_ATTEMPTS it is set aside in `failed/` (and tried again at the next start), so that one
+   * bad file cannot hold up every span behind it.
    */
   private kick(): void {
     if (this.loading) return
@@ -208,23 +214,25 @@ export class SpanLog {
           await this.load(file, `span-log:${path.basename(file, SUFFIX)}`)
           await fsp.rm(file, { force: true })
           this.sealed.shift()
-          this.attempts.delete(file)
+          this.failing.delete(file)
+          this.loads++
           this.failure = null
           backoff = 0
         } catch (e) {
           this.failure = e
-          const n = (this.attempts.get(file) ?? 0) + 1
           const why = (e as Error).message.split('\n')[0]
+          const f = this.failing.get(file) ?? { attempts: 0, loadsBefore: this.loads }
+          f.attempts++
+          this.failing.set(file, f)
+          if (f.attempts === 1) this.log(`[${new Date().toISOString()}] loading spans from ${file} failed (kept, retrying): ${why}`)
           this.sealed.shift()
-          if (n < MAX_ATTEMPTS) {
-            this.attempts.set(file, n)
-            this.sealed.push(file)
-          } else {
-            this.attempts.delete(file)
+          if (f.attempts >= BAD_ATTEMPTS && this.loads > f.loadsBefore) {
+            this.failing.delete(file)
             this.failure = null // what failed is no longer queued
-            this.log(`[${new Date().toISOString()}] spans in ${await this.setAside(file)} could not be loaded after ${n} attempts (${why}); kept there and tried again at the next start`)
-          }
-          backoff = Math.min(Math.max(100, backoff * 2), 10_000)
+            this.log(`[${new Date().toISOString()}] spans in ${await this.setAside(file)} could not be loaded in ${f.attempts} attempts while others loaded (${why}); kept there and tried again at the next start`)
+          } else this.sealed.push(file)
+          const [first, most] = this.limits.backoffMs
+          backoff = Math.min(Math.max(first, backoff * 2), most)
         }
         for (const r of this.loaded.splice(0)) r()
         if (backoff && !this.closed) await new Promise<void>((r) => setTimeout((this.wake = r), backoff))
