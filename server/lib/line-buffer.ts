@@ -42,6 +42,24 @@ export class LineBuffer {
     return this.len
   }
 
+  /** Drops what was written after the buffer held `byteLength` bytes in `lines` lines. */
+  truncate(byteLength: number, lines: number): void {
+    this.len = Math.min(this.len, byteLength)
+    this.lines = Math.min(this.lines, lines)
+  }
+
+  /** Appends with `fill`; if it throws, what it had written is dropped and the error goes on. */
+  append(fill: (out: LineBuffer) => void): void {
+    const len = this.len
+    const lines = this.lines
+    try {
+      fill(this)
+    } catch (e) {
+      this.truncate(len, lines)
+      throw e
+    }
+  }
+
   /** Empties the buffer for reuse; one that a large batch grew is given back. */
   clear(): void {
     this.len = 0

@@ -99,7 +99,8 @@ export class SpanLog {
       if (this.failure) throw this.failure
       await this.nextLoad()
     }
-    fill(this.filling)
+    // A request whose rows cannot all be written leaves none behind for the next group.
+    this.filling.append(fill)
     const written = new Promise<void>((resolve, reject) => this.waiting.push((e) => (e ? reject(e) : resolve())))
     if (!this.syncQueued) {
       this.syncQueued = true

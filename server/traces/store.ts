@@ -32,7 +32,7 @@ class GroupWriter implements SpanSink {
   constructor(private db: Db) {}
 
   write(fill: (out: LineBuffer) => void): Promise<void> {
-    fill(this.filling)
+    this.filling.append(fill)
     return new Promise((resolve, reject) => {
       this.waiting.push((e) => (e ? reject(e) : resolve()))
       if (!this.flushing) void this.flush()
