@@ -172,6 +172,7 @@ describe('the span log, against the engine', () => {
     expect(await spansOf('SL-F')).toBe(9)
     expect(fs.existsSync(path.join(dir, 'failed')) ? fs.readdirSync(path.join(dir, 'failed')) : []).toEqual([])
     expect(logged.join('\n')).not.toMatch(/could not be loaded/)
+    expect(log.status()).toEqual({ pending: 0, failing: 0, setAside: 0 })
     await log.close()
   })
 
@@ -185,6 +186,7 @@ describe('the span log, against the engine', () => {
     expect(await spansOf('SL-D')).toBe(9)
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv'))).toEqual([])
     expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['0000000000000-bad-00000000.tsv'])
+    expect(log.status()).toEqual({ pending: 0, failing: 0, setAside: 1 })
     expect(logged.join('\n')).toMatch(/loading spans from .*0000000000000-bad-00000000\.tsv failed \(kept, retrying\)/)
     expect(logged.join('\n')).toMatch(/failed\/0000000000000-bad-00000000\.tsv could not be loaded in 3 attempts while others loaded/)
     // New spans still go through.
@@ -236,6 +238,9 @@ describe('the span log in the server', () => {
       expect(list.body.items).toHaveLength(20)
       expect(list.body.items.every((t: { spans: number }) => t.spans === 3)).toBe(true)
       expect(new Set(list.body.items.map((t: { entity_key: string }) => t.entity_key)).size).toBe(20)
+      // Nothing left waiting in the log once a reader has settled it.
+      const health = await api(b.url, '/api/v1/health', { token: null })
+      expect(health.body.span_log).toEqual({ segments_pending: 0, segments_failing: 0, segments_set_aside: 0 })
     } finally {
       await b.close()
     }

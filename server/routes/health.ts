@@ -1,9 +1,10 @@
-// GET /api/v1/health: the engine, the version, how fresh each configured source is, and whether
-// the demo firm is still loading.
+// GET /api/v1/health: the engine, the version, how fresh each configured source is, whether the
+// demo firm is still loading, and the span log's backlog.
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { queryRows } from '../db/query.ts'
 import { chToIso } from '../lib/time.ts'
+import { spanLogStatus } from '../traces/store.ts'
 
 export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const { db, config, version } = c.var.services
@@ -17,6 +18,7 @@ export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
     ),
   ])
   const bySystem = new Map(fresh.map((r) => [r.system, r]))
+  const spanLog = spanLogStatus(db)
   const now = Date.now()
   const staleHours = (config.rules.source_stale as { max_age_hours?: number } | undefined)?.max_age_hours ?? 24
   return c.json({
@@ -24,6 +26,9 @@ export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
     version,
     // Only with `serve --demo` on an empty database: the firm loads for a few seconds after start.
     demo: c.var.services.demo ?? null,
+    // Spans acknowledged but not yet in otel_traces (embedded engine): segments waiting, those
+    // whose last load failed, and those set aside as bad data since the start.
+    span_log: spanLog ? { segments_pending: spanLog.pending, segments_failing: spanLog.failing, segments_set_aside: spanLog.setAside } : null,
     engine: { kind: db.engine, version: engine.v },
     sources: config.sources.map((s) => {
       const f = bySystem.get(s.system)

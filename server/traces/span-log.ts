@@ -58,6 +58,7 @@ export class SpanLog {
   /** Segments whose loads fail: how often, and how many other loads had succeeded before. */
   private failing = new Map<string, { attempts: number; loadsBefore: number }>()
   private loads = 0
+  private setAsideCount = 0
   /** Ends the loader's backoff early (at close). */
   private wake: (() => void) | null = null
   private seq = 0
@@ -116,6 +117,11 @@ export class SpanLog {
   async settle(): Promise<void> {
     await this.serial(() => this.seal())
     while (this.sealed.length && !this.failure) await this.nextLoad()
+  }
+
+  /** What waits to be loaded: sealed segments, those of them whose last load failed, and those set aside. */
+  status(): { pending: number; failing: number; setAside: number } {
+    return { pending: this.sealed.length + (this.segment ? 1 : 0), failing: this.failing.size, setAside: this.setAsideCount }
   }
 
   /** Loads what is logged, then stops; segments that cannot be loaded stay for the next start. */
@@ -182,6 +188,7 @@ export class SpanLog {
   }
 
   private async setAside(file: string): Promise<string> {
+    this.setAsideCount++
     const aside = path.join(this.dir, FAILED, path.basename(file))
     if (aside === file) return file
     try {

@@ -93,6 +93,12 @@ export function settleSpans(db: Db): Promise<void> {
   return sinks.get(db)?.settle() ?? Promise.resolve()
 }
 
+/** The span log's backlog (null on a ClickHouse server, which has none). */
+export function spanLogStatus(db: Db): { pending: number; failing: number; setAside: number } | null {
+  const sink = sinks.get(db)
+  return sink instanceof SpanLog ? sink.status() : null
+}
+
 /** Loads what is logged before the engine closes. */
 export async function closeSpans(db: Db): Promise<void> {
   const sink = sinks.get(db)

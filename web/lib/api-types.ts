@@ -190,6 +190,7 @@ export interface HealthAnswer {
   status: string
   version: string
   demo: 'loading' | 'loaded' | 'failed' | null
+  span_log: { segments_pending: number; segments_failing: number; segments_set_aside: number } | null
   sources: Array<{
     system: string
     kind: string
