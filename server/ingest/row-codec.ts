@@ -10,6 +10,7 @@
 import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
 import { Bad, checkValue } from '../model/check.ts'
 import { COMMON, ENTITY_SPECS, type EntityName, type FieldSpec } from '../model/spec.ts'
+import { LineShapes } from './line-shape.ts'
 
 export interface FieldError {
   field: string
@@ -91,9 +92,12 @@ function encodeValue(v: string | boolean | null, plain: boolean): string {
 export interface Codec {
   /** The typed columns of a record (common and entity fields, tab-separated), or errors. */
   encode(text: string): Encoded
+  /** Lines read by the fast path (a known shape) rather than JSON.parse. */
+  fastReads: number
 }
 
-export function compileCodec(entity: EntityName): Codec {
+/** `useShapes: false` reads every line with JSON.parse (the fast path's tests compare the two). */
+export function compileCodec(entity: EntityName, useShapes = true): Codec {
   const specs = [...COMMON, ...ENTITY_SPECS[entity]]
   const known = new Set(specs.map((f) => f.name))
   const tombstoneTail = ENTITY_SPECS[entity].map(emptyValue).join('\t')
@@ -115,8 +119,40 @@ export function compileCodec(entity: EntityName): Codec {
     return encodeValue(r, plain)
   }
 
-  return {
+  // Lines in a shape seen before skip JSON.parse (line-shape.ts); `values` holds one line's
+  // values by field index, reused from line to line.
+  const shapes = new LineShapes(new Map(specs.map((f, i) => [f.name, i])))
+  const values: unknown[] = new Array(specs.length)
+  const KEY = specs.findIndex((f) => f.name === 'key')
+  const DELETED = specs.findIndex((f) => f.name === 'deleted')
+
+  /** The columns of a record whose field values are `get(i)` (i: position in `specs`). */
+  function columns(get: (i: number) => unknown, plain: boolean, extra: () => string): Encoded {
+    const k = get(KEY)
+    const key = typeof k === 'string' && k.length > 0 && k.length <= 128 ? k : null
+    const tombstone = get(DELETED) === true
+    errors.length = 0
+    // COMMON comes first in `specs`, so a tombstone's fields are the first ones.
+    const n = tombstone ? COMMON.length : specs.length
+    let cols = check(specs[0], get(0), plain)
+    for (let i = 1; i < n; i++) cols += '\t' + check(specs[i], get(i), plain)
+    if (errors.length)
+      return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: errors.slice() }
+    const values = (tombstone ? `${cols}\t${tombstoneTail}` : cols) + '\t' + extra()
+    return { ok: true, key: key!, deleted: tombstone, values }
+  }
+
+  const fromValues = (i: number) => values[i]
+  const NO_EXTRA = () => ''
+
+  const codec: Codec = {
+    fastReads: 0,
     encode(text) {
+      // A matched line has no escapes (so nothing to TSV-escape) and no unknown fields.
+      if (useShapes && shapes.read(text, values)) {
+        codec.fastReads++
+        return columns(fromValues, true, NO_EXTRA)
+      }
       let parsed: { value: unknown; lossless: boolean }
       try {
         parsed = parseRecord(text)
@@ -128,26 +164,20 @@ export function compileCodec(entity: EntityName): Codec {
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
         return { ok: false, key: null, reason: 'expected a JSON object', errors: [{ field: '', message: 'expected a JSON object' }] }
       const rec = obj as Record<string, unknown>
-      const key = typeof rec.key === 'string' && rec.key.length > 0 && rec.key.length <= 128 ? rec.key : null
-      const tombstone = rec.deleted === true
+      if (useShapes && !parsed.lossless) shapes.learn(rec)
       // JSON strings hold tabs, newlines and backslashes only as escapes: without a backslash
       // in the text, every value is already valid TabSeparated.
       const plain = text.indexOf('\\') === -1
-      errors.length = 0
-      const fields = tombstone ? COMMON : specs
-      let cols = check(fields[0], rec[fields[0].name], plain)
-      for (let i = 1; i < fields.length; i++) cols += '\t' + check(fields[i], rec[fields[i].name], plain)
-      if (errors.length)
-        return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: errors.slice() }
-      let extra: Record<string, unknown> | null = null
-      for (const k in rec) {
-        if (!known.has(k)) (extra ??= {})[k] = rec[k]
-      }
-      const extraText = extra ? tsvEscape(parsed.lossless ? losslessStringify(extra)! : JSON.stringify(extra)) : ''
-      const values = (tombstone ? `${cols}\t${tombstoneTail}` : cols) + '\t' + extraText
-      return { ok: true, key: key!, deleted: tombstone, values }
+      return columns((i) => rec[specs[i].name], plain, () => {
+        let extra: Record<string, unknown> | null = null
+        for (const k in rec) {
+          if (!known.has(k)) (extra ??= {})[k] = rec[k]
+        }
+        return extra ? tsvEscape(parsed.lossless ? losslessStringify(extra)! : JSON.stringify(extra)) : ''
+      })
     },
   }
+  return codec
 }
 
 const codecs = new Map<EntityName, Codec>()
