@@ -116,7 +116,9 @@ export class SpanLog {
    */
   async settle(): Promise<void> {
     await this.serial(() => this.seal())
-    while (this.sealed.length && !this.failure) await this.nextLoad()
+    // Only what is logged now: under steady ingest, later segments must not keep a reader waiting.
+    const logged = new Set(this.sealed)
+    while (!this.failure && this.sealed.some((f) => logged.has(f))) await this.nextLoad()
   }
 
   /** What waits to be loaded: sealed segments, those of them whose last load failed, and those set aside. */
