@@ -138,8 +138,8 @@ export function compileCodec(entity: EntityName, useShapes = true): Codec {
     for (let i = 1; i < n; i++) cols += '\t' + check(specs[i], get(i), plain)
     if (errors.length)
       return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: errors.slice() }
-    const values = (tombstone ? `${cols}\t${tombstoneTail}` : cols) + '\t' + extra()
-    return { ok: true, key: key!, deleted: tombstone, values }
+    const row = (tombstone ? `${cols}\t${tombstoneTail}` : cols) + '\t' + extra()
+    return { ok: true, key: key!, deleted: tombstone, values: row }
   }
 
   const fromValues = (i: number) => values[i]
