@@ -51,7 +51,7 @@ export async function bulkInsert(
 ): Promise<void> {
   if (text.length === 0) return
   if (!db.scratchDir) {
-    await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text]), format, clickhouse_settings: settings })
+    await db.client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([text], { objectMode: false }), format, clickhouse_settings: settings })
     return
   }
   const file = path.join(db.scratchDir, `${crypto.randomUUID()}.${format === 'JSONEachRow' ? 'ndjson' : 'tsv'}`)
