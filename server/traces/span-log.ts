@@ -15,7 +15,8 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import fsp, { type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { LineBuffer } from '../lib/line-buffer.ts'
+import { GroupCommit } from '../lib/group-commit.ts'
+import type { LineBuffer } from '../lib/line-buffer.ts'
 
 /** Loads one sealed segment; `token` is the same every time the same segment is loaded. */
 export type LoadSegment = (file: string, token: string) => Promise<void>
@@ -44,12 +45,8 @@ interface Segment {
 }
 
 export class SpanLog {
-  private filling = new LineBuffer(1 << 20, false)
-  private spare = new LineBuffer(1 << 20, false)
-  private waiting: Array<(e?: unknown) => void> = []
-  private syncQueued = false
-  /** File operations (append, seal) run one at a time, in order. */
-  private ops: Promise<unknown> = Promise.resolve()
+  /** Appends (one per group of requests) and seals run one at a time, in order. */
+  private readonly group = new GroupCommit((rows) => this.append(rows))
   private segment: Segment | null = null
   private sealed: string[] = []
   private loading: Promise<void> | null = null
@@ -100,14 +97,7 @@ export class SpanLog {
       if (this.failure) throw this.failure
       await this.nextLoad()
     }
-    // A request whose rows cannot all be written leaves none behind for the next group.
-    this.filling.append(fill)
-    const written = new Promise<void>((resolve, reject) => this.waiting.push((e) => (e ? reject(e) : resolve())))
-    if (!this.syncQueued) {
-      this.syncQueued = true
-      void this.serial(() => this.syncGroup())
-    }
-    return written
+    return this.group.write(fill)
   }
 
   /**
@@ -115,7 +105,7 @@ export class SpanLog {
    * (readers then read what is there rather than fail; the loader keeps retrying).
    */
   async settle(): Promise<void> {
-    await this.serial(() => this.seal())
+    await this.group.serial(() => this.seal())
     // Only what is logged now: under steady ingest, later segments must not keep a reader waiting.
     const logged = new Set(this.sealed)
     while (!this.failure && this.sealed.some((f) => logged.has(f))) await this.nextLoad()
@@ -132,45 +122,31 @@ export class SpanLog {
       await this.settle()
     } finally {
       this.closed = true
-      await this.serial(() => this.seal())
+      await this.group.serial(() => this.seal())
       this.wake?.()
       await this.loading
     }
   }
 
-  private serial<T>(op: () => Promise<T>): Promise<T> {
-    const run = this.ops.then(op)
-    this.ops = run.catch(() => {})
-    return run
-  }
-
-  /** One append and one sync for every request that arrived since the last. */
-  private async syncGroup(): Promise<void> {
-    this.syncQueued = false
-    const group = this.waiting.splice(0)
-    const buf = this.filling
-    this.filling = this.spare
-    let seg: Segment | null = null
+  /** One group's rows appended and synced; a segment that has grown large enough is sealed. */
+  private async append(rows: Buffer): Promise<void> {
+    const seg = this.segment ?? (this.segment = await this.openSegment())
     try {
-      seg = this.segment ?? (this.segment = await this.openSegment())
-      await seg.fh.appendFile(buf.bytes())
+      await seg.fh.appendFile(rows)
       await seg.fh.datasync()
-      seg.bytes += buf.byteLength
-      for (const done of group) done()
     } catch (e) {
       // Cut off whatever part of this append reached the file: the next one starts on a line.
-      if (seg) await seg.fh.truncate(seg.bytes).catch(() => {})
-      for (const done of group) done(e)
+      await seg.fh.truncate(seg.bytes).catch(() => {})
+      throw e
     }
-    buf.clear()
-    this.spare = buf
-    if (seg && seg.bytes >= this.limits.segmentBytes) await this.seal()
+    seg.bytes += rows.length
+    if (seg.bytes >= this.limits.segmentBytes) await this.seal()
   }
 
   private async openSegment(): Promise<Segment> {
     const file = path.join(this.dir, `${this.prefix}-${String(this.seq++).padStart(8, '0')}${SUFFIX}`)
     const fh = await fsp.open(file, 'a')
-    const timer = setTimeout(() => void this.serial(() => (this.segment?.file === file ? this.seal() : Promise.resolve())), this.limits.maxAgeMs)
+    const timer = setTimeout(() => void this.group.serial(() => (this.segment?.file === file ? this.seal() : Promise.resolve())), this.limits.maxAgeMs)
     timer.unref()
     return { file, fh, bytes: 0, timer }
   }

@@ -3,7 +3,8 @@
 import path from 'node:path'
 import type { Db } from '../db/client.ts'
 import { bulkInsert, loadFile } from '../db/query.ts'
-import { LineBuffer } from '../lib/line-buffer.ts'
+import { GroupCommit } from '../lib/group-commit.ts'
+import type { LineBuffer } from '../lib/line-buffer.ts'
 import type { SpanRecord } from './otlp.ts'
 import { SpanLog } from './span-log.ts'
 import { SPAN_COLUMNS, spanRow } from './span-row.ts'
@@ -16,50 +17,13 @@ interface SpanSink {
 }
 
 /**
- * Group commit, for a ClickHouse server: spans of requests that arrive while an insert is in
- * flight are written together by the next one, and each request answers once its spans are
+ * On a ClickHouse server: a group commit of inserts, each request answered once its spans are
  * inserted. (Crosswalk servers in front of one cluster share no disk, so a request is only
- * acknowledged once any of them can read it.) A request's spans are formatted into the group's
- * buffer as soon as it arrives, so its decoded objects die young instead of waiting (and being
- * promoted to the old generation) for the insert.
+ * acknowledged once any of them can read it.)
  */
-class GroupWriter implements SpanSink {
-  private filling = new LineBuffer(1 << 20, false)
-  private spare = new LineBuffer(1 << 20, false)
-  private waiting: Array<(e?: unknown) => void> = []
-  private flushing = false
-
-  constructor(private db: Db) {}
-
-  write(fill: (out: LineBuffer) => void): Promise<void> {
-    this.filling.append(fill)
-    return new Promise((resolve, reject) => {
-      this.waiting.push((e) => (e ? reject(e) : resolve()))
-      if (!this.flushing) void this.flush()
-    })
-  }
-
-  async settle(): Promise<void> {}
-
-  async close(): Promise<void> {}
-
-  private async flush(): Promise<void> {
-    this.flushing = true
-    while (this.waiting.length) {
-      const group = this.waiting.splice(0)
-      const buf = this.filling
-      this.filling = this.spare
-      try {
-        await bulkInsert(this.db, 'otel_traces', SPAN_COLUMNS, buf.bytes())
-        for (const done of group) done()
-      } catch (e) {
-        for (const done of group) done(e)
-      }
-      buf.clear()
-      this.spare = buf
-    }
-    this.flushing = false
-  }
+function insertingSink(db: Db): SpanSink {
+  const group = new GroupCommit((rows) => bulkInsert(db, 'otel_traces', SPAN_COLUMNS, rows))
+  return { write: (fill) => group.write(fill), settle: async () => {}, close: async () => {} }
 }
 
 const sinks = new WeakMap<Db, SpanSink>()
@@ -69,7 +33,7 @@ function sinkFor(db: Db): SpanSink {
   if (!sink) {
     sink = db.dataDir
       ? SpanLog.open(path.join(db.dataDir, 'span-log'), (file, token) => loadFile(db, 'otel_traces', SPAN_COLUMNS, file, 'TabSeparated', { insert_deduplication_token: token }))
-      : new GroupWriter(db)
+      : insertingSink(db)
     sinks.set(db, sink)
   }
   return sink
