@@ -56,6 +56,13 @@ async function started<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   }
 }
 
+/** An export's content after its header: CSV text, or sheet rows (xlsx.ts). */
+type Body = { csv: AsyncIterable<string | Uint8Array> } | { sheet: AsyncIterable<SheetChunk> }
+
+async function* csvLines(cols: Column[], rows: Rows): AsyncGenerator<string> {
+  for await (const batch of rows) yield csvRows(cols, batch)
+}
+
 /** Rows as sheet XML, numbered within their sheet (xlsx.ts). */
 async function* sheetRows(cols: Column[], rows: Rows): AsyncGenerator<SheetChunk> {
   let done = 0
@@ -65,33 +72,28 @@ async function* sheetRows(cols: Column[], rows: Rows): AsyncGenerator<SheetChunk
   }
 }
 
+/** Rows written here, in the export's format. */
+const written = (format: 'csv' | 'xlsx', cols: Column[], rows: Rows): Body =>
+  format === 'csv' ? { csv: csvLines(cols, rows) } : { sheet: sheetRows(cols, rows) }
+
 /**
- * Sends an export. Its body is rows, or the finished CSV bytes or sheet rows when the engine
- * wrote them itself (reconciliation/query.ts streamRecordsCsv, streamRecordsXlsx).
+ * Sends an export: rows written here, or the CSV bytes or sheet rows the engine wrote itself
+ * (reconciliation/query.ts streamRecordsCsv, streamRecordsXlsx).
  */
-async function send(
-  c: Context<AppEnv>,
-  format: 'csv' | 'xlsx',
-  cols: Column[],
-  body: { rows: Rows } | { csv: AsyncIterable<Uint8Array> } | { sheet: AsyncIterable<SheetChunk> },
-  meta: ExportMeta,
-  name: string,
-) {
-  const rest = 'rows' in body ? await started(body.rows) : null
-  const bytes = 'csv' in body ? await started(body.csv) : null
+async function send(c: Context<AppEnv>, cols: Column[], body: Body, meta: ExportMeta, name: string) {
+  const csv = 'csv' in body ? await started(body.csv) : null
   const sheet = 'sheet' in body ? await started(body.sheet) : null
   await audit(c, 'export', name, meta.filters)
   const disposition = `attachment; filename="${name}"`
-  if (format === 'csv') {
+  if (csv) {
     c.header('Content-Type', 'text/csv; charset=utf-8')
     c.header('Content-Disposition', disposition)
     return stream(c, async (s) => {
       await s.write(csvHeader(cols))
-      if (bytes) for await (const chunk of bytes) await s.write(chunk)
-      if (rest) for await (const chunk of rest) await s.write(csvRows(cols, chunk))
+      for await (const chunk of csv) await s.write(chunk)
     })
   }
-  const out = xlsxStream(cols, sheet ?? sheetRows(cols, rest!), meta)
+  const out = xlsxStream(cols, sheet!, meta)
   return new Response(Readable.toWeb(out) as ReadableStream, {
     headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Content-Disposition': disposition },
   })
@@ -131,7 +133,7 @@ function exportExceptions(format: 'csv' | 'xlsx') {
     const now = new Date().toISOString()
     const filters = filtersOf(all)
     const name = fileName('exceptions', Object.entries(filters).map(([k, v]) => `${k}_${v}`), now, format)
-    return send(c, format, EXCEPTION_COLUMNS, { rows: exceptionRows(c, all) }, { title: 'Exceptions', filters, asOf: now, generatedAt: now }, name)
+    return send(c, EXCEPTION_COLUMNS, written(format, EXCEPTION_COLUMNS, exceptionRows(c, all)), { title: 'Exceptions', filters, asOf: now, generatedAt: now }, name)
   }
 }
 
@@ -151,11 +153,10 @@ function exportReconciliation(format: 'csv' | 'xlsx') {
     // itself: the server passes bytes on instead of parsing a million records (README "Exports").
     if (cmp.slices) {
       const body = format === 'csv' ? { csv: streamRecordsCsv(db, cmp, f, cols, source) } : { sheet: streamRecordsXlsx(db, cmp, f, cols, source) }
-      return send(c, format, cols, body, meta, name)
+      return send(c, cols, body, meta, name)
     }
     // The other comparisons are small; their rows come in pages (db/stream.ts) and are written here.
-    const rows = streamRecords(db, cmp, f)
-    return send(c, format, cols, { rows }, meta, name)
+    return send(c, cols, written(format, cols, streamRecords(db, cmp, f)), meta, name)
   }
 }
 
