@@ -1,6 +1,6 @@
 // The CSV writer of csv.ts as a ClickHouse expression, so the engine formats a large export
 // itself and Node only passes the bytes on, instead of parsing every record into an object
-// and writing it out again. Same rules, byte for byte (test/finance-reconciliation checks the
+// and writing it out again. Same rules, byte for byte (test/finance-export-writers checks the
 // two writers against each other): typed numbers as they are, text neutralised against
 // formulas and quoted per RFC 4180, CRLF line ends.
 import type { Column } from './columns.ts'
@@ -15,7 +15,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Regular expressions as SQL string literals (the engine unescapes the backslashes once).
 const FORMULA_START = String.raw`'^[=+\\-@\\t\\r]'`
 const SPECIAL = String.raw`'[",\\r\\n]'`
-const DECIMAL = String.raw`'^-?\\d+(\\.\\d+)?$'`
+/** A plain decimal number, which both writers put in a cell as a number (xlsx-sql.ts too). */
+export const DECIMAL = String.raw`'^-?\\d+(\\.\\d+)?$'`
 
 /** cellText() of columns.ts: the value as JSON output renders it, '' for NULL, arrays joined by ", ". */
 function text(col: string, type: string): string {

@@ -2,12 +2,11 @@
 // export's sheet XML itself and Node only zips the bytes. Same cells as rowsXml (the tests read
 // both back with exceljs): numbers and money as numbers in the row's currency format, dates as
 // serial days, text as inline strings with XML's special characters escaped.
-import { columnTexts, type SourceColumn } from './csv-sql.ts'
+import { DECIMAL, columnTexts, type SourceColumn } from './csv-sql.ts'
 import type { Column } from './columns.ts'
 import { CURRENCIES, MONEY_BASE, MONEY_OTHER, STYLE, columnLetter } from './xlsx-cells.ts'
 
-const DECIMAL = String.raw`'^-?\\d+(\\.\\d+)?$'`
-// Control characters XML 1.0 has no place for, as rowsXml drops them (xmlText).
+// Control characters XML 1.0 has no place for, as rowsXml drops them (xlsxText).
 const NOT_XML = String.raw`'[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]'`
 
 const escaped = (t: string) =>
@@ -49,10 +48,9 @@ function cell(c: Column, t: string, ref: string, currency: string): string {
  * style of the row's currency (the query's `currency` column, else USD) from {currencies}.
  */
 export function xlsxRowExpression(columns: Column[], source: SourceColumn[]): { texts: string; row: string; currencies: readonly string[] } {
-  const rn = 'rn'
   const k = columns.findIndex((c) => c.key === 'currency')
   const currency = k >= 0 ? `c${k}` : `'USD'`
-  const cells = columns.map((c, i) => cell(c, `c${i}`, `concat('${columnLetter(i + 1)}', ${rn})`, currency))
+  const cells = columns.map((c, i) => cell(c, `c${i}`, `concat('${columnLetter(i + 1)}', rn)`, currency))
   const texts = `${columnTexts(columns, source)}, toString(({row_base:UInt64} + rowNumberInAllBlocks()) % {sheet_rows:UInt64} + 2) AS rn`
-  return { texts, row: `concat('<row r="', ${rn}, '">', ${cells.join(', ')}, '</row>')`, currencies: CURRENCIES }
+  return { texts, row: `concat('<row r="', rn, '">', ${cells.join(', ')}, '</row>')`, currencies: CURRENCIES }
 }
