@@ -22,6 +22,7 @@ const PATTERN: Record<Kind, string> = {
 /** Field names as they may appear unescaped in a pattern. */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const MAX_SHAPES = 4
+const LEARN_EVERY = 64
 
 class Shape {
   constructor(
@@ -64,6 +65,8 @@ class Shape {
 /** The shapes of one entity's lines, learnt from lines parsed the slow way. */
 export class LineShapes {
   private shapes: Shape[] = []
+  /** Lines offered to learn() since the first shape: only every LEARN_EVERY-th is looked at. */
+  private offered = 0
 
   /** `fieldIndex`: the position of each known field among the codec's fields. */
   constructor(private readonly fieldIndex: Map<string, number>) {}
@@ -79,7 +82,9 @@ export class LineShapes {
    * JavaScript keeps them for non-numeric keys): only records of known fields and plain values.
    */
   learn(rec: Record<string, unknown>): void {
-    if (this.shapes.length >= MAX_SHAPES) return
+    // Lines that never match (escaped text, say) come here one after another: their shape is
+    // known already, and working that out for each would tax the slow path for nothing.
+    if (this.shapes.length >= MAX_SHAPES || (this.shapes.length > 0 && ++this.offered % LEARN_EVERY !== 0)) return
     const fields: number[] = []
     const kinds: Kind[] = []
     for (const k in rec) {

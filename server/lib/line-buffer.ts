@@ -42,12 +42,6 @@ export class LineBuffer {
     return this.len
   }
 
-  /** Drops what was written after the buffer held `byteLength` bytes in `lines` lines. */
-  truncate(byteLength: number, lines: number): void {
-    this.len = Math.min(this.len, byteLength)
-    this.lines = Math.min(this.lines, lines)
-  }
-
   /** Appends with `fill`; if it throws, what it had written is dropped and the error goes on. */
   append(fill: (out: LineBuffer) => void): void {
     const len = this.len
@@ -55,7 +49,8 @@ export class LineBuffer {
     try {
       fill(this)
     } catch (e) {
-      this.truncate(len, lines)
+      this.len = len
+      this.lines = lines
       throw e
     }
   }

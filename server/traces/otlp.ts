@@ -79,16 +79,15 @@ const HEX_ID: Record<number, RegExp> = { 8: /^[0-9a-f]{16}$/, 16: /^[0-9a-f]{32}
 
 /** Hex ids from JSON (either case) or bytes from protobuf, as lowercase hex. */
 function id(v: unknown, bytes: number, what: string, optional = false): string {
-  let hex = ''
-  if (Buffer.isBuffer(v)) {
+  if (v instanceof Uint8Array) {
     // Protobuf bytes: any of the right length is hex once written out; only zeros are invalid.
-    if (v.length === bytes) return v.some((b) => b !== 0) ? v.toString('hex') : zeroId(what, optional)
+    if (v.length === bytes) return v.some((b) => b !== 0) ? (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)).toString('hex') : zeroId(what, optional)
     if (v.length === 0 && optional) return ''
     throw new AttributeError(`${what} must be ${bytes * 2} hex characters`)
   }
-  else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
+  let hex = ''
   // Most senders write lowercase hex already: then the text itself is the id, with no copies.
-  else if (typeof v === 'string') hex = HEX_ID[bytes].test(v) ? v : v.trim().toLowerCase()
+  if (typeof v === 'string') hex = HEX_ID[bytes].test(v) ? v : v.trim().toLowerCase()
   else if (v === undefined || v === null) hex = ''
   else throw new AttributeError(`${what} must be a hex string`)
   if (hex === '' && optional) return ''
