@@ -17,6 +17,7 @@ import { Notifier } from './notify/webhooks.ts'
 import { AccessStore } from './auth/store.ts'
 import { RateLimiter } from './auth/rate-limit.ts'
 import { closeSpans, openSpans } from './traces/store.ts'
+import type { Clock } from './lib/clock.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -30,6 +31,8 @@ export interface ServeOptions {
   /** Seconds between scheduled detection runs; 0 turns the schedule off. */
   detectInterval?: number
   log?: (line: string) => void
+  /** Where the server reads the time and waits (tests inject a ManualClock). */
+  clock?: Clock
 }
 
 export interface Running {
@@ -65,7 +68,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     maxAttempts: config.notify.max_attempts,
     backoffMs: config.notify.backoff_ms,
     timeoutMs: config.notify.timeout_ms,
-  })
+  }, opts.clock)
   detector.listeners.push((ids) => {
     notifier.afterRun(ids).catch((e) => console.error(`[${new Date().toISOString()}] notifications failed:`, e))
   })

@@ -1,28 +1,38 @@
 // Webhook notifications to owner teams: Slack-compatible text plus fields, retries with backoff,
-// failures visible, nothing sent twice. Receivers listen on 127.0.0.1.
+// failures visible, nothing sent twice. Receivers listen on 127.0.0.1. The server waits through
+// a ManualClock, so backoff costs no real time and its schedule is checked exactly.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../server/config/load.ts'
+import { ManualClock } from '../server/lib/clock.ts'
 import { ingestFirm, plan } from './helpers/firm.ts'
 import { api, startServer } from './helpers/server.ts'
 
 interface Receiver {
   url: string
   bodies: any[]
+  /** The attempt numbers seen per delivery id (X-Crosswalk-Delivery), in arrival order. */
+  attempts: Map<string, number[]>
   close(): Promise<void>
 }
 
-/** Answers 500 to the first `failures` requests, then 200 (or always 500 with Infinity). */
+/**
+ * Answers 500 to the first `failures` requests of each delivery, then 200 (or always 500 with
+ * Infinity). Counting per delivery keeps concurrent deliveries to one receiver independent.
+ */
 async function receiver(failures: number): Promise<Receiver> {
   const bodies: any[] = []
-  let seen = 0
+  const attempts = new Map<string, number[]>()
   const server = http.createServer((req, res) => {
     let data = ''
     req.on('data', (c) => (data += c))
     req.on('end', () => {
       bodies.push(JSON.parse(data))
-      res.statusCode = seen++ < failures ? 500 : 200
+      const id = String(req.headers['x-crosswalk-delivery'])
+      const seen = attempts.get(id) ?? []
+      attempts.set(id, [...seen, Number(req.headers['x-crosswalk-attempt'])])
+      res.statusCode = seen.length < failures ? 500 : 200
       res.end()
     })
   })
@@ -30,6 +40,7 @@ async function receiver(failures: number): Promise<Receiver> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     bodies,
+    attempts,
     close: () => new Promise((r) => server.close(() => r())),
   }
 }
@@ -38,6 +49,7 @@ describe('webhook notifications', () => {
   let server: Awaited<ReturnType<typeof startServer>>
   let flaky: Receiver
   let down: Receiver
+  const clock = new ManualClock('2026-09-01T00:00:00Z')
 
   beforeAll(async () => {
     flaky = await receiver(2)
@@ -55,10 +67,10 @@ describe('webhook notifications', () => {
       ],
       notify: { max_attempts: 3, backoff_ms: 20 },
     })
-    server = await startServer({ config })
+    server = await startServer({ config, clock })
     await ingestFirm(server.url)
+    // Detection hands its exceptions to the notifier before it answers, so idle() covers them.
     await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
-    await new Promise((r) => setTimeout(r, 100))
     await server.services.notifier.idle()
   })
   afterAll(async () => {
@@ -80,11 +92,20 @@ describe('webhook notifications', () => {
     expect(msg.exceptions[0]).toHaveProperty('due_at')
   })
 
+  it('numbers the attempts of each delivery and backs off exponentially between them', () => {
+    const deliveries = [...flaky.attempts.values(), ...down.attempts.values()]
+    expect(deliveries.length).toBeGreaterThan(2)
+    for (const seen of deliveries) expect(seen).toEqual([1, 2, 3])
+    // Every delivery here failed twice before its last attempt: backoff_ms, then twice that.
+    expect(clock.sleeps.filter((ms) => ms === 20)).toHaveLength(deliveries.length)
+    expect(clock.sleeps.filter((ms) => ms === 40)).toHaveLength(deliveries.length)
+    expect(clock.sleeps).toHaveLength(2 * deliveries.length)
+  })
+
   it('notifies overdue exceptions once', async () => {
-    // as_of is months ago, so every SLA has passed.
+    // as_of is months before the clock's now, so every SLA has passed.
     expect(flaky.bodies.filter((b) => b.event === 'overdue').at(-1).count).toBe(9)
     await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
-    await new Promise((r) => setTimeout(r, 100))
     await server.services.notifier.idle()
     const r = await api(server.url, '/api/v1/notifications')
     expect(r.body.items.filter((n: any) => n.owner === 'billing')).toHaveLength(2)

@@ -9,6 +9,7 @@ import { insertRows, queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
 import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../lib/time.ts'
+import { systemClock, type Clock } from '../lib/clock.ts'
 
 export interface NotifyOptions {
   maxAttempts: number
@@ -36,6 +37,7 @@ export class Notifier {
     private db: Db,
     private config: Config,
     private opts: NotifyOptions,
+    private clock: Clock = systemClock,
   ) {}
 
   private webhookOf(owner: string): string | null {
@@ -43,7 +45,7 @@ export class Notifier {
   }
 
   /** After a detection run: exceptions it opened or reopened, and any newly overdue. */
-  afterRun(openedIds: string[], now = new Date()): Promise<void> {
+  afterRun(openedIds: string[], now = this.clock.now()): Promise<void> {
     // Tracked from the start, so idle() also waits for the deliveries this is about to queue.
     const p = this.queueAfterRun(openedIds, now)
     this.track(p.catch(() => {}))
@@ -103,7 +105,8 @@ export class Notifier {
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'crosswalk-notify' },
+          // The delivery id lets a receiver drop a retry of a message it already took.
+          headers: { 'content-type': 'application/json', 'user-agent': 'crosswalk-notify', 'x-crosswalk-delivery': id, 'x-crosswalk-attempt': String(attempt) },
           body: payload,
           signal: AbortSignal.timeout(this.opts.timeoutMs),
         })
@@ -117,8 +120,8 @@ export class Notifier {
         { delivery_id: id, attempt, at: microsToCh(arrivalMicros()), ok: !error, status_code: status, error },
       ]).catch((e) => console.error('cannot record a notification attempt:', e))
       if (!error) return
-      if (attempt < this.opts.maxAttempts) await new Promise((r) => setTimeout(r, this.opts.backoffMs * 2 ** (attempt - 1)))
-      else console.error(`[${new Date().toISOString()}] notification ${id} to ${new URL(url).host} failed after ${attempt} attempts: ${error}`)
+      if (attempt < this.opts.maxAttempts) await this.clock.sleep(this.opts.backoffMs * 2 ** (attempt - 1))
+      else console.error(`[${this.clock.now().toISOString()}] notification ${id} to ${new URL(url).host} failed after ${attempt} attempts: ${error}`)
     }
   }
 
