@@ -8,6 +8,7 @@ import type { AccessStore } from './auth/store.ts'
 import type { RateLimiter } from './auth/rate-limit.ts'
 import type { Detector } from './exceptions/detector.ts'
 import type { Notifier } from './notify/webhooks.ts'
+import type { TimeEntryDerived } from './derived/time-entries.ts'
 
 export interface Services {
   db: Db
@@ -18,6 +19,8 @@ export interface Services {
   version: string
   detector: Detector
   notifier: Notifier
+  /** Derived time-entry tables (server/derived/): their state decides which reads use them. */
+  derived: TimeEntryDerived
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
   /** `serve --demo` on an empty database: the demo firm is loading, loaded, or failed to load. */

@@ -18,6 +18,7 @@ import { AccessStore } from './auth/store.ts'
 import { RateLimiter } from './auth/rate-limit.ts'
 import { closeSpans, openSpans } from './traces/store.ts'
 import type { Clock } from './lib/clock.ts'
+import { openDerived } from './derived/index.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -58,6 +59,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
   }
   await loadSettings(db, config)
   openSpans(db)
+  const derived = await openDerived(db, log)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
   const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
   const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)
@@ -87,6 +89,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     version: VERSION,
     detector,
     notifier,
+    derived,
     onIngested: () => detector.afterIngest(),
   }
   const app = buildApp(services)
@@ -115,6 +118,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     async close() {
       detector.stop()
       await new Promise<void>((r) => server.close(() => r()))
+      await derived.close()
       await closeSpans(db).catch((e) => console.error(`[${new Date().toISOString()}] spans not loaded at close (kept for the next start):`, e))
       await db.close()
     },

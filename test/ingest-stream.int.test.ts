@@ -71,7 +71,7 @@ describe('a body larger than the heap', () => {
         env: { ...process.env, NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`, CROSSWALK_ADMIN_TOKEN: ADMIN, CROSSWALK_DETECT_INTERVAL: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
-      child.stderr!.on('data', (d) => (stderr += d))
+      child.stderr!.on('data', (d) => { stderr += d; if (process.env.CROSSWALK_DERIVED_TRACE) process.stdout.write(String(d)) })
       const url = await new Promise<string>((resolve, reject) => {
         let out = ''
         const timer = setTimeout(() => reject(new Error(`server did not start; stdout: ${out} stderr: ${stderr}`)), 60_000)

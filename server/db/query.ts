@@ -26,8 +26,8 @@ export async function queryRows<T = Record<string, unknown>>(
   return rs.json<T>()
 }
 
-export async function command(db: Db, tag: string, query: string, params: Params = {}): Promise<void> {
-  await db.client.command({ query, query_params: params, clickhouse_settings: { log_comment: tag } })
+export async function command(db: Db, tag: string, query: string, params: Params = {}, settings: ClickHouseSettings = {}): Promise<void> {
+  await db.client.command({ query, query_params: params, clickhouse_settings: { log_comment: tag, ...settings } })
 }
 
 export async function insertRows(db: Db, table: string, values: readonly object[]): Promise<void> {

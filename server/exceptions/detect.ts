@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.ts'
 import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
 import { runRule, type Detection } from '../rules/run-rule.ts'
 import { settleSpans } from '../traces/store.ts'
+import type { PathOptions } from '../derived/index.ts'
 import { exceptionId } from './ids.ts'
 import { enabledRules, routeOwner, severityOf, slaHours } from './routing.ts'
 
@@ -29,13 +30,13 @@ export type OpenedListener = (ids: string[]) => void
 
 let running: Promise<unknown> = Promise.resolve()
 
-export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener): Promise<RunResult> {
-  const run = running.catch(() => {}).then(() => runDetection(db, config, asOf, trigger, onOpened))
+export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
+  const run = running.catch(() => {}).then(() => runDetection(db, config, asOf, trigger, onOpened, opts))
   running = run
   return run
 }
 
-async function runDetection(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener): Promise<RunResult> {
+async function runDetection(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
   const t0 = performance.now()
   const runId = crypto.randomUUID()
   const startedAt = microsToCh(arrivalMicros())
@@ -47,7 +48,7 @@ async function runDetection(db: Db, config: Config, asOf: Date, trigger: string,
     if (rule === 'transaction_failed' && !(await hasRuleFile(rule))) continue
     if (rule === 'transaction_failed') await settleSpans(db)
     const t = performance.now()
-    const rows = await runRule(db, config, rule, asOfCh)
+    const rows = await runRule(db, config, rule, asOfCh, opts)
     rules[rule] = { count: rows.length, ms: Math.round(performance.now() - t) }
     for (const d of rows) {
       const id = exceptionId(d.rule, d.entity_type, d.entity_key)

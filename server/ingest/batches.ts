@@ -32,9 +32,23 @@ export async function findBatch(db: Db, system: string, batchId: string, part: n
   return rows[0] ? { ...rows[0], accepted: Number(rows[0].accepted), rejected: Number(rows[0].rejected), deleted: Number(rows[0].deleted) } : null
 }
 
-/** Makes a batch's rows visible: the last write of an ingest request. */
-export async function commitBatch(db: Db, row: BatchRow): Promise<void> {
+/** Runs after each batch commits (derived tables, read caches); never fails the commit. */
+export type CommitHook = (row: BatchRow, minObserved: string) => Promise<void>
+
+const commitHooks = new WeakMap<Db, CommitHook[]>()
+
+export function onCommit(db: Db, hook: CommitHook): void {
+  commitHooks.set(db, [...(commitHooks.get(db) ?? []), hook])
+}
+
+/**
+ * Makes a batch's rows visible: the last write of an ingest request. `minObserved` is the
+ * earliest observed_at among its rows (a complete full snapshot's deletions carry its first
+ * part's). The hooks run before the request is answered, so the next read sees the batch.
+ */
+export async function commitBatch(db: Db, row: BatchRow, minObserved = row.observed_at): Promise<void> {
   await insertRows(db, 'batches', [row])
+  for (const hook of commitHooks.get(db) ?? []) await hook(row, minObserved)
 }
 
 export interface SnapshotState {

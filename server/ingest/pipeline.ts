@@ -152,11 +152,13 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
   }
   const result: BatchResult = { batch: req.batchId, accepted, rejected, duplicate: false, errors }
   const commit = async () => {
+    let minObserved = req.observedAt
     if (req.mode === 'full') {
       const snap = req.snapshotId
         ? await snapshotState(db, req.system, req.entity, req.snapshotId, batch)
         : { parts: 1, complete: true, uids: [batchUid], observedAt: req.observedAt }
       if (snap.complete) {
+        minObserved = snap.observedAt < minObserved ? snap.observedAt : minObserved
         batch.deleted = await writeSnapshotTombstones(db, {
           table,
           system: req.system,
@@ -170,7 +172,7 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
       result.deleted = batch.deleted
       if (req.snapshotId) result.snapshot = { id: req.snapshotId, parts: snap.parts, complete: snap.complete }
     }
-    await commitBatch(db, batch)
+    await commitBatch(db, batch, minObserved)
   }
   if (req.mode === 'full' && req.snapshotId) await inSnapshotTurn(req.system, req.entity, req.snapshotId, commit)
   else await commit()

@@ -3,12 +3,12 @@
 // quotient (or the file's own median).
 import type { Db } from '../db/client.ts'
 import { queryRows } from '../db/query.ts'
-import { sqlFile } from '../db/sql-files.ts'
+import { sqlAsOf, type PathOptions } from '../derived/index.ts'
 import { toChDateTime } from '../lib/time.ts'
 import { dec } from '../lib/json.ts'
 import { KPIS, type KpiName } from './catalog.ts'
 
-export interface KpiQuery {
+export interface KpiQuery extends PathOptions {
   from: string // YYYY-MM-DD
   to: string
   asOf: Date
@@ -37,11 +37,12 @@ function valueOf(name: KpiName, r: Row | undefined): number | null {
 }
 
 async function rows(db: Db, name: KpiName, q: KpiQuery, by: string): Promise<Row[]> {
+  const asOf = toChDateTime(q.asOf)
   return queryRows<Row>(
     db,
     `kpis.${name}`,
-    sqlFile(`kpis/${name}.sql`),
-    { as_of: toChDateTime(q.asOf), from: q.from, to: q.to, by },
+    await sqlAsOf(db, `kpis/${name}`, asOf, q),
+    { as_of: asOf, from: q.from, to: q.to, by },
     { join_use_nulls: 1 },
   )
 }

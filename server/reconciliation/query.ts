@@ -13,8 +13,9 @@ import { sqlFile } from '../db/sql-files.ts'
 import { addDecimals } from '../lib/decimal.ts'
 import { toChDateTime } from '../lib/time.ts'
 import { comparisonFile, type Comparison } from './catalog.ts'
+import { derivedFile, sqlAsOf, type PathOptions } from '../derived/index.ts'
 
-export interface RecordFilter {
+export interface RecordFilter extends PathOptions {
   asOf: Date
   from: string
   to: string
@@ -24,9 +25,13 @@ export interface RecordFilter {
   q?: string
 }
 
-/** A wrapper file with one comparison's SQL inlined: both are files of ours, never input. */
-function compose(wrapper: string, c: Comparison): string {
-  return sqlFile(`reconciliation/${wrapper}`).replaceAll('{{comparison}}', () => sqlFile(comparisonFile(c)).replace(/;\s*$/, ''))
+/**
+ * A wrapper file with one comparison's SQL inlined: both are files of ours, never input. The
+ * comparison is its derived variant when the derived tables hold the answer as of `asOf`.
+ */
+async function compose(db: Db, wrapper: string, c: Comparison, f: RecordFilter): Promise<string> {
+  const comparison = await sqlAsOf(db, comparisonFile(c).replace(/\.sql$/, ''), f.asOf, f)
+  return sqlFile(`reconciliation/${wrapper}`).replaceAll('{{comparison}}', () => comparison.replace(/;\s*$/, ''))
 }
 
 const inner = (sql: string) => sql.replace(/;\s*$/, '')
@@ -57,9 +62,11 @@ const AMOUNTS = ['total_a', 'total_b', 'total_diff'] as const
  * engine where that memory is the server's.
  */
 export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' | 'period' | 'practice' | 'project', sliceKeys = SUMMARY_SLICE_KEYS) {
-  const sql = compose('_summary.sql', c)
+  const derived = await derivedFile(db, `${comparisonFile(c).replace(/\.sql$/, '')}.summary`, f.asOf, f)
+  const sql = derived ? sqlFile(derived) : await compose(db, '_summary.sql', c, f)
   const groups = new Map<string, Record<string, string>>()
-  for await (const range of keyRanges(db, c, sliceKeys)) {
+  // The derived matrix is small: one query, no slices.
+  for await (const range of derived ? [{ key_after: '', key_upto: '' }] : keyRanges(db, c, sliceKeys)) {
     const rows = await queryRows<Record<string, string>>(db, `reconciliation.summary.${c.pair}.${c.entity}`, sql, { ...params(f), ...range, by }, { join_use_nulls: 1 })
     for (const r of rows) {
       const acc = groups.get(r.grp)
@@ -94,7 +101,7 @@ export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' |
 }
 
 export async function records(db: Db, c: Comparison, f: RecordFilter, limit: number, after: string) {
-  return queryRows<Record<string, unknown>>(db, `reconciliation.records.${c.pair}.${c.entity}`, compose('_records.sql', c), {
+  return queryRows<Record<string, unknown>>(db, `reconciliation.records.${c.pair}.${c.entity}`, await compose(db, '_records.sql', c, f), {
     ...params(f),
     after,
     limit,
@@ -126,14 +133,14 @@ const SLICE_SETTINGS = {
  * pages (db/stream.ts). The sliced comparisons export through streamRecordsCsv / Xlsx below.
  */
 export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter): AsyncGenerator<Record<string, unknown>[]> {
-  yield* streamRows(db, `reconciliation.export.${c.pair}.${c.entity}`, compose('_records.sql', c), { ...params(f), after: '', limit: ALL })
+  yield* streamRows(db, `reconciliation.export.${c.pair}.${c.entity}`, await compose(db, '_records.sql', c, f), { ...params(f), after: '', limit: ALL })
 }
 
 /** The columns of a comparison's record list, names and engine types, as the engine plans them. */
 export async function recordSource(db: Db, c: Comparison, f: RecordFilter): Promise<SourceColumn[]> {
   // DESCRIBE plans the query without running it: even a LIMIT 0 would build the comparison's joins.
   const rs = await db.client.query({
-    query: `DESCRIBE (${inner(compose('_records.sql', c))})`,
+    query: `DESCRIBE (${inner(await compose(db, '_records.sql', c, f))})`,
     query_params: { ...params(f), after: '', limit: 0 },
     format: 'JSONEachRow',
     clickhouse_settings: { log_comment: `reconciliation.columns.${c.pair}.${c.entity}`, join_use_nulls: 1 },
@@ -142,8 +149,9 @@ export async function recordSource(db: Db, c: Comparison, f: RecordFilter): Prom
 }
 
 /** A wrapper of _records.sql whose placeholders are expressions of ours (exports/*-sql.ts). */
-function wrap(file: string, c: Comparison, parts: Record<string, string>): string {
-  let sql = sqlFile(`reconciliation/${file}`).replace('{{records}}', () => inner(compose('_records.sql', c)))
+async function wrap(db: Db, file: string, c: Comparison, f: RecordFilter, parts: Record<string, string>): Promise<string> {
+  const records = inner(await compose(db, '_records.sql', c, f))
+  let sql = sqlFile(`reconciliation/${file}`).replace('{{records}}', () => records)
   for (const [k, v] of Object.entries(parts)) sql = sql.replace(`{{${k}}}`, () => v)
   return `${inner(sql)}\nFORMAT RawBLOB`
 }
@@ -169,14 +177,14 @@ async function* rawSlices(db: Db, c: Comparison, f: RecordFilter, query: string,
  */
 export async function* streamRecordsCsv(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = SLICE_KEYS): AsyncGenerator<Uint8Array> {
   const { texts, line } = csvLineExpression(columns, source)
-  for await (const chunks of rawSlices(db, c, f, wrap('_records_csv.sql', c, { texts, line }), 'csv', sliceKeys)) yield* chunks
+  for await (const chunks of rawSlices(db, c, f, await wrap(db, '_records_csv.sql', c, f, { texts, line }), 'csv', sliceKeys)) yield* chunks
 }
 
 /** The same for the rows of an XLSX export (exports/xlsx-sql.ts), numbered within sheets of `sheetRows`. */
 export async function* streamRecordsXlsx(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = XLSX_SLICE_KEYS, sheetRows = SHEET_ROWS): AsyncGenerator<SheetChunk> {
   const { texts, row, currencies } = xlsxRowExpression(columns, source)
   let done = 0
-  const query = wrap('_records_xlsx.sql', c, { texts, row })
+  const query = await wrap(db, '_records_xlsx.sql', c, f, { texts, row })
   for await (const chunks of rawSlices(db, c, f, query, 'xlsx', sliceKeys, () => ({ row_base: done, sheet_rows: sheetRows, currencies }))) {
     const xml = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
     const rows = rowsIn(xml)

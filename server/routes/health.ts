@@ -19,6 +19,7 @@ export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
   ])
   const bySystem = new Map(fresh.map((r) => [r.system, r]))
   const spanLog = spanLogStatus(db)
+  const derived = c.var.services.derived
   const now = Date.now()
   const staleHours = (config.rules.source_stale as { max_age_hours?: number } | undefined)?.max_age_hours ?? 24
   return c.json({
@@ -29,6 +30,14 @@ export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
     // Spans acknowledged but not yet in otel_traces (embedded engine): segments waiting, those
     // whose last load failed, and those set aside as bad data since the start.
     span_log: spanLog ? { segments_pending: spanLog.pending, segments_failing: spanLog.failing, segments_set_aside: spanLog.setAside } : null,
+    // Derived time-entry tables (server/derived/): while `building` (a first start on existing
+    // data, or after a crash), reads are exact but computed from history, which is slower.
+    fast_path: {
+      state: derived.state,
+      covers_as_of_from: chToIso(derived.floor),
+      last_rebuild: derived.lastRebuild,
+      error: derived.lastError,
+    },
     engine: { kind: db.engine, version: engine.v },
     sources: config.sources.map((s) => {
       const f = bySystem.get(s.system)

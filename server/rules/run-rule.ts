@@ -3,7 +3,7 @@
 // system side by side (columns named `system.field` nest as details[system][field]).
 import type { Db } from '../db/client.ts'
 import { queryRows } from '../db/query.ts'
-import { sqlFile } from '../db/sql-files.ts'
+import { sqlAsOf, type PathOptions } from '../derived/index.ts'
 import type { Config } from '../config/schema.ts'
 import { RULES, type RuleName } from './catalog.ts'
 import { chToIso } from '../lib/time.ts'
@@ -32,13 +32,13 @@ export function ruleParams(config: Config, rule: RuleName): Record<string, numbe
   return params
 }
 
-export async function runRule(db: Db, config: Config, rule: RuleName, asOf: string): Promise<Detection[]> {
+export async function runRule(db: Db, config: Config, rule: RuleName, asOf: string, opts: PathOptions = {}): Promise<Detection[]> {
   const params: Record<string, unknown> = { as_of: asOf, ...ruleParams(config, rule) }
   if (rule === 'source_stale') {
     params.systems = config.sources.map((s) => s.system)
     params.kinds = config.sources.map((s) => s.kind)
   }
-  const rows = await queryRows<Record<string, unknown>>(db, `rules.${rule}`, sqlFile(`rules/${rule}.sql`), params, { join_use_nulls: 1 })
+  const rows = await queryRows<Record<string, unknown>>(db, `rules.${rule}`, await sqlAsOf(db, `rules/${rule}`, asOf, opts), params, { join_use_nulls: 1 })
   const entityType = RULES[rule].entity
   return rows.map((r) => {
     const details: Record<string, Record<string, unknown>> = {}

@@ -1,0 +1,237 @@
+// Derived state of time entries (sql/migrations/0012): the current record of every key, the
+// facts KPIs and rules sum, the reconciliation matrix and the per-key rule candidates, kept in
+// step with history. History stays the record: whenever the derived tables might disagree with
+// it (a crash half-way through an application, a failed one, a first start on existing data),
+// they are rebuilt from it, and until then every read uses history.
+//
+// Committed batches are applied shortly after they commit, in the background, many at once, so
+// ingest never waits for them; a read that wants the derived tables first applies whatever has
+// committed before it (sync), so it never sees less than history would. See
+// docs/derived-state.md for why each as_of is exact.
+import type { ClickHouseSettings } from '@clickhouse/client'
+import type { Db } from '../db/client.ts'
+import { command as run, queryRows, type Params } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
+import { planGroups, type ApplyGroup, type CommittedBatch } from './groups.ts'
+
+export type DerivedState = 'building' | 'ready' | 'failed'
+
+/** What a read needs: facts (sums as of any time since the floor) or the current records. */
+export type DerivedNeed = 'facts' | 'now'
+
+/** Inserts in blocks of 64k rows: a whole large batch in one block held ~200 MB (wide rows). */
+const BOUNDED: ClickHouseSettings = { max_block_size: '65536', max_insert_block_size: '65536', min_insert_block_size_rows: '65536', min_insert_block_size_bytes: '0' }
+/** Key order is the tables' order: aggregating per key streams (time_entry_pairs). */
+const IN_ORDER: ClickHouseSettings = { ...BOUNDED, optimize_aggregation_in_order: 1 }
+
+const DERIVED_TABLES = ['now_time_entry', 'fact_time_entry', 'fact_time_pair', 'now_time_issue', 'derived_time_change']
+
+/** Background application: this long after the last commit, or this long after the first. */
+const QUIET_MS = 1_000
+const MAX_LAG_MS = 15_000
+
+export class TimeEntryDerived {
+  state: DerivedState = 'building'
+  /** The latest valid_from applied (ClickHouse UTC text), or null before any. */
+  watermark: string | null = null
+  /** Facts are exact for as_of at or after this (null: for every as_of). */
+  floor: string | null = null
+  lastRebuild: { seconds: number; batches: number; at: string } | null = null
+  lastError: string | null = null
+  private chain: Promise<unknown> = Promise.resolve()
+  private pending: CommittedBatch[] = []
+  /** Batches the tables hold: a commit seen both by a rebuild's listing and by its hook applies once. */
+  private applied = new Set<string>()
+  private timer: NodeJS.Timeout | null = null
+  private firstPending = 0
+  private retry: NodeJS.Timeout | null = null
+  private retryIn = 15_000
+  private closed = false
+
+  constructor(
+    private db: Db,
+    private log: (line: string) => void = () => {},
+  ) {}
+
+  /**
+   * True when a read as of `asOf` may use the derived tables for `need`. Call sync() first:
+   * with batches waiting to be applied it is false.
+   */
+  usable(asOf: Date | string, need: DerivedNeed): boolean {
+    if (this.state !== 'ready' || this.pending.length) return false
+    const t = typeof asOf === 'string' ? asOf : toChDateTime(asOf)
+    if (need === 'now') return this.watermark === null || t >= this.watermark
+    return this.floor === null || t >= this.floor
+  }
+
+  /** Applies every batch committed so far (a read calls this before choosing its SQL). */
+  sync(): Promise<void> {
+    if (this.state !== 'ready' || !this.pending.length) return Promise.resolve()
+    return this.serial(() => this.catchUp())
+  }
+
+  /**
+   * At start: ready (with the batches that committed but were not applied yet queued) unless an
+   * application was cut short, which makes the tables suspect: then they are rebuilt in the
+   * background and reads use history meanwhile.
+   */
+  async open(): Promise<void> {
+    const [ledger, committed] = await Promise.all([
+      queryRows<{ batch_uid: string; valid_from: string; out_of_order: boolean; done: boolean }>(
+        this.db, 'derived.applied', sqlFile('derived/applied.sql'), { entity: 'time_entry' },
+      ),
+      this.committedBatches(),
+    ])
+    const applied = ledger.filter((a) => a.done)
+    if (ledger.some((a) => !a.done)) {
+      void this.rebuild()
+      return
+    }
+    this.applied = new Set(applied.map((a) => a.batch_uid))
+    this.watermark = maxOf(applied.map((a) => a.valid_from))
+    this.floor = maxOf(applied.filter((a) => a.out_of_order).map((a) => a.valid_from))
+    this.pending = committed.filter((b) => !this.applied.has(b.batch_uid))
+    this.state = 'ready'
+    if (this.pending.length) this.schedule()
+  }
+
+  /** A time-entry batch has committed: applied soon, or by the next read that needs it. */
+  committed(batch: CommittedBatch): void {
+    this.pending.push(batch)
+    this.schedule()
+  }
+
+  /** Truncates the derived tables and applies every committed batch again, in observed order. */
+  rebuild(): Promise<void> {
+    this.state = 'building'
+    return this.serial(async () => {
+      const t0 = performance.now()
+      try {
+        for (const table of DERIVED_TABLES) await run(this.db, 'derived.truncate', 'TRUNCATE TABLE {table:Identifier}', { table })
+        await run(this.db, 'derived.forget', sqlFile('derived/forget.sql'), { entity: 'time_entry' })
+        this.watermark = null
+        this.floor = null
+        this.applied.clear()
+        const batches = await this.committedBatches()
+        await this.applyAll(batches)
+        this.lastRebuild = { seconds: (performance.now() - t0) / 1000, batches: batches.length, at: new Date().toISOString() }
+        this.state = 'ready'
+        this.lastError = null
+        this.retryIn = 15_000
+        if (this.pending.length) this.schedule()
+        this.log(`derived time-entry tables rebuilt from history: ${batches.length} batches in ${this.lastRebuild.seconds.toFixed(1)} s`)
+      } catch (e) {
+        this.fail(e)
+        if (this.closed) return
+        // Storage may come back (a full disk emptied): try again, less and less often.
+        this.retry = setTimeout(() => void this.rebuild(), this.retryIn)
+        this.retry.unref()
+        this.retryIn = Math.min(this.retryIn * 2, 600_000)
+      }
+    })
+  }
+
+  /** Waits for everything queued so far (tests). */
+  async idle(): Promise<void> {
+    let seen: Promise<unknown>
+    do {
+      seen = this.chain
+      await seen.catch(() => {})
+    } while (seen !== this.chain)
+  }
+
+  /** Applies what is pending and stops the timers (shutdown). */
+  async close(): Promise<void> {
+    this.closed = true
+    for (const t of [this.timer, this.retry]) if (t) clearTimeout(t)
+    await this.sync().catch(() => {})
+    await this.idle()
+  }
+
+  private schedule(): void {
+    if (this.closed || this.state !== 'ready') return
+    const now = Date.now()
+    if (!this.timer) this.firstPending = now
+    if (this.timer) clearTimeout(this.timer)
+    const wait = Math.max(0, Math.min(QUIET_MS, this.firstPending + MAX_LAG_MS - now))
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.sync()
+    }, wait)
+    this.timer.unref()
+  }
+
+  private committedBatches(): Promise<CommittedBatch[]> {
+    return queryRows<CommittedBatch>(this.db, 'derived.committed', sqlFile('derived/committed.sql'), { entity: 'time_entry' })
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.state !== 'ready' || this.pending.length === 0) return
+    const batches = this.pending.filter((b) => !this.applied.has(b.batch_uid))
+    try {
+      await this.applyAll(batches)
+    } catch (e) {
+      this.fail(e)
+      void this.rebuild()
+    }
+  }
+
+  private async applyAll(batches: CommittedBatch[]): Promise<void> {
+    for (const group of planGroups(batches, this.watermark)) await this.apply(group)
+    this.pending = this.pending.filter((b) => !this.applied.has(b.batch_uid))
+  }
+
+  /**
+   * One application: the touched keys' pairs before, the rows in, the pairs after, then each
+   * derived table changed by one statement, so a reader sees it before or after, never half-way.
+   * Per-key work runs in key order, in bounded memory whatever the size. The ledger marks the
+   * start and the end: a start without an end at the next start means a rebuild.
+   */
+  private async apply(g: ApplyGroup): Promise<void> {
+    const apply = arrivalMicros().toString()
+    const base = { apply, uids: g.uids, received_from: g.receivedFrom, received_to: g.receivedTo }
+    const ledger = (done: boolean) =>
+      run(this.db, 'derived.ledger', sqlFile('derived/ledger.sql'), {
+        uids: g.uids, entity: 'time_entry', apply, valid_from: g.validFrom, out_of_order: g.outOfOrder, done, at: microsToCh(arrivalMicros()),
+      })
+    const step = (name: string, params: Params = base) => command(this.db, `derived.${name}`, sqlFile(`derived/time_entry/${name}.sql`), params, IN_ORDER)
+    await ledger(false)
+    await step('change', { ...base, side: -1 })
+    await step('now')
+    await step('change', { ...base, side: 1 })
+    await step('facts', { ...base, valid_from: g.validFrom })
+    await step('pairs', { ...base, valid_from: g.validFrom })
+    await step('issues')
+    await step('done', { apply })
+    await ledger(true)
+    for (const uid of g.uids) this.applied.add(uid)
+    if (this.watermark === null || g.validFrom > this.watermark) this.watermark = g.validFrom
+    if (g.outOfOrder && (this.floor === null || g.validFrom > this.floor)) this.floor = g.validFrom
+  }
+
+  private fail(e: unknown): void {
+    this.state = 'failed'
+    this.lastError = (e as Error).message.split('\n')[0]
+    console.error(`[${new Date().toISOString()}] derived time-entry tables failed (reads use history until a rebuild succeeds):`, e)
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.catch(() => {}).then(fn)
+    this.chain = next
+    return next
+  }
+}
+
+/** CROSSWALK_DERIVED_TRACE=1 prints each step's time (tuning). */
+const TRACE = process.env.CROSSWALK_DERIVED_TRACE === '1'
+
+async function command(db: Db, tag: string, query: string, params: Params, settings: ClickHouseSettings) {
+  const t = performance.now()
+  await run(db, tag, query, params, settings)
+  if (TRACE) console.error(`${tag} ${(performance.now() - t).toFixed(0)} ms`)
+}
+
+function maxOf(values: string[]): string | null {
+  return values.length ? values.reduce((a, b) => (b > a ? b : a)) : null
+}
