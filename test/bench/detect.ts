@@ -1,11 +1,11 @@
-// Detection time on 1,000,000 PSA time entries (and their ERP copies), every rule.
+// Detection time on the bench firm (firm.ts) of BENCH_ROWS PSA time entries (and their ERP copies), every
+// rule. `seed` (a flat synthetic firm) stays for the export bench.
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { openDb } from '../../server/db/client.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { defaultConfig } from '../../server/config/load.ts'
 import { detect } from '../../server/exceptions/detect.ts'
+import { seedFirmDir } from './firm.ts'
 import { fmt } from './harness.ts'
 
 /** A synthetic firm written straight into the tables (the ingest path is measured elsewhere). */
@@ -37,21 +37,45 @@ export async function seed(db: Awaited<ReturnType<typeof openDb>>, entries: numb
              FROM numbers(${entries}) WHERE number % 1009 != 0`)
 }
 
+/** This process's resident set (VmRSS) or its peak since the last reset (VmHWM), in MB. */
+function selfMb(field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync('/proc/self/status', 'utf8'))
+  return m ? Number(m[1]) / 1024 : 0
+}
+
+/**
+ * Detection at the firm's as_of on the cached firm of firm.ts (seeded on first use), first run and
+ * re-run, in this process: the engine's peak RSS is this process's.
+ */
 export async function benchDetect(entries = 1_000_000) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-detect-'))
+  const { dir, meta } = await seedFirmDir(entries)
   const db = await openDb({ dataDir: dir })
-  await migrate(db)
-  await seed(db, entries)
-  const config = defaultConfig()
-  const t = performance.now()
-  const run = await detect(db, config, new Date('2026-06-30T12:00:00Z'), 'bench')
-  const secs = (performance.now() - t) / 1000
-  const t2 = performance.now()
-  const again = await detect(db, config, new Date('2026-06-30T12:00:00Z'), 'bench')
-  const secs2 = (performance.now() - t2) / 1000
-  await db.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-  return { entries, secs, secs2, detected: run.detected, stillOpen: again.still_open, rules: run.rules }
+  try {
+    await migrate(db)
+    // A first run finds everything new: exceptions left in the cached dir by earlier runs go.
+    for (const t of ['detection_runs', 'exception_detections', 'exception_seen', 'exception_events'])
+      await db.client.command({ query: `TRUNCATE TABLE IF EXISTS ${t}` })
+    // Peak RSS from here on (Linux: writing 5 to clear_refs resets VmHWM).
+    try {
+      fs.writeFileSync('/proc/self/clear_refs', '5')
+    } catch {}
+    const rssBeforeMb = selfMb('VmRSS')
+    let sampled = rssBeforeMb
+    const timer = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss / 2 ** 20)), 100)
+    const config = defaultConfig()
+    const asOf = new Date(meta.asOf)
+    const t = performance.now()
+    const run = await detect(db, config, asOf, 'bench')
+    const secs = (performance.now() - t) / 1000
+    const t2 = performance.now()
+    const again = await detect(db, config, asOf, 'bench')
+    const secs2 = (performance.now() - t2) / 1000
+    clearInterval(timer)
+    const rssPeakMb = Math.max(sampled, selfMb('VmHWM'))
+    return { entries, dir, asOf: meta.asOf, secs, secs2, detected: run.detected, stillOpen: again.still_open, rules: run.rules, planted: meta.planted, rssBeforeMb, rssPeakMb }
+  } finally {
+    await db.close()
+  }
 }
 
 export function reportDetect(r: Awaited<ReturnType<typeof benchDetect>>): string {
@@ -60,8 +84,10 @@ export function reportDetect(r: Awaited<ReturnType<typeof benchDetect>>): string
     .slice(0, 4)
     .map(([n, x]) => `${n} ${(x.ms / 1000).toFixed(1)} s`)
     .join(', ')
+  const off = Object.entries(r.planted).filter(([rule, n]) => r.rules[rule]?.count !== n).map(([rule, n]) => `${rule} ${r.rules[rule]?.count ?? '-'} (planted ${n})`)
   return [
-    `detection: ${fmt(r.entries)} PSA time entries (+ ERP copies), all rules`,
+    `detection: the bench firm of ${fmt(r.entries)} PSA time entries (+ ERP copies, history), all rules, as of ${r.asOf}`,
     `  first run ${r.secs.toFixed(1)} s (${fmt(r.detected)} exceptions opened), re-run ${r.secs2.toFixed(1)} s; slowest: ${slowest}`,
+    `  engine process RSS ${fmt(r.rssBeforeMb)} MB before, peak ${fmt(r.rssPeakMb)} MB; ${off.length ? `differs from the plants: ${off.join(', ')}` : 'every rule found what was planted'}`,
   ].join('\n')
 }

@@ -1,11 +1,12 @@
-// `npm run bench [ingest|detect|export|spans|transport]`: throughput numbers recorded in the
+// `npm run bench [ingest|detect|export|spans|transport|reads]`: throughput numbers recorded in the
 // README. Not a test: nothing here fails on a slow machine, it reports. (`transport`, the floor
-// under ingest, runs only when asked.)
+// under ingest, and `reads`, minutes of load on a seeded firm, run only when asked.)
 import { benchIngest, reportIngest } from './ingest.ts'
 import { benchDetect, reportDetect } from './detect.ts'
 import { benchExport, reportExport } from './export.ts'
 import { benchSpans, reportSpans } from './spans.ts'
 import { benchTransport, reportTransport } from './transport.ts'
+import { benchReads, reportReads } from './reads.ts'
 
 const only = process.argv[3]
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -17,3 +18,6 @@ if (!only || only === 'detect') console.log(reportDetect(await benchDetect(rows)
 if (!only || only === 'export') console.log(reportExport(await benchExport(rows)))
 if (!only || only === 'spans') console.log(reportSpans(await benchSpans(spanRequests)))
 if (only === 'transport') console.log(reportTransport(await benchTransport(rows)))
+/** Reads: BENCH_ROWS time entries (default 10,000,000), BENCH_READERS readers (50) for BENCH_SECONDS (60). */
+if (only === 'reads')
+  console.log(reportReads(await benchReads(Number(process.env.BENCH_ROWS ?? 10_000_000), Number(process.env.BENCH_READERS ?? 50), Number(process.env.BENCH_SECONDS ?? 60))))
