@@ -31,6 +31,9 @@ export function buildApp(services: Services) {
   app.use(async (c, next) => {
     c.set('services', services)
     await next()
+    // Any request that may have changed something makes every cached read answer old, before
+    // its own answer goes out (read/cache.ts).
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.cache.bump()
   })
   app.use(
     secureHeaders({

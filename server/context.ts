@@ -9,6 +9,7 @@ import type { RateLimiter } from './auth/rate-limit.ts'
 import type { Detector } from './exceptions/detector.ts'
 import type { Notifier } from './notify/webhooks.ts'
 import type { TimeEntryDerived } from './derived/time-entries.ts'
+import type { ReadCache } from './read/cache.ts'
 
 export interface Services {
   db: Db
@@ -21,6 +22,8 @@ export interface Services {
   notifier: Notifier
   /** Derived time-entry tables (server/derived/): their state decides which reads use them. */
   derived: TimeEntryDerived
+  /** Answers of the dashboard's reads per data generation (read/cache.ts); writes bump it. */
+  cache: ReadCache
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
   /** `serve --demo` on an empty database: the demo firm is loading, loaded, or failed to load. */

@@ -19,6 +19,9 @@ import { RateLimiter } from './auth/rate-limit.ts'
 import { closeSpans, openSpans } from './traces/store.ts'
 import type { Clock } from './lib/clock.ts'
 import { openDerived } from './derived/index.ts'
+import { ReadCache } from './read/cache.ts'
+import { onCommit } from './ingest/batches.ts'
+import { queryRows } from './db/query.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -60,6 +63,9 @@ export async function start(opts: ServeOptions): Promise<Running> {
   await loadSettings(db, config)
   openSpans(db)
   const derived = await openDerived(db, log)
+  const cache = new ReadCache({ enabled: process.env.CROSSWALK_READ_CACHE !== '0' })
+  onCommit(db, async (row) => cache.bump(row.observed_at))
+  for (const r of await queryRows<{ at: string | null }>(db, 'cache.max_observed', 'SELECT max(observed_at) AS at FROM batches')) if (r.at) cache.observed(r.at)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
   const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
   const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)
@@ -71,6 +77,8 @@ export async function start(opts: ServeOptions): Promise<Running> {
     backoffMs: config.notify.backoff_ms,
     timeoutMs: config.notify.timeout_ms,
   }, opts.clock)
+  // Every run changes the exception list and money at risk.
+  detector.listeners.push(() => cache.bump())
   detector.listeners.push((ids) => {
     notifier.afterRun(ids).catch((e) => console.error(`[${new Date().toISOString()}] notifications failed:`, e))
   })
@@ -90,6 +98,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     detector,
     notifier,
     derived,
+    cache,
     onIngested: () => detector.afterIngest(),
   }
   const app = buildApp(services)

@@ -6,9 +6,27 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { ClickHouseSettings } from '@clickhouse/client'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import PQueue from 'p-queue'
 import type { Db } from './client.ts'
 
 export type Params = Record<string, unknown>
+
+/**
+ * Admission control: at most this many reads run in the engine at once, the rest wait their
+ * turn by priority. Fifty readers on two cores otherwise start fifty queries that all finish
+ * late (and each holds its memory meanwhile).
+ */
+const admission = new PQueue({ concurrency: Math.max(1, Number(process.env.CROSSWALK_QUERY_CONCURRENCY ?? 4)) })
+const priority = new AsyncLocalStorage<number>()
+
+/** Priorities of the reads a piece of work makes: people waiting first, background work last. */
+export const PRIORITY = { interactive: 0, background: -1 } as const
+
+/** Runs `fn` with its reads queued at `p` (e.g. a scheduled detection run at background). */
+export function withPriority<T>(p: number, fn: () => Promise<T>): Promise<T> {
+  return priority.run(p, fn)
+}
 
 export async function queryRows<T = Record<string, unknown>>(
   db: Db,
@@ -17,13 +35,18 @@ export async function queryRows<T = Record<string, unknown>>(
   params: Params = {},
   settings: ClickHouseSettings = {},
 ): Promise<T[]> {
-  const rs = await db.client.query({
-    query,
-    query_params: params,
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: tag, ...settings },
-  })
-  return rs.json<T>()
+  return admission.add(
+    async () => {
+      const rs = await db.client.query({
+        query,
+        query_params: params,
+        format: 'JSONEachRow',
+        clickhouse_settings: { log_comment: tag, ...settings },
+      })
+      return rs.json<T>()
+    },
+    { priority: priority.getStore() ?? PRIORITY.interactive, throwOnTimeout: true },
+  )
 }
 
 export async function command(db: Db, tag: string, query: string, params: Params = {}, settings: ClickHouseSettings = {}): Promise<void> {

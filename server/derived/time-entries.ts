@@ -65,6 +65,10 @@ export class TimeEntryDerived {
     return this.floor === null || t >= this.floor
   }
 
+  get pendingBatches(): number {
+    return this.pending.length
+  }
+
   /** Applies every batch committed so far (a read calls this before choosing its SQL). */
   sync(): Promise<void> {
     if (this.state !== 'ready' || !this.pending.length) return Promise.resolve()

@@ -4,6 +4,7 @@
 import type { Db } from '../db/client.ts'
 import type { Config } from '../config/schema.ts'
 import { detect, type OpenedListener, type RunResult } from './detect.ts'
+import { PRIORITY, withPriority } from '../db/query.ts'
 
 export class Detector {
   private timer: NodeJS.Timeout | null = null
@@ -35,7 +36,7 @@ export class Detector {
   }
 
   private background(trigger: string): void {
-    this.run(new Date(), trigger).catch((e) => console.error(`[${new Date().toISOString()}] detection (${trigger}) failed:`, e))
+    withPriority(PRIORITY.background, () => this.run(new Date(), trigger)).catch((e) => console.error(`[${new Date().toISOString()}] detection (${trigger}) failed:`, e))
   }
 
   stop(): void {

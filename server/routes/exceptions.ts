@@ -1,5 +1,8 @@
 // /api/v1/exceptions: the list, summaries, one with history, triage single and bulk.
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { chToIso, toChDateTime } from '../lib/time.ts'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
@@ -61,18 +64,37 @@ const bulkBody = actionBody.extend({
 })
 
 
+/**
+ * When exception answers change with time alone, nothing written: the next due date to pass
+ * (overdue flags and filters) or the next UTC midnight (age buckets), whichever comes first.
+ */
+async function timeChangesAt(c: Context<AppEnv>): Promise<number> {
+  const { db, cache } = c.var.services
+  const now = Date.now()
+  const midnight = (Math.floor(now / 86_400_000) + 1) * 86_400_000
+  const due = await cache.get(
+    'exceptions.next_due',
+    async () => {
+      const [r] = await queryRows<{ at: string | null }>(db, 'exceptions.next_due', sqlFile('exceptions/next_due.sql'), { now: toChDateTime(new Date(now)) }, { join_use_nulls: 1 })
+      return r?.at ? Date.parse(chToIso(r.at)!) : Infinity
+    },
+    (at) => at,
+  )
+  return Math.min(due, midnight)
+}
+
 export const exceptionRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const all = c.req.queries()
     rejectUnknown(all, [...FILTERS, 'sort', 'limit', 'cursor'])
     const { sort, desc } = parseSort(all.sort?.[0])
     const cursor = decodeCursor(all.cursor?.[0], 2) as [number, string] | null
-    const { items, next } = await listExceptions(c.var.services.db, parseFilter(all), {
-      sort,
-      desc,
-      limit: intParam(all, 'limit', 50, 1, 10_000),
-      cursor,
-    })
+    const { db, cache } = c.var.services
+    const filter = parseFilter(all)
+    const limit = intParam(all, 'limit', 50, 1, 10_000)
+    const until = await timeChangesAt(c)
+    const { items, next } = await cache.get(`exceptions.list|${JSON.stringify([filter, sort, desc, limit, cursor])}`, () =>
+      listExceptions(db, filter, { sort, desc, limit, cursor }), () => until)
     return jsonExact(c, { items, next_cursor: next ? encodeCursor(next) : null })
   })
   .get('/summary', async (c) => {
@@ -80,7 +102,10 @@ export const exceptionRoutes = new Hono<AppEnv>()
     rejectUnknown(all, ['by', 'status', 'rule', 'owner', 'severity'])
     const by = (all.by?.[0] ?? 'rule') as (typeof SUMMARY_DIMENSIONS)[number]
     if (!SUMMARY_DIMENSIONS.includes(by)) throw badRequest('bad_parameter', `by: expected one of ${SUMMARY_DIMENSIONS.join(', ')}.`, { field: 'by' })
-    const rows = await summarize(c.var.services.db, by, parseFilter(all))
+    const { db, cache } = c.var.services
+    const filter = parseFilter(all)
+    const until = await timeChangesAt(c)
+    const rows = await cache.get(`exceptions.summary|${by}|${JSON.stringify(filter)}`, () => summarize(db, by, filter), () => until)
     return jsonExact(c, { by, items: rows, next_cursor: null })
   })
   .post('/actions', async (c) => {

@@ -34,10 +34,13 @@ export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
     // data, or after a crash), reads are exact but computed from history, which is slower.
     fast_path: {
       state: derived.state,
+      // Committed batches not applied yet: the next read that needs them applies them first.
+      pending_batches: derived.pendingBatches,
       covers_as_of_from: chToIso(derived.floor),
       last_rebuild: derived.lastRebuild,
       error: derived.lastError,
     },
+    read_cache: c.var.services.cache.status(),
     engine: { kind: db.engine, version: engine.v },
     sources: config.sources.map((s) => {
       const f = bySystem.get(s.system)

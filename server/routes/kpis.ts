@@ -37,5 +37,9 @@ export const kpiRoutes = new Hono<AppEnv>()
     if (from > to) throw badRequest('bad_parameter', `from (${from}) is after to (${to}).`, { field: 'from' })
     if (q.by !== undefined && !def.dims.includes(q.by))
       throw badRequest('bad_parameter', `by: ${name} breaks down by ${def.dims.join(', ')}, not '${q.by}'.`, { field: 'by' })
-    return jsonExact(c, await computeKpi(c.var.services.db, name as KpiName, { from, to, asOf, by: q.by }))
+    const { db, cache } = c.var.services
+    const key = `kpi|${name}|${from}|${to}|${q.by ?? ''}|${cache.asOfKey(asOf, q.as_of !== undefined)}`
+    const answer = await cache.get(key, () => computeKpi(db, name as KpiName, { from, to, asOf, by: q.by }))
+    // Shared by every reader of the same day and data: as_of is this request's own.
+    return jsonExact(c, { ...answer, as_of: asOf.toISOString() })
   })

@@ -36,13 +36,14 @@ export const reconciliationRoutes = new Hono<AppEnv>()
     const all = c.req.queries()
     rejectUnknown(all, ['pair', 'entity', 'by', 'from', 'to', 'as_of'])
     const f = recordFilter(all)
-    const db = c.var.services.db
+    const { db, cache } = c.var.services
+    const asOfKey = cache.asOfKey(f.asOf, all.as_of !== undefined)
     const by = (all.by?.[0] ?? '') as '' | 'period' | 'practice' | 'project'
     if (!['', 'period', 'practice', 'project'].includes(by)) throw badRequest('bad_parameter', 'by: expected period, practice or project.', { field: 'by' })
     const chosen = all.pair || all.entity ? [comparisonParam(all)] : COMPARISONS
     const items = []
     for (const cmp of chosen) {
-      const rows = await summarize(db, cmp, f, by)
+      const rows = await cache.get(`reconciliation|${cmp.pair}.${cmp.entity}|${by}|${f.from}|${f.to}|${asOfKey}`, () => summarize(db, cmp, f, by))
       const total = by ? null : rows[0]
       items.push({
         ...publicComparison(cmp),

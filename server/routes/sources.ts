@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
+import { sqlAsOf } from '../derived/index.ts'
 import { chToIso, parseDatetime, toChDateTime } from '../lib/time.ts'
 import { parseQuery } from '../lib/validate.ts'
 
@@ -13,13 +14,15 @@ const query = z.strictObject({
 })
 
 export const sourceRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const { db, config } = c.var.services
+  const { db, config, cache } = c.var.services
   const q = parseQuery(query, c.req.query())
   const asOf = q.as_of ? parseDatetime(q.as_of)! : new Date()
+  const at = toChDateTime(asOf)
   const [counts, batches] = await Promise.all([
-    queryRows<{ system: string; entity: string; records: string; deleted: string }>(db, 'sources.entity_counts', sqlFile('sources/entity_counts.sql'), {
-      as_of: toChDateTime(asOf),
-    }),
+    // Counting every entity's winners is the slow part: once per generation (read/cache.ts).
+    cache.get(`sources.entity_counts|${cache.asOfKey(asOf, q.as_of !== undefined)}`, async () =>
+      queryRows<{ system: string; entity: string; records: string; deleted: string }>(db, 'sources.entity_counts', await sqlAsOf(db, 'sources/entity_counts', at), { as_of: at }),
+    ),
     queryRows<Record<string, string>>(db, 'sources.batches', sqlFile('sources/batches.sql')),
   ])
   const staleHours = Number(config.rules.source_stale?.max_age_hours ?? 24)

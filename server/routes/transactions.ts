@@ -47,7 +47,11 @@ export const transactionRoutes = new Hono<AppEnv>()
       throw badRequest('bad_parameter', `by: expected workflow, day or workflow_day, got '${by}'.`, { field: 'by' })
     const to = time(all, 'to') ?? new Date()
     const from = time(all, 'from') ?? new Date(to.getTime() - 30 * 86400_000)
-    return c.json({ by, from: from.toISOString(), to: to.toISOString(), items: await workflowHealth(c.var.services.db, by, from, to), next_cursor: null })
+    const { db, cache } = c.var.services
+    // Shared by identical requests in flight (the window moves with the clock, so not kept).
+    const key = `transactions.health|${by}|${all.from?.[0] ?? ''}|${all.to?.[0] ?? ''}`
+    const items = await cache.get(key, () => workflowHealth(db, by, from, to), () => 0)
+    return c.json({ by, from: from.toISOString(), to: to.toISOString(), items, next_cursor: null })
   })
   .get('/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase()

@@ -94,17 +94,17 @@ async function waitReady(base: string): Promise<{ healthSecs: number; fastPathSe
   let healthSecs = -1
   let fastPath = false
   for (;;) {
-    const body = await fetch(`${base}/api/v1/health`).then(async (r) => (r.ok ? ((await r.json()) as { fast_path?: { state?: string } }) : null), () => null)
+    const body = await fetch(`${base}/api/v1/health`).then(async (r) => (r.ok ? ((await r.json()) as { fast_path?: { state?: string; pending_batches?: number } }) : null), () => null)
     if (body && healthSecs < 0) {
       healthSecs = (performance.now() - t0) / 1000
       log(`health answered 200 after ${healthSecs.toFixed(1)} s`)
     }
-    if (body && body.fast_path?.state !== 'building') {
+    if (body && body.fast_path?.state !== 'building' && !body.fast_path?.pending_batches) {
       const secs = (performance.now() - t0) / 1000
       if (fastPath) log(`fast path ${body.fast_path?.state} after ${secs.toFixed(1)} s`)
       return { healthSecs, fastPathSecs: body.fast_path ? secs : null }
     }
-    if (body && !fastPath) log('waiting for the fast path (fast_path.state = building)')
+    if (body && !fastPath) log('waiting for the fast path (fast_path.state = building, or batches pending)')
     fastPath ||= body !== null
     await new Promise((r) => setTimeout(r, 1000))
   }

@@ -11,7 +11,7 @@ import { COMPARISONS } from '../../server/reconciliation/catalog.ts'
 import { summarize } from '../../server/reconciliation/query.ts'
 import { stringify } from '../../server/lib/json.ts'
 import { toChDateTime } from '../../server/lib/time.ts'
-import { derivedFile } from '../../server/derived/index.ts'
+import { derivedFile, sqlAsOf } from '../../server/derived/index.ts'
 
 export interface Difference {
   what: string
@@ -36,6 +36,9 @@ export async function differences(db: Db, config: Config, asOf: Date, period: { 
       (await runRule(db, config, rule, at, { history })).sort((a, b) => (a.entity_key < b.entity_key ? -1 : a.entity_key > b.entity_key ? 1 : 0)),
     )
   }
+  await both('sources entity_counts', async (history) =>
+    queryRows(db, 'test.entity_counts', await sqlAsOf(db, 'sources/entity_counts', at, { history }), { as_of: at }),
+  )
   for (const c of COMPARISONS)
     for (const by of ['', 'period', 'practice', 'project'] as const)
       await both(`reconciliation ${c.pair}.${c.entity} by ${by || '-'}`, (history) => summarize(db, c, { asOf, ...period, history }, by))
