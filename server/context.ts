@@ -10,6 +10,7 @@ import type { Detector } from './exceptions/detector.ts'
 import type { Notifier } from './notify/webhooks.ts'
 import type { TimeEntryDerived } from './derived/time-entries.ts'
 import type { ReadCache } from './read/cache.ts'
+import type { Clock } from './lib/clock.ts'
 
 export interface Services {
   db: Db
@@ -24,6 +25,8 @@ export interface Services {
   derived: TimeEntryDerived
   /** Answers of the dashboard's reads per data generation (read/cache.ts); writes bump it. */
   cache: ReadCache
+  /** Where "now" comes from (tests inject a ManualClock). */
+  clock: Clock
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
   /** `serve --demo` on an empty database: the demo firm is loading, loaded, or failed to load. */

@@ -17,7 +17,7 @@ import { Notifier } from './notify/webhooks.ts'
 import { AccessStore } from './auth/store.ts'
 import { RateLimiter } from './auth/rate-limit.ts'
 import { closeSpans, openSpans } from './traces/store.ts'
-import type { Clock } from './lib/clock.ts'
+import { systemClock, type Clock } from './lib/clock.ts'
 import { openDerived } from './derived/index.ts'
 import { ReadCache } from './read/cache.ts'
 import { onCommit } from './ingest/batches.ts'
@@ -63,7 +63,8 @@ export async function start(opts: ServeOptions): Promise<Running> {
   await loadSettings(db, config)
   openSpans(db)
   const derived = await openDerived(db, log)
-  const cache = new ReadCache({ enabled: process.env.CROSSWALK_READ_CACHE !== '0' })
+  const clock = opts.clock ?? systemClock
+  const cache = new ReadCache({ enabled: process.env.CROSSWALK_READ_CACHE !== '0', now: () => clock.now().getTime() })
   onCommit(db, async (row) => cache.bump(row.observed_at))
   for (const r of await queryRows<{ at: string | null }>(db, 'cache.max_observed', 'SELECT max(observed_at) AS at FROM batches')) if (r.at) cache.observed(r.at)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
@@ -99,6 +100,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     notifier,
     derived,
     cache,
+    clock,
     onIngested: () => detector.afterIngest(),
   }
   const app = buildApp(services)

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'GET /api/v1/kpis': PEOPLE,
   'GET /api/v1/kpis/:name': PEOPLE,
   'GET /api/v1/exceptions/summary': PEOPLE,
+  'GET /api/v1/exceptions/timeline': PEOPLE,
   'GET /api/v1/exceptions': READ,
   'GET /api/v1/exceptions/:id': READ,
   'POST /api/v1/exceptions/:id/actions': READ,
@@ -89,7 +90,7 @@ const REQUEST: Record<string, { query?: string; body?: string; type?: string }> 
 const NON_AUTH = [200, 201, 400, 404, 409]
 /** Lists and summaries: with no parameters, an allowed caller gets exactly 200. */
 const LISTS = new Set([
-  'GET /api/v1/health', 'GET /api/v1/auth/me', 'GET /api/v1/kpis', 'GET /api/v1/kpis/:name', 'GET /api/v1/exceptions/summary',
+  'GET /api/v1/health', 'GET /api/v1/auth/me', 'GET /api/v1/kpis', 'GET /api/v1/kpis/:name', 'GET /api/v1/exceptions/summary', 'GET /api/v1/exceptions/timeline',
   'GET /api/v1/exceptions', 'GET /api/v1/sources', 'GET /api/v1/dead-letters', 'GET /api/v1/transactions', 'GET /api/v1/transactions/health',
   'GET /api/v1/notifications', 'GET /api/v1/users', 'GET /api/v1/tokens', 'GET /api/v1/audit', 'GET /api/v1/reconciliation',
   'GET /api/v1/reconciliation/records', 'GET /api/v1/close', 'GET /api/v1/exports/exceptions.csv', 'GET /api/v1/exports/exceptions.xlsx',

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { barListOption, moneyByGroupOption, unitFormatter, utilizationOption, wipAgingOption, WIP_BUCKETS, escapeHtml } from '../web/lib/charts/bars.ts'
 import { DARK, LIGHT, baseOption, FONT } from '../web/lib/charts/palette.ts'
-import { freshnessOption, openedResolvedOption, sparklinePath, weekStart, weeklyOpenedResolved, workflowHealthOption } from '../web/lib/charts/series.ts'
+import { freshnessOption, openedResolvedOption, sparklinePath, workflowHealthOption } from '../web/lib/charts/series.ts'
 
 const fmt = { locale: 'en-US', currency: 'USD' }
 type Any = Record<string, any>
@@ -119,28 +119,7 @@ describe('wipAgingOption', () => {
   })
 })
 
-describe('weekly opened vs resolved', () => {
-  const now = Date.parse('2026-11-24T12:00:00Z') // a Tuesday
-  it('finds the Monday of a week', () => {
-    expect(weekStart(now)).toBe('2026-11-23')
-    expect(weekStart(Date.parse('2026-11-22T23:59:00Z'))).toBe('2026-11-16')
-  })
-  it('counts openings and resolutions per week over the window', () => {
-    const weeks = weeklyOpenedResolved(
-      [
-        { first_detected_at: '2026-11-24T02:00:00Z' },
-        { first_detected_at: '2026-11-17T02:00:00Z', resolved_at: '2026-11-23T08:00:00Z' },
-        { first_detected_at: '2026-01-01T00:00:00Z', resolved_at: '2026-11-18T00:00:00Z' },
-      ],
-      now,
-      3,
-    )
-    expect(weeks).toEqual([
-      { week: '2026-11-09', opened: 0, resolved: 0 },
-      { week: '2026-11-16', opened: 1, resolved: 1 },
-      { week: '2026-11-23', opened: 1, resolved: 1 },
-    ])
-  })
+describe('openedResolvedOption', () => {
   it('draws opened and resolved bars in red and green, drilling to open or resolved', () => {
     const o = openedResolvedOption([{ week: '2026-11-23', opened: 73, resolved: 2 }], LIGHT, fmt) as Any
     expect(o.xAxis.data).toEqual(['Nov 23'])

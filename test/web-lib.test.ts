@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { buildUrl } from '../web/lib/api.ts'
 import type { ExceptionItem, KpiAnswer, Span } from '../web/lib/api-types.ts'
 import { compareExceptions, emptyView, mergePolled, parseView, viewToApiQuery, viewToSearch, activeFilterCount } from '../web/lib/exception-view.ts'
-import { moneyAtRiskAt, monthList, monthlySeries, planTile, TILES, tileDetail } from '../web/lib/kpi-tiles.ts'
+import { monthList, monthlySeries, planTile, TILES, tileDetail } from '../web/lib/kpi-tiles.ts'
 import { endOfDay, monthsBack, periodRange, previousRange, rangeDays, sparklineInstants } from '../web/lib/periods.ts'
 import { canExport, canReplay, canSee, canTriage, FINANCE_RULES } from '../web/lib/permissions.ts'
 import { sideBySide } from '../web/lib/side-by-side.ts'
@@ -73,17 +73,7 @@ describe('KPI tile plans', () => {
     expect(tileDetail({ kpi: 'pipeline_to_project_hours', n: 38, p90: 58.75 } as KpiAnswer, 'en-US', 'USD')).toBe('median of 38 deals · p90 2.4 d')
     expect(tileDetail({ kpi: 'backlog' } as KpiAnswer, 'en-US', 'USD')).toBeUndefined()
   })
-  it('rebuilds money at risk at an instant from detection and resolution times', () => {
-    const items = [
-      { first_detected_at: '2026-10-01T00:00:00Z', resolved_at: null, amount_at_risk: 100 },
-      { first_detected_at: '2026-10-05T00:00:00Z', resolved_at: '2026-10-20T00:00:00Z', amount_at_risk: 50.5 },
-      { first_detected_at: '2026-11-01T00:00:00Z', amount_at_risk: 7 },
-    ]
-    expect(moneyAtRiskAt(items, '2026-09-30T00:00:00Z')).toBe(0)
-    expect(moneyAtRiskAt(items, '2026-10-10T00:00:00Z')).toBe(150.5)
-    expect(moneyAtRiskAt(items, '2026-10-31T00:00:00Z')).toBe(100)
-    expect(moneyAtRiskAt(items, '2026-11-24T00:00:00Z')).toBe(107)
-  })
+
 })
 
 const ex = (id: string, amount: number, first = '2026-11-24T00:00:00Z', status: ExceptionItem['status'] = 'open'): ExceptionItem =>

@@ -27,6 +27,7 @@ export const POLICY: Record<string, Access> = {
   'GET /api/v1/kpis': EVERYONE,
   'GET /api/v1/kpis/:name': EVERYONE,
   'GET /api/v1/exceptions/summary': EVERYONE,
+  'GET /api/v1/exceptions/timeline': EVERYONE,
   'GET /api/v1/exceptions': READERS,
   'GET /api/v1/exceptions/:id': READERS,
   // Which exceptions a role may triage is decided per rule by canTriage().

@@ -23,6 +23,8 @@ export interface ExceptionFilter {
 }
 
 export interface ListOptions {
+  /** The time overdue is judged at (default: now). */
+  now?: Date
   sort: (typeof SORTS)[number]
   desc: boolean
   limit: number
@@ -80,7 +82,7 @@ export async function listExceptions(db: Db, f: ExceptionFilter, o: ListOptions)
     'exceptions.list',
     sqlFile('exceptions/list.sql'),
     {
-      ...filterParams(f),
+      ...filterParams(f, o.now),
       sort_by: o.sort,
       desc: o.desc,
       limit: o.limit + 1,
@@ -131,8 +133,8 @@ export async function getException(db: Db, id: string) {
 
 export const SUMMARY_DIMENSIONS = ['rule', 'owner', 'severity', 'status', 'practice', 'region', 'age', 'overdue'] as const
 
-export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number], f: ExceptionFilter) {
-  const p = filterParams(f)
+export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number], f: ExceptionFilter, now = new Date()) {
+  const p = filterParams(f, now)
   const rows = await queryRows<{ grp: string; count: string; total_amount: string; overdue_count: string }>(
     db,
     'exceptions.summary',
@@ -141,4 +143,26 @@ export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number],
     { join_use_nulls: 1 },
   )
   return rows.map((r) => ({ group: r.grp, count: Number(r.count), amount_at_risk: dec(r.total_amount), overdue: Number(r.overdue_count) }))
+}
+
+/** Opened and resolved per week over the last `weeks` weeks (Monday, UTC), every week listed. */
+export async function weekly(db: Db, weeks: number, now: Date) {
+  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7)))
+  const first = new Date(monday.getTime() - (weeks - 1) * 7 * 86_400_000)
+  const rows = await queryRows<{ week: string; opened: string; resolved: string }>(db, 'exceptions.weekly', sqlFile('exceptions/weekly.sql'), { from: toChDateTime(first) })
+  const byWeek = new Map(rows.map((r) => [r.week, r]))
+  return Array.from({ length: weeks }, (_, i) => {
+    const week = new Date(first.getTime() + i * 7 * 86_400_000).toISOString().slice(0, 10)
+    const r = byWeek.get(week)
+    return { week, opened: Number(r?.opened ?? 0), resolved: Number(r?.resolved ?? 0) }
+  })
+}
+
+/** Money at risk at each instant: exceptions first detected by then and not yet resolved. */
+export async function moneyAtRiskAt(db: Db, instants: Date[]) {
+  if (!instants.length) return []
+  const rows = await queryRows<{ at: string; amount: string }>(db, 'exceptions.money_at_risk_at', sqlFile('exceptions/money_at_risk_at.sql'), {
+    ats: instants.map(toChDateTime),
+  })
+  return rows.map((r) => ({ at: chToIso(r.at), amount_at_risk: dec(r.amount) }))
 }

@@ -25,5 +25,10 @@ export function stringify(value: unknown): string {
 }
 
 export function jsonExact(c: Context, value: unknown, status = 200): Response {
-  return c.body(stringify(value), status as 200, { 'Content-Type': 'application/json; charset=utf-8' })
+  return jsonText(c, stringify(value), status)
+}
+
+/** An answer already written as JSON text (read/cache.ts keeps answers so). */
+export function jsonText(c: Context, text: string, status = 200): Response {
+  return c.body(text, status as 200, { 'Content-Type': 'application/json; charset=utf-8' })
 }

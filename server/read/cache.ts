@@ -5,6 +5,7 @@
 // in flight share one computation, so fifty people opening the overview run its queries once.
 import { LRUCache } from 'lru-cache'
 import { toChDateTime } from '../lib/time.ts'
+import { stringify } from '../lib/json.ts'
 
 interface Entry {
   value: unknown
@@ -90,6 +91,23 @@ export class ReadCache {
     }
   }
 
+  /**
+   * The JSON text of an answer (lib/json.ts, decimals exact), kept as text: a hit costs no
+   * serialization, which is most of a cached read's time for long lists.
+   */
+  text<T>(key: string, compute: () => Promise<T>, until: (value: T) => number = () => Infinity): Promise<string> {
+    let deadline = Infinity
+    return this.get(
+      `text|${key}`,
+      async () => {
+        const value = await compute()
+        deadline = until(value)
+        return stringify(value)
+      },
+      () => deadline,
+    )
+  }
+
   status(): CacheStats {
     return { generation: this.generation, entries: this.lru.size, ...this.stats }
   }
@@ -97,6 +115,7 @@ export class ReadCache {
 
 /** Bytes of an answer, roughly: its JSON length (decimals are short strings either way). */
 function approximateSize(value: unknown): number {
+  if (typeof value === 'string') return value.length
   try {
     return JSON.stringify(value)?.length ?? 1
   } catch {

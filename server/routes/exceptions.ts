@@ -2,17 +2,17 @@
 import { Hono, type Context } from 'hono'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
-import { chToIso, toChDateTime } from '../lib/time.ts'
+import { chToIso, parseDatetime, toChDateTime } from '../lib/time.ts'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { AppError, badRequest, notFound } from '../lib/errors.ts'
-import { jsonExact } from '../lib/json.ts'
+import { jsonExact, jsonText } from '../lib/json.ts'
 import { boolParam, intParam, listParam, rejectUnknown } from '../lib/list-query.ts'
 import { parseQuery, readJson } from '../lib/validate.ts'
 import { RULE_NAMES, SEVERITIES } from '../rules/catalog.ts'
 import { ACTIONS, applyAction } from '../exceptions/actions.ts'
-import { getException, listExceptions, matchingIds, SORTS, summarize, SUMMARY_DIMENSIONS, type ExceptionFilter } from '../exceptions/repository.ts'
+import { getException, listExceptions, matchingIds, moneyAtRiskAt, SORTS, summarize, SUMMARY_DIMENSIONS, weekly, type ExceptionFilter } from '../exceptions/repository.ts'
 import { transactionsForEntity } from '../exceptions/related.ts'
 import { actorName } from '../auth/principal.ts'
 import { canTriage } from '../auth/policy.ts'
@@ -69,8 +69,8 @@ const bulkBody = actionBody.extend({
  * (overdue flags and filters) or the next UTC midnight (age buckets), whichever comes first.
  */
 async function timeChangesAt(c: Context<AppEnv>): Promise<number> {
-  const { db, cache } = c.var.services
-  const now = Date.now()
+  const { db, cache, clock } = c.var.services
+  const now = clock.now().getTime()
   const midnight = (Math.floor(now / 86_400_000) + 1) * 86_400_000
   const due = await cache.get(
     'exceptions.next_due',
@@ -89,24 +89,45 @@ export const exceptionRoutes = new Hono<AppEnv>()
     rejectUnknown(all, [...FILTERS, 'sort', 'limit', 'cursor'])
     const { sort, desc } = parseSort(all.sort?.[0])
     const cursor = decodeCursor(all.cursor?.[0], 2) as [number, string] | null
-    const { db, cache } = c.var.services
+    const { db, cache, clock } = c.var.services
     const filter = parseFilter(all)
     const limit = intParam(all, 'limit', 50, 1, 10_000)
     const until = await timeChangesAt(c)
-    const { items, next } = await cache.get(`exceptions.list|${JSON.stringify([filter, sort, desc, limit, cursor])}`, () =>
-      listExceptions(db, filter, { sort, desc, limit, cursor }), () => until)
-    return jsonExact(c, { items, next_cursor: next ? encodeCursor(next) : null })
+    const text = await cache.text(`exceptions.list|${JSON.stringify([filter, sort, desc, limit, cursor])}`, async () => {
+      const { items, next } = await listExceptions(db, filter, { sort, desc, limit, cursor, now: clock.now() })
+      return { items, next_cursor: next ? encodeCursor(next) : null }
+    }, () => until)
+    return jsonText(c, text)
   })
   .get('/summary', async (c) => {
     const all = c.req.queries()
     rejectUnknown(all, ['by', 'status', 'rule', 'owner', 'severity'])
     const by = (all.by?.[0] ?? 'rule') as (typeof SUMMARY_DIMENSIONS)[number]
     if (!SUMMARY_DIMENSIONS.includes(by)) throw badRequest('bad_parameter', `by: expected one of ${SUMMARY_DIMENSIONS.join(', ')}.`, { field: 'by' })
-    const { db, cache } = c.var.services
+    const { db, cache, clock } = c.var.services
     const filter = parseFilter(all)
     const until = await timeChangesAt(c)
-    const rows = await cache.get(`exceptions.summary|${by}|${JSON.stringify(filter)}`, () => summarize(db, by, filter), () => until)
-    return jsonExact(c, { by, items: rows, next_cursor: null })
+    const text = await cache.text(`exceptions.summary|${by}|${JSON.stringify(filter)}`, async () => ({ by, items: await summarize(db, by, filter, clock.now()), next_cursor: null }), () => until)
+    return jsonText(c, text)
+  })
+  .get('/timeline', async (c) => {
+    const all = c.req.queries()
+    rejectUnknown(all, ['weeks', 'at'])
+    const weeks = intParam(all, 'weeks', 8, 1, 104)
+    // Instants as repeated parameters or one comma-separated list (ISO times have no commas).
+    const instants = (all.at ?? []).flatMap((v) => v.split(',')).map((t, i) => {
+      const d = parseDatetime(t)
+      if (!d) throw badRequest('bad_parameter', `at[${i}]: expected an ISO-8601 datetime with Z or an offset, got '${t}'.`, { field: 'at' })
+      return d
+    })
+    if (instants.length > 48) throw badRequest('bad_parameter', 'at: at most 48 instants.', { field: 'at' })
+    const { db, cache, clock } = c.var.services
+    const now = clock.now()
+    // The weeks move at midnight; nothing else here changes without a write.
+    const midnight = (Math.floor(now.getTime() / 86_400_000) + 1) * 86_400_000
+    const key = `exceptions.timeline|${weeks}|${now.toISOString().slice(0, 10)}|${instants.map((d) => d.getTime()).join(',')}`
+    const text = await cache.text(key, async () => ({ weeks: await weekly(db, weeks, now), money_at_risk: await moneyAtRiskAt(db, instants) }), () => midnight)
+    return jsonText(c, text)
   })
   .post('/actions', async (c) => {
     const b = parseQuery(bulkBody, await readJson(c), 'body field')

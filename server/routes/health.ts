@@ -7,14 +7,17 @@ import { chToIso } from '../lib/time.ts'
 import { spanLogStatus } from '../traces/store.ts'
 
 export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const { db, config, version } = c.var.services
+  const { db, config, version, cache } = c.var.services
+  // Both change only with a write (a batch, an upgrade of the engine means a restart).
   const [[engine], fresh] = await Promise.all([
-    queryRows<{ v: string }>(db, 'health.version', 'SELECT version() AS v'),
-    queryRows<{ system: string; last_observed_at: string; last_received_at: string; batches: string }>(
-      db,
-      'health.freshness',
-      `SELECT system, max(observed_at) AS last_observed_at, max(received_at) AS last_received_at, count() AS batches
-       FROM batches GROUP BY system`,
+    cache.get('health.version', () => queryRows<{ v: string }>(db, 'health.version', 'SELECT version() AS v')),
+    cache.get('health.freshness', () =>
+      queryRows<{ system: string; last_observed_at: string; last_received_at: string; batches: string }>(
+        db,
+        'health.freshness',
+        `SELECT system, max(observed_at) AS last_observed_at, max(received_at) AS last_received_at, count() AS batches
+         FROM batches GROUP BY system`,
+      ),
     ),
   ])
   const bySystem = new Map(fresh.map((r) => [r.system, r]))

@@ -27,8 +27,12 @@ export function overviewPicks(now: Date): Pick[] {
   for (const t of TILES) {
     const plan = planTile(t, range, now, 'en-US', true)
     urls.add(kpiUrl(t.name, { ...plan.current }))
-    // Money at risk has no previous value or sparkline request: both come from the exception list.
-    if (t.name === 'money_at_risk') continue
+    // Money at risk's previous value and sparkline come from the exception timeline (overview/weekly.ts).
+    if (t.name === 'money_at_risk') {
+      const instants = [...plan.spark.map((q) => q.as_of!), plan.current.as_of ?? now.toISOString(), plan.previous.as_of!]
+      urls.add(buildUrl(`${V1}/exceptions/timeline`, { weeks: 8, at: instants }))
+      continue
+    }
     urls.add(kpiUrl(t.name, { ...plan.previous }))
     for (const q of plan.spark) urls.add(kpiUrl(t.name, { ...q }))
   }
@@ -36,10 +40,9 @@ export function overviewPicks(now: Date): Pick[] {
   urls.add(kpiUrl('utilization', { from: range.from, to: range.to, by: 'region' }))
   for (const by of ['status', 'rule', 'owner']) urls.add(buildUrl(`${V1}/exceptions/summary`, { by }))
   urls.add(buildUrl(`${V1}/health`))
-  const picks: Pick[] = [...urls].map((url) => ({ url }))
-  // Every exception, pages of 1,000 up to 10,000 (overview/weekly.ts): the weekly chart and the money-at-risk history.
-  picks.push({ url: buildUrl(`${V1}/exceptions`, { status: 'all', sort: '-age', limit: 1000 }), follow: { maxItems: 10_000, nextLimit: 1000 } })
-  return picks
+  // The weekly opened/resolved chart.
+  urls.add(buildUrl(`${V1}/exceptions/timeline`, { weeks: 8 }))
+  return [...urls].map((url) => ({ url }))
 }
 
 const PERIODS: PeriodPreset[] = ['mtd', 'last_month', 'last_quarter', 'ytd', 'last_12m']

@@ -120,6 +120,12 @@ export interface SummaryAnswer extends ListAnswer<SummaryRow> {
   by: string
 }
 
+/** GET /exceptions/timeline: opened and resolved per week, money at risk at past instants. */
+export interface TimelineAnswer {
+  weeks: Array<{ week: string; opened: number; resolved: number }>
+  money_at_risk: Array<{ at: string; amount_at_risk: number }>
+}
+
 export type TriageAction = 'assign' | 'acknowledge' | 'comment' | 'resolve' | 'reopen'
 
 export interface BulkAnswer {

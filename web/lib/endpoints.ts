@@ -25,6 +25,7 @@ import type {
   SessionAnswer,
   SourceItem,
   SummaryAnswer,
+  TimelineAnswer,
   TransactionDetail,
   TransactionItem,
   TriageAction,
@@ -55,6 +56,10 @@ export const exceptionList = (q: Query, fresh = false, priority: Priority = NORM
 
 export const exceptionSummary = (by: string, q: Query = {}, fresh = false) =>
   get<SummaryAnswer>(`${V1}/exceptions/summary`, { by, ...q }, { ttlMs: 10_000, fresh })
+
+/** Opened/resolved per week over `weeks` weeks, and money at risk at each of `at`. */
+export const exceptionTimeline = (weeks: number, at: string[] = [], priority: Priority = NORMAL) =>
+  get<TimelineAnswer>(`${V1}/exceptions/timeline`, { weeks, at }, { ttlMs: 30_000, priority })
 
 export const exceptionDetail = (id: string) => get<ExceptionDetail>(`${V1}/exceptions/${encodeURIComponent(id)}`, undefined, { fresh: true })
 

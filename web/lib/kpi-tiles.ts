@@ -105,17 +105,3 @@ export function tileDetail(a: KpiAnswer, locale: string, currency: string): stri
   }
 }
 
-/**
- * Money at risk at an instant, rebuilt from exceptions: those first detected by then and not
- * yet resolved, at their current amount (the API's figure is always the latest run's).
- */
-export function moneyAtRiskAt(items: Array<{ first_detected_at: string; resolved_at?: string | null; amount_at_risk: number | null }>, at: string): number {
-  const t = Date.parse(at)
-  let sum = 0
-  for (const e of items) {
-    if (Date.parse(e.first_detected_at) > t) continue
-    if (e.resolved_at && Date.parse(e.resolved_at) <= t) continue
-    sum += e.amount_at_risk ?? 0
-  }
-  return Math.round(sum * 100) / 100
-}

@@ -13,30 +13,6 @@ export interface WeekCount {
   resolved: number
 }
 
-/** Monday (UTC) of the week an instant falls in. */
-export function weekStart(t: number): string {
-  const d = new Date(t)
-  const day = (d.getUTCDay() + 6) % 7
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day)).toISOString().slice(0, 10)
-}
-
-/** Counts exceptions opened (first detected) and resolved per week over the last n weeks. */
-export function weeklyOpenedResolved(items: Array<{ first_detected_at: string; resolved_at?: string | null }>, now: number, weeks = 8): WeekCount[] {
-  const last = Date.parse(`${weekStart(now)}T00:00:00Z`)
-  const out: WeekCount[] = []
-  for (let i = weeks - 1; i >= 0; i--) out.push({ week: new Date(last - i * 7 * 86400_000).toISOString().slice(0, 10), opened: 0, resolved: 0 })
-  const at = new Map(out.map((w, i) => [w.week, i]))
-  for (const e of items) {
-    const o = at.get(weekStart(Date.parse(e.first_detected_at)))
-    if (o !== undefined) out[o].opened++
-    if (e.resolved_at) {
-      const r = at.get(weekStart(Date.parse(e.resolved_at)))
-      if (r !== undefined) out[r].resolved++
-    }
-  }
-  return out
-}
-
 const weekLabel = (w: string, locale: string) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${w}T00:00:00Z`))
 
 export function openedResolvedOption(weeks: WeekCount[], palette: Palette, fmt: Fmt): ChartOption {

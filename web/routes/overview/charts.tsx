@@ -5,7 +5,7 @@ import Chart, { type ChartClick } from '../../components/Chart.tsx'
 import ChartCard from '../../components/ChartCard.tsx'
 import type { KpiName } from '../../lib/api-types.ts'
 import { moneyByGroupOption, utilizationOption, WIP_BUCKETS, wipAgingOption } from '../../lib/charts/bars.ts'
-import { freshnessOption, openedResolvedOption, weeklyOpenedResolved } from '../../lib/charts/series.ts'
+import { freshnessOption, openedResolvedOption } from '../../lib/charts/series.ts'
 import { exceptionSummary, health, kpi } from '../../lib/endpoints.ts'
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format.ts'
 import { endOfDay, type DateRange } from '../../lib/periods.ts'
@@ -13,7 +13,7 @@ import { canReadExceptions, canSee } from '../../lib/permissions.ts'
 import { fmt, palette, setUtilizationTarget, utilizationTarget } from '../../lib/prefs.ts'
 import { ruleTitle } from '../../lib/rules.ts'
 import { currentUser } from '../../lib/session.ts'
-import { loadAllExceptions } from './weekly.ts'
+import { weeklyOpenedResolved } from './weekly.ts'
 
 const SLA_HOURS = 24
 
@@ -35,7 +35,7 @@ export default function OverviewCharts(props: {
   const [wip, { refetch: rw }] = createResource(() => ({ as_of: instant() || undefined }), (q) => kpi('unbilled_wip', { ...q, by: 'age' }))
   const [byRule, { refetch: rru }] = createResource(() => exceptionSummary('rule'))
   const [byOwner, { refetch: ro }] = createResource(() => exceptionSummary('owner'))
-  const [weekly, { refetch: rwk }] = createResource(list, (ok) => (ok ? loadAllExceptions().then((items) => weeklyOpenedResolved(items, Date.now(), 8)) : null))
+  const [weekly, { refetch: rwk }] = createResource(list, (ok) => (ok ? weeklyOpenedResolved() : null))
   const [fresh, { refetch: rf }] = createResource(() => health())
 
   const wipDrill = (bucket: string) => (bucket === '91+' ? drill(q('rule', 'unbilled_time_over_90_days'), ['unbilled_wip', 'project']) : props.onBreakdown('unbilled_wip', 'project'))

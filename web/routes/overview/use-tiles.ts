@@ -1,16 +1,16 @@
 // Loads the seven overview tiles for a period: every current value first (high priority), then
 // previous periods and sparklines (low priority), each tile filling in as its answers arrive.
 // Money at risk is a current figure (the API reads the latest detection run), so its history
-// is rebuilt from the exceptions' detection and resolution times where the list is readable.
+// comes from the exceptions' detection and resolution times (GET /exceptions/timeline).
 import { createComputed, on } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { errorMessage, HIGH, LOW } from '../../lib/api.ts'
 import type { KpiName } from '../../lib/api-types.ts'
 import { exceptionSummary, kpi } from '../../lib/endpoints.ts'
 import { formatNumber } from '../../lib/format.ts'
-import { moneyAtRiskAt, monthlySeries, planTile, TILES, tileDetail } from '../../lib/kpi-tiles.ts'
+import { monthlySeries, planTile, TILES, tileDetail } from '../../lib/kpi-tiles.ts'
 import type { DateRange } from '../../lib/periods.ts'
-import { loadAllExceptions } from './weekly.ts'
+import { moneyAtRiskHistory } from './weekly.ts'
 
 export interface TileState {
   loaded: boolean
@@ -26,7 +26,7 @@ export interface TileState {
 const blank = (): TileState => ({ loaded: false, value: null, previous: null, spark: null, coverage: null, changeLabel: '', error: null })
 const blanks = () => Object.fromEntries(TILES.map((t) => [t.name, blank()])) as Record<KpiName, TileState>
 
-export function useTiles(params: () => { range: DateRange; asOf: Date; live: boolean }, fmt: () => { locale: string; currency: string }, canReadList: () => boolean) {
+export function useTiles(params: () => { range: DateRange; asOf: Date; live: boolean }, fmt: () => { locale: string; currency: string }) {
   const [tiles, setTiles] = createStore<Record<KpiName, TileState>>(blanks())
   let generation = 0
 
@@ -59,15 +59,10 @@ export function useTiles(params: () => { range: DateRange; asOf: Date; live: boo
             })
             .catch(() => undefined)
           const instants = [...plan.spark.map((q) => q.as_of!), plan.current.as_of ?? asOf.toISOString()]
-          // Without the list (executives) there is no history to rebuild: a flat "no data" line.
-          if (!canReadList()) {
-            set('spark', instants.map(() => null))
-            continue
-          }
-          loadAllExceptions()
-            .then((items) => {
-              set('spark', instants.map((t) => moneyAtRiskAt(items, t)))
-              set('previous', moneyAtRiskAt(items, plan.previous.as_of!))
+          moneyAtRiskHistory([...instants, plan.previous.as_of!])
+            .then((values) => {
+              set('spark', values.slice(0, instants.length))
+              set('previous', values[instants.length])
             })
             .catch(() => set('spark', instants.map(() => null)))
           continue

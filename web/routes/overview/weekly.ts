@@ -1,25 +1,18 @@
-// Every exception (any status), paged 1,000 at a time up to a ceiling, for the weekly
-// opened/resolved chart and the money-at-risk history. Shared by both for half a minute. The
-// server has no weekly summary yet; when it does, this becomes one request.
+// The overview's history of exceptions: opened vs resolved per week, and money at risk at the
+// sparkline's instants, both summed by the server (GET /exceptions/timeline).
 import { LOW } from '../../lib/api.ts'
-import type { ExceptionItem } from '../../lib/api-types.ts'
-import { exceptionList } from '../../lib/endpoints.ts'
+import { exceptionTimeline } from '../../lib/endpoints.ts'
 
-let cached: { at: number; items: Promise<ExceptionItem[]> } | null = null
+export const WEEKS = 8
 
-export function loadAllExceptions(max = 10_000): Promise<ExceptionItem[]> {
-  if (cached && Date.now() - cached.at < 30_000) return cached.items
-  const items = (async () => {
-    const out: ExceptionItem[] = []
-    let cursor: string | null | undefined
-    do {
-      const page = await exceptionList({ status: 'all', sort: '-age', limit: 1000, cursor: cursor ?? undefined }, false, LOW)
-      out.push(...page.items)
-      cursor = page.next_cursor
-    } while (cursor && out.length < max)
-    return out
-  })()
-  cached = { at: Date.now(), items }
-  items.catch(() => (cached = null))
-  return items
+export function weeklyOpenedResolved() {
+  return exceptionTimeline(WEEKS, [], LOW).then((t) => t.weeks)
+}
+
+/** Money at risk at each instant, in their order. */
+export function moneyAtRiskHistory(instants: string[]) {
+  return exceptionTimeline(WEEKS, instants, LOW).then((t) => {
+    const at = new Map(t.money_at_risk.map((m) => [Date.parse(m.at), m.amount_at_risk]))
+    return instants.map((i) => at.get(Date.parse(i)) ?? null)
+  })
 }
