@@ -42,7 +42,7 @@ describe('derived tables against history', () => {
     expect(diffs.map((d) => `${d.what}\n  history: ${d.history.slice(0, 400)}\n  derived: ${d.derived.slice(0, 400)}`)).toEqual([])
   }
 
-  it('firm-small: identical as of its as_of, read from the derived tables', async () => {
+  it('firm-small: identical as of its as_of, read from the derived tables', { timeout: 300_000 }, async () => {
     await reset()
     await ingestFirm(server.url)
     const asOf = new Date(plan.as_of)
@@ -50,11 +50,8 @@ describe('derived tables against history', () => {
     await expectSame(asOf, { from: '2026-01-01', to: '2026-06-30' })
   })
 
-  for (const [seed, scale] of [
-    [7, 1],
-    [23, 2],
-  ] as const) {
-    it(`demo firm seed ${seed} × ${scale}: identical as of now and as of times inside its history`, async () => {
+  for (const [seed, scale] of [[23, 2]] as const) {
+    it(`demo firm seed ${seed} × ${scale}: identical as of now and as of times inside its history`, { timeout: 300_000 }, async () => {
       await reset()
       const asOf = new Date('2026-05-20T15:00:00Z')
       const firm = generateFirm({ seed, scale, asOf })

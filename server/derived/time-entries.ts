@@ -25,7 +25,13 @@ const BOUNDED: ClickHouseSettings = { max_block_size: '65536', max_insert_block_
 /** Key order is the tables' order: aggregating per key streams (time_entry_pairs). */
 const IN_ORDER: ClickHouseSettings = { ...BOUNDED, optimize_aggregation_in_order: 1 }
 
-const DERIVED_TABLES = ['now_time_entry', 'fact_time_entry', 'fact_time_pair', 'now_time_issue', 'derived_time_change']
+const DERIVED_TABLES = ['now_time_entry', 'fact_time_entry', 'fact_time_pair', 'now_time_issue', 'derived_time_change', 'derived_time_stage']
+/** Work tables of applications in progress: emptied at start (nothing is in progress then). */
+const WORK_TABLES = ['derived_time_change', 'derived_time_stage']
+/** Applications staged per pass over history (each is a partition: well under the engine's 100 per insert). */
+const STAGE_GROUPS = 64
+/** Rows above which an application aggregates in key order. */
+const IN_ORDER_ROWS = 200_000
 
 /** Background application: this long after the last commit, or this long after the first. */
 const QUIET_MS = 1_000
@@ -88,6 +94,7 @@ export class TimeEntryDerived {
       this.committedBatches(),
     ])
     const applied = ledger.filter((a) => a.done)
+    for (const table of WORK_TABLES) await run(this.db, 'derived.truncate', 'TRUNCATE TABLE {table:Identifier}', { table })
     if (ledger.some((a) => !a.done)) {
       void this.rebuild()
       return
@@ -181,33 +188,50 @@ export class TimeEntryDerived {
     }
   }
 
+  /**
+   * Applies batches in observed order: their rows are staged from history first, many
+   * applications per pass (one scan of a large history instead of one per application).
+   */
   private async applyAll(batches: CommittedBatch[]): Promise<void> {
-    for (const group of planGroups(batches, this.watermark)) await this.apply(group)
+    const groups = planGroups(batches, this.watermark).map((g) => ({ ...g, apply: arrivalMicros().toString() }))
+    for (let i = 0; i < groups.length; i += STAGE_GROUPS) {
+      const chunk = groups.slice(i, i + STAGE_GROUPS)
+      await command(this.db, 'derived.stage', sqlFile('derived/time_entry/stage.sql'), {
+        uids: chunk.flatMap((g) => g.uids),
+        applies: chunk.flatMap((g) => g.uids.map(() => Number(g.apply))),
+        received_from: chunk.map((g) => g.receivedFrom).reduce((a, b) => (b < a ? b : a)),
+        received_to: chunk.map((g) => g.receivedTo).reduce((a, b) => (b > a ? b : a)),
+      }, BOUNDED)
+      for (const g of chunk) await this.apply(g)
+    }
     this.pending = this.pending.filter((b) => !this.applied.has(b.batch_uid))
   }
 
   /**
    * One application: the touched keys' pairs before, the rows in, the pairs after, then each
    * derived table changed by one statement, so a reader sees it before or after, never half-way.
-   * Per-key work runs in key order, in bounded memory whatever the size. The ledger marks the
-   * start and the end: a start without an end at the next start means a rebuild.
+   * Large ones aggregate per key in key order, in bounded memory. The ledger marks the start and
+   * the end: a start without an end at the next start means a rebuild.
    */
-  private async apply(g: ApplyGroup): Promise<void> {
-    const apply = arrivalMicros().toString()
-    const base = { apply, uids: g.uids, received_from: g.receivedFrom, received_to: g.receivedTo }
+  private async apply(g: ApplyGroup & { apply: string }): Promise<void> {
+    const { apply } = g
     const ledger = (done: boolean) =>
       run(this.db, 'derived.ledger', sqlFile('derived/ledger.sql'), {
         uids: g.uids, entity: 'time_entry', apply, valid_from: g.validFrom, out_of_order: g.outOfOrder, done, at: microsToCh(arrivalMicros()),
       })
-    const step = (name: string, params: Params = base) => command(this.db, `derived.${name}`, sqlFile(`derived/time_entry/${name}.sql`), params, IN_ORDER)
+    // In key order the per-key aggregation streams (bounded memory), but for a few thousand keys
+    // a hash table is quicker (0.13 s against 0.49 s for 56k keys).
+    const settings = g.rows > IN_ORDER_ROWS ? IN_ORDER : BOUNDED
+    const step = (name: string, params: Params = { apply }) => command(this.db, `derived.${name}`, sqlFile(`derived/time_entry/${name}.sql`), params, settings)
     await ledger(false)
-    await step('change', { ...base, side: -1 })
+    await step('change', { apply, side: -1 })
     await step('now')
-    await step('change', { ...base, side: 1 })
-    await step('facts', { ...base, valid_from: g.validFrom })
-    await step('pairs', { ...base, valid_from: g.validFrom })
+    await step('change', { apply, side: 1 })
+    await step('facts', { apply, valid_from: g.validFrom })
+    await step('pairs', { apply, valid_from: g.validFrom })
     await step('issues')
-    await step('done', { apply })
+    await step('done')
+    await step('done_stage')
     await ledger(true)
     for (const uid of g.uids) this.applied.add(uid)
     if (this.watermark === null || g.validFrom > this.watermark) this.watermark = g.validFrom

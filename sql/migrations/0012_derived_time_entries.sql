@@ -70,6 +70,32 @@ FROM now_time_entry FINAL
 WHERE kind IN ('psa', 'erp')
 GROUP BY key;
 
+-- The rows of the batches one application applies (the columns now_time_entry keeps), read
+-- from history once: a catch-up of many applications stages them all in one pass. A partition
+-- per application, dropped after.
+CREATE TABLE IF NOT EXISTS derived_time_stage
+(
+    apply        UInt64,
+    key          String,
+    kind         LowCardinality(String),
+    system       LowCardinality(String),
+    ver          UInt256,
+    deleted      Bool,
+    resource_key String,
+    project_key  String,
+    work_date    Date,
+    hours        Decimal(38, 8),
+    billable     Bool,
+    status       LowCardinality(String),
+    bill_rate    Nullable(Decimal(38, 8)),
+    currency     LowCardinality(Nullable(String)),
+    approved_at  Nullable(DateTime64(3, 'UTC')),
+    invoice_key  Nullable(String)
+)
+ENGINE = MergeTree
+PARTITION BY apply
+ORDER BY (key, kind, system);
+
 -- The pairs of the keys one application touches, before (side -1) and after (side 1) it; the
 -- facts below are computed from the difference. A partition per application, dropped after.
 CREATE TABLE IF NOT EXISTS derived_time_change

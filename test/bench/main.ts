@@ -13,11 +13,13 @@ const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
 /** Spans: BENCH_SPAN_REQUESTS requests (default 200) of 1,000 spans, 4 at a time. */
 const spanRequests = Number(process.env.BENCH_SPAN_REQUESTS ?? 200)
 
-if (!only || only === 'ingest') console.log(reportIngest(await benchIngest(rows)))
-if (!only || only === 'detect') console.log(reportDetect(await benchDetect(rows)))
+if (!only || only === 'ingest') console.log(reportIngest(await benchIngest(rows, Number(process.env.BENCH_BASE ?? 0))))
+/** Detection and reads run on the seeded firm of 10,000,000 entries unless BENCH_ROWS says otherwise. */
+const firmRows = Number(process.env.BENCH_ROWS ?? 10_000_000)
+if (!only || only === 'detect') console.log(reportDetect(await benchDetect(firmRows)))
 if (!only || only === 'export') console.log(reportExport(await benchExport(rows)))
 if (!only || only === 'spans') console.log(reportSpans(await benchSpans(spanRequests)))
 if (only === 'transport') console.log(reportTransport(await benchTransport(rows)))
-/** Reads: BENCH_ROWS time entries (default 10,000,000), BENCH_READERS readers (50) for BENCH_SECONDS (60). */
+/** Reads: BENCH_READERS readers (50) for BENCH_SECONDS (60). */
 if (only === 'reads')
-  console.log(reportReads(await benchReads(Number(process.env.BENCH_ROWS ?? 10_000_000), Number(process.env.BENCH_READERS ?? 50), Number(process.env.BENCH_SECONDS ?? 60))))
+  console.log(reportReads(await benchReads(firmRows, Number(process.env.BENCH_READERS ?? 50), Number(process.env.BENCH_SECONDS ?? 60))))
