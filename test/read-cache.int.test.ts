@@ -4,13 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestFirm, plan } from './helpers/firm.ts'
 import { api, ingest, ndjson, startServer } from './helpers/server.ts'
+import { ManualClock } from '../server/lib/clock.ts'
 
 describe('read cache', () => {
   let server: Awaited<ReturnType<typeof startServer>>
   const kpi = (name: string, q = '') => api(server.url, `/api/v1/kpis/${name}?as_of=${plan.as_of}${q}`)
 
+  const clock = new ManualClock('2026-07-01T00:00:00Z')
+
   beforeAll(async () => {
-    server = await startServer()
+    server = await startServer({ clock })
     await ingestFirm(server.url)
   })
   afterAll(() => server?.close())
@@ -60,5 +63,26 @@ describe('read cache', () => {
     expect(new Set(answers.map((a) => JSON.stringify(a.body.rows))).size).toBe(1)
     expect(after.misses - before.misses).toBe(1)
     expect(after.shared - before.shared).toBe(4)
+  })
+
+  it('keeps workflow health over the last 30 days until a transaction leaves the window', async () => {
+    const span = (trace: string, start: number) => ({
+      traceId: trace.padStart(32, '0'), spanId: trace.padStart(16, '0'), name: 'sync',
+      startTimeUnixNano: String(BigInt(start) * 1_000_000n), endTimeUnixNano: String(BigInt(start + 1000) * 1_000_000n),
+      attributes: [{ key: 'crosswalk.workflow', value: { stringValue: 'time_to_cash' } }],
+    })
+    const now = clock.now().getTime()
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'netsuite' } }] }, scopeSpans: [{ spans: [span('a1', now - 29.9 * 86_400_000), span('b2', now - 3_600_000)] }] }] }
+    const sent = await api(server.url, '/v1/traces', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    expect(sent.status).toBe(200)
+    const count = async () => (await api(server.url, '/api/v1/transactions/health?by=workflow')).body.items[0]?.transactions ?? 0
+    expect(await count()).toBe(2)
+    const hits = server.services.cache.status().hits
+    clock.advance(0.05 * 86_400_000)
+    expect(await count()).toBe(2)
+    expect(server.services.cache.status().hits).toBe(hits + 1)
+    // Past 30 days after the first one started: it leaves the window, and the next read says so.
+    clock.advance(0.1 * 86_400_000)
+    expect(await count()).toBe(1)
   })
 })

@@ -37,6 +37,7 @@ const VARIANTS: Record<string, DerivedNeed> = {
   'rules/invoice_amount_mismatch': 'facts',
   'rules/assignment_without_recent_time': 'facts',
   'reconciliation/psa-erp.time_entry.summary': 'facts',
+  'reconciliation/erp-erp.invoice': 'facts',
   'sources/entity_counts': 'now',
 }
 

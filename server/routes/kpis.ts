@@ -30,7 +30,7 @@ export const kpiRoutes = new Hono<AppEnv>()
     if (!(KPI_NAMES as string[]).includes(name)) throw notFound(`Unknown KPI '${name}': expected one of ${KPI_NAMES.join(', ')}.`)
     const def = KPIS[name as KpiName]
     const q = parseQuery(query, c.req.query())
-    const asOf = q.as_of ? parseDatetime(q.as_of)! : new Date()
+    const asOf = q.as_of ? parseDatetime(q.as_of)! : c.var.services.clock.now()
     // Default period: the year to date of as_of.
     const to = q.to ?? asOf.toISOString().slice(0, 10)
     const from = q.from ?? `${to.slice(0, 4)}-01-01`

@@ -23,7 +23,7 @@ export const sourceRoutes = new Hono<AppEnv>().get('/', async (c) => {
     cache.get(`sources.entity_counts|${cache.asOfKey(asOf, q.as_of !== undefined)}`, async () =>
       queryRows<{ system: string; entity: string; records: string; deleted: string }>(db, 'sources.entity_counts', await sqlAsOf(db, 'sources/entity_counts', at), { as_of: at }),
     ),
-    queryRows<Record<string, string>>(db, 'sources.batches', sqlFile('sources/batches.sql')),
+    cache.get('sources.batches', () => queryRows<Record<string, string>>(db, 'sources.batches', sqlFile('sources/batches.sql'))),
   ])
   const staleHours = Number(config.rules.source_stale?.max_age_hours ?? 24)
   return c.json({

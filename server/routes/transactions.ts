@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { intParam, rejectUnknown } from '../lib/list-query.ts'
 import { parseDatetime } from '../lib/time.ts'
-import { getTransaction, listTransactions, openExceptionsFor, workflowHealth } from '../traces/repository.ts'
+import { getTransaction, healthChangesAt, listTransactions, openExceptionsFor, workflowHealth } from '../traces/repository.ts'
 
 function time(all: Record<string, string[]>, name: string): Date | undefined {
   const v = all[name]?.[0]
@@ -45,12 +45,21 @@ export const transactionRoutes = new Hono<AppEnv>()
     const by = (all.by?.[0] ?? 'workflow') as 'workflow' | 'day' | 'workflow_day'
     if (!['workflow', 'day', 'workflow_day'].includes(by))
       throw badRequest('bad_parameter', `by: expected workflow, day or workflow_day, got '${by}'.`, { field: 'by' })
-    const to = time(all, 'to') ?? new Date()
+    const { db, cache, clock } = c.var.services
+    const to = time(all, 'to') ?? clock.now()
     const from = time(all, 'from') ?? new Date(to.getTime() - 30 * 86400_000)
-    const { db, cache } = c.var.services
-    // Shared by identical requests in flight (the window moves with the clock, so not kept).
+    // A window that moves with the clock holds until a transaction leaves or enters it.
     const key = `transactions.health|${by}|${all.from?.[0] ?? ''}|${all.to?.[0] ?? ''}`
-    const items = await cache.get(key, () => workflowHealth(db, by, from, to), () => 0)
+    let until = Infinity
+    const items = await cache.get(
+      key,
+      async () => {
+        const rows = await workflowHealth(db, by, from, to)
+        until = await healthChangesAt(db, from, to, { from: !all.from?.[0], to: !all.to?.[0] })
+        return rows
+      },
+      () => until,
+    )
     return c.json({ by, from: from.toISOString(), to: to.toISOString(), items, next_cursor: null })
   })
   .get('/:traceId', async (c) => {

@@ -124,6 +124,21 @@ export async function getTransaction(db: Db, traceId: string) {
   }
 }
 
+/**
+ * The instant a health window's answer changes if nothing is written: its first transaction
+ * leaving (when `from` moves with the clock), or a later one entering (when `to` does).
+ */
+export async function healthChangesAt(db: Db, from: Date, to: Date, moving: { from: boolean; to: boolean }): Promise<number> {
+  if (!moving.from && !moving.to) return Infinity
+  const [r] = await queryRows<{ first_in: string | null; next_after: string | null }>(db, 'transactions.window_changes', sqlFile('transactions/window_changes.sql'), {
+    from: toChDateTime(from),
+    to: toChDateTime(to),
+  })
+  const ms = (t: string | null | undefined) => (t ? Date.parse(chToIso(t)!) : Infinity)
+  const leaves = moving.from ? ms(r?.first_in) + (to.getTime() - from.getTime()) : Infinity
+  return Math.min(leaves, moving.to ? ms(r?.next_after) : Infinity)
+}
+
 export async function workflowHealth(db: Db, by: 'workflow' | 'day' | 'workflow_day', from: Date, to: Date) {
   await settleSpans(db)
   const rows = await queryRows<Row>(db, 'transactions.health', sqlFile('transactions/health.sql'), {
