@@ -34,6 +34,28 @@ const SETTINGS: ClickHouseSettings = {
   allow_experimental_analyzer: 1,
 }
 
+/**
+ * The embedded engine applies each query's settings with SET on its one session, where they
+ * stay for every later query (join_use_nulls from one query changed the next one's LEFT JOINs;
+ * max_threads 1 from an export slowed everything after it). So every query there carries each
+ * setting any query of ours changes, at its default unless the query says otherwise. A
+ * ClickHouse server applies settings per query already.
+ */
+const EMBEDDED_DEFAULTS: ClickHouseSettings = {
+  join_use_nulls: 0,
+  max_threads: 0,
+  input_format_parallel_parsing: 1,
+  compile_expressions: 1,
+  compile_aggregate_expressions: 1,
+  compile_sort_description: 1,
+  optimize_aggregation_in_order: 0,
+  insert_deduplication_token: '',
+  max_block_size: '65409',
+  max_insert_block_size: '1048449',
+  min_insert_block_size_rows: '1048449',
+  min_insert_block_size_bytes: '268402944',
+}
+
 export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.url) {
     const client = createClient({
@@ -71,7 +93,7 @@ export async function openDb(opts: DbOptions): Promise<Db> {
     if (/lock|another server instance/i.test(text) || lockHolder(dir) !== null) throw inUse()
     throw new StartupError(`Cannot open the embedded ClickHouse engine on ${dir}: ${(e as Error).message}.`)
   }
-  const client = createClient({ connection, clickhouse_settings: SETTINGS } as Parameters<typeof createClient>[0])
+  const client = createClient({ connection, clickhouse_settings: { ...EMBEDDED_DEFAULTS, ...SETTINGS } } as Parameters<typeof createClient>[0])
   const scratchDir = path.join(dir, 'scratch')
   fs.rmSync(scratchDir, { recursive: true, force: true })
   fs.mkdirSync(scratchDir, { recursive: true })
