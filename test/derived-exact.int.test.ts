@@ -9,6 +9,8 @@ import { sendFirm } from '../ingest/demo/send.ts'
 import { ingestFirm, plan } from './helpers/firm.ts'
 import { ADMIN, ingest, ndjson, startServer } from './helpers/server.ts'
 import { derivedPaths, differences, emptyDatabase } from './helpers/derived.ts'
+import { computeKpi } from '../server/kpis/compute.ts'
+import { stringify } from '../server/lib/json.ts'
 
 const config = parseConfig({
   sources: [
@@ -48,6 +50,15 @@ describe('derived tables against history', () => {
     const asOf = new Date(plan.as_of)
     expect(await derivedPaths(server.db, asOf)).toEqual({ facts: true, now: true })
     await expectSame(asOf, { from: '2026-01-01', to: '2026-06-30' })
+    // Utilization counts weekdays instead of listing them: periods starting and ending on every
+    // day of the week, inside and across months, and one before anybody was hired.
+    const day = (n: number) => new Date(Date.UTC(2025, 11, 1) + n * 86_400_000).toISOString().slice(0, 10)
+    for (const [a, b] of [[0, 0], [3, 9], [31, 61], [45, 46], [12, 200], [100, 101], [150, 212], [90, 140], [-400, -300]]) {
+      for (const by of [undefined, 'practice', 'region', 'resource', 'month']) {
+        const [h, d] = await Promise.all([true, false].map((history) => computeKpi(server.db, 'utilization', { from: day(a), to: day(b), asOf, by, history })))
+        expect(stringify(d), `${day(a)}..${day(b)} by ${by}`).toBe(stringify(h))
+      }
+    }
   })
 
   for (const [seed, scale] of [[23, 2]] as const) {

@@ -14,6 +14,7 @@ import { command as run, queryRows, type Params } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
 import { planGroups, type ApplyGroup, type CommittedBatch } from './groups.ts'
+import { ingestsInProgress } from '../ingest/pipeline.ts'
 
 export type DerivedState = 'building' | 'ready' | 'failed'
 
@@ -33,9 +34,13 @@ const STAGE_GROUPS = 64
 /** Rows above which an application aggregates in key order. */
 const IN_ORDER_ROWS = 200_000
 
-/** Background application: this long after the last commit, or this long after the first. */
+/**
+ * Background application: once no ingest request has been streaming for this long (a bulk load
+ * runs at full speed and is applied after it), or at the latest this long after the first
+ * batch waiting. A read never waits for this: it applies what is pending itself.
+ */
 const QUIET_MS = 1_000
-const MAX_LAG_MS = 15_000
+const MAX_LAG_MS = 60_000
 
 export class TimeEntryDerived {
   state: DerivedState = 'building'
@@ -163,11 +168,12 @@ export class TimeEntryDerived {
   private schedule(): void {
     if (this.closed || this.state !== 'ready') return
     const now = Date.now()
-    if (!this.timer) this.firstPending = now
+    if (!this.firstPending) this.firstPending = now
     if (this.timer) clearTimeout(this.timer)
     const wait = Math.max(0, Math.min(QUIET_MS, this.firstPending + MAX_LAG_MS - now))
     this.timer = setTimeout(() => {
       this.timer = null
+      if (ingestsInProgress() > 0 && Date.now() - this.firstPending < MAX_LAG_MS) return this.schedule()
       void this.sync()
     }, wait)
     this.timer.unref()
@@ -193,6 +199,7 @@ export class TimeEntryDerived {
    * applications per pass (one scan of a large history instead of one per application).
    */
   private async applyAll(batches: CommittedBatch[]): Promise<void> {
+    this.firstPending = 0
     const groups = planGroups(batches, this.watermark).map((g) => ({ ...g, apply: arrivalMicros().toString() }))
     for (let i = 0; i < groups.length; i += STAGE_GROUPS) {
       const chunk = groups.slice(i, i + STAGE_GROUPS)

@@ -43,6 +43,9 @@ const MAX_ERRORS = 100
 // Same (system, batch) in flight twice: the second waits and then answers duplicate.
 const inFlight = new Map<string, Promise<unknown>>()
 
+/** Ingest requests streaming now: background work (derived tables) waits for a lull. */
+export const ingestsInProgress = () => inFlight.size
+
 export async function ingestBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {
   const lockKey = `${req.system}\u0000${req.batchId}\u0000${req.part ?? 0}`
   while (inFlight.has(lockKey)) await inFlight.get(lockKey)!.catch(() => {})

@@ -28,7 +28,7 @@ export function jsonExact(c: Context, value: unknown, status = 200): Response {
   return jsonText(c, stringify(value), status)
 }
 
-/** An answer already written as JSON text (read/cache.ts keeps answers so). */
-export function jsonText(c: Context, text: string, status = 200): Response {
-  return c.body(text, status as 200, { 'Content-Type': 'application/json; charset=utf-8' })
+/** An answer already written as JSON text or its UTF-8 bytes (read/cache.ts keeps answers so). */
+export function jsonText(c: Context, text: string | Uint8Array, status = 200): Response {
+  return c.body(text as string, status as 200, { 'Content-Type': 'application/json; charset=utf-8' })
 }

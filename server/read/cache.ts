@@ -95,14 +95,15 @@ export class ReadCache {
    * The JSON text of an answer (lib/json.ts, decimals exact), kept as text: a hit costs no
    * serialization, which is most of a cached read's time for long lists.
    */
-  text<T>(key: string, compute: () => Promise<T>, until: (value: T) => number = () => Infinity): Promise<string> {
+  text<T>(key: string, compute: () => Promise<T>, until: (value: T) => number = () => Infinity): Promise<Buffer> {
     let deadline = Infinity
     return this.get(
       `text|${key}`,
       async () => {
         const value = await compute()
         deadline = until(value)
-        return stringify(value)
+        // Kept as UTF-8 bytes: a hit then costs no encoding either (long lists are ~1 MB).
+        return Buffer.from(stringify(value))
       },
       () => deadline,
     )
@@ -115,7 +116,7 @@ export class ReadCache {
 
 /** Bytes of an answer, roughly: its JSON length (decimals are short strings either way). */
 function approximateSize(value: unknown): number {
-  if (typeof value === 'string') return value.length
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value.length
   try {
     return JSON.stringify(value)?.length ?? 1
   } catch {

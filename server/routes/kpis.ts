@@ -18,13 +18,11 @@ const query = z.strictObject({
   by: z.string().optional(),
 })
 
+/** The catalogue never changes while the server runs. */
+const CATALOGUE = Buffer.from(JSON.stringify({ items: KPI_NAMES.map((name) => ({ name, ...KPIS[name], coverage: COVERAGE_TEXT })), next_cursor: null }))
+
 export const kpiRoutes = new Hono<AppEnv>()
-  .get('/', (c) =>
-    c.json({
-      items: KPI_NAMES.map((name) => ({ name, ...KPIS[name], coverage: COVERAGE_TEXT })),
-      next_cursor: null,
-    }),
-  )
+  .get('/', (c) => jsonText(c, CATALOGUE))
   .get('/:name', async (c) => {
     const name = c.req.param('name')
     if (!(KPI_NAMES as string[]).includes(name)) throw notFound(`Unknown KPI '${name}': expected one of ${KPI_NAMES.join(', ')}.`)
@@ -44,5 +42,5 @@ export const kpiRoutes = new Hono<AppEnv>()
       return answer
     })
     // Shared by every reader of the same day and data: as_of is this request's own.
-    return jsonText(c, `{"as_of":${JSON.stringify(asOf.toISOString())},${text.slice(1)}`)
+    return jsonText(c, Buffer.concat([Buffer.from(`{"as_of":${JSON.stringify(asOf.toISOString())},`), text.subarray(1)]))
   })

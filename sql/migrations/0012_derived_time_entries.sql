@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS now_time_entry
 )
 ENGINE = ReplacingMergeTree(ver)
 ORDER BY (key, kind, system)
-SETTINGS index_granularity = 1024, fsync_after_insert = 1, fsync_part_directory = 1;
+SETTINGS index_granularity = 256, fsync_after_insert = 1, fsync_part_directory = 1;
 
 -- Each key's PSA and ERP record side by side (CONTRACT §2: per (key, kind, system) the latest
 -- version wins, a tombstone included; per (key, kind) the latest surviving system's record),
