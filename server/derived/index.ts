@@ -15,8 +15,11 @@ export async function openDerived(db: Db, log?: (line: string) => void): Promise
   const derived = new TimeEntryDerived(db, log)
   attached.set(db, derived)
   onCommit(db, async (row, minObserved) => {
-    if (row.entity === 'time_entry')
-      derived.committed({ batch_uid: row.batch_uid, observed_at: row.observed_at, received_at: row.received_at, min_observed: minObserved, rows: row.accepted + row.deleted })
+    if (row.entity !== 'time_entry') return
+    const batch = { batch_uid: row.batch_uid, observed_at: row.observed_at, received_at: row.received_at, min_observed: minObserved, rows: row.accepted + row.deleted }
+    // The batch is committed whatever happens here: a failed application only means reads use
+    // history until a rebuild (time-entries.ts), so the ingest still answers 200.
+    await derived.committed(batch).catch(() => {})
   })
   await derived.open()
   return derived

@@ -31,6 +31,8 @@ const DERIVED_TABLES = ['now_time_entry', 'fact_time_entry', 'fact_time_pair', '
 const WORK_TABLES = ['derived_time_change', 'derived_time_stage']
 /** Applications staged per pass over history (each is a partition: well under the engine's 100 per insert). */
 const STAGE_GROUPS = 64
+/** Batches up to this size, arriving alone, are applied before their ingest is answered. */
+const INLINE_ROWS = 50_000
 /** Rows above which an application aggregates in key order. */
 const IN_ORDER_ROWS = 200_000
 
@@ -112,10 +114,16 @@ export class TimeEntryDerived {
     if (this.pending.length) this.schedule()
   }
 
-  /** A time-entry batch has committed: applied soon, or by the next read that needs it. */
-  committed(batch: CommittedBatch): void {
+  /**
+   * A time-entry batch has committed. A small one with nothing else waiting (a collector's
+   * delta, never a bulk load's backlog) is applied before its request is answered, so it shows
+   * at once; during a bulk load batches are applied after it, or by the next read needing them.
+   */
+  committed(batch: CommittedBatch): Promise<void> {
     this.pending.push(batch)
+    if (batch.rows <= INLINE_ROWS && this.pending.length === 1 && ingestsInProgress() <= 1) return this.sync()
     this.schedule()
+    return Promise.resolve()
   }
 
   /** Truncates the derived tables and applies every committed batch again, in observed order. */
