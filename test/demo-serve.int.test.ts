@@ -2,7 +2,7 @@
 // does (the dashboard shows that and reloads when it is done), then that it is loaded; on a
 // database that has data, nothing is loaded again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadDemoIfEmpty } from '../server/cli/demo.ts'
+import { loadDemoIfEmpty } from '../ingest/demo/load.ts'
 import { api, startServer } from './helpers/server.ts'
 
 describe('serve --demo', () => {

@@ -1,7 +1,7 @@
 // LineBuffer: lines in, bytes out; a fill that throws leaves nothing of itself behind (a span
 // request whose rows cannot all be written must not have some of them logged with the next).
 import { describe, expect, it } from 'vitest'
-import { LineBuffer } from '../server/lib/line-buffer.ts'
+import { LineBuffer } from '../server/db/line-buffer.ts'
 
 describe('LineBuffer', () => {
   for (const asciiCheck of [true, false])

@@ -6,7 +6,7 @@ import { jsonArrayRecords, ndjsonRecords } from '../server/ingest/records.ts'
 import { toClusterDdl } from '../server/db/migrate.ts'
 import { hasInexactNumber } from '../server/ingest/row-codec.ts'
 import { checkValue, Bad } from '../server/model/check.ts'
-import { LineBuffer, LineBufferPool } from '../server/lib/line-buffer.ts'
+import { LineBuffer, LineBufferPool } from '../server/db/line-buffer.ts'
 import { parseConfig } from '../server/config/load.ts'
 
 async function collect(gen: AsyncIterable<Array<{ line: number; text: string }>>) {

@@ -1,6 +1,6 @@
 // Sends a generated firm through the public ingest API, batch by batch, as real collectors do.
 import crypto from 'node:crypto'
-import { sendBatch } from '../client.ts'
+import { sendBatch } from '../collectors/client.ts'
 import type { DemoFirm } from './generate.ts'
 
 export async function sendFirm(firm: DemoFirm, to: { server: string; token: string }, log: (s: string) => void = () => {}) {

@@ -1,15 +1,15 @@
 // crosswalk <command>: serve, ingest, demo, migrate.
 import { StartupError } from '../lib/errors.ts'
 import { UsageError } from './args.ts'
-import { IngestError } from '../../ingest/client.ts'
+import { IngestError } from '../../ingest/collectors/client.ts'
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void>; HELP: string }> }> = {
   serve: { summary: 'run the API and dashboard', load: () => import('./serve.ts') },
-  ingest: { summary: 'send an NDJSON/JSON file to the ingest API', load: () => import('./ingest.ts') },
-  demo: { summary: 'generate a demo firm and send it to a server', load: () => import('./demo.ts') },
+  ingest: { summary: 'send an NDJSON/JSON file to the ingest API', load: () => import('../../ingest/cli/ingest.ts') },
+  demo: { summary: 'generate a demo firm and send it to a server', load: () => import('../../ingest/cli/demo.ts') },
   migrate: { summary: 'apply or print the schema migrations', load: () => import('./migrate.ts') },
-  user: { summary: 'add, list or disable users (admin)', load: () => import('./user.ts') },
-  token: { summary: 'create, list or revoke API tokens (admin)', load: () => import('./token.ts') },
+  user: { summary: 'add, list or disable users (admin)', load: () => import('../../ingest/cli/user.ts') },
+  token: { summary: 'create, list or revoke API tokens (admin)', load: () => import('../../ingest/cli/token.ts') },
 }
 
 const HELP = `Usage: crosswalk <command> [options]

@@ -45,5 +45,5 @@ export async function run(argv: string[]) {
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  if (values.demo) await (await import('./demo.ts')).loadDemoIfEmpty(running)
+  if (values.demo) await (await import('../../ingest/demo/load.ts')).loadDemoIfEmpty(running)
 }

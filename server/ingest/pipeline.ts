@@ -5,7 +5,7 @@
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
 import { bulkInsert, insertRows } from '../db/query.ts'
-import { LineBuffer, LineBufferPool } from '../lib/line-buffer.ts'
+import { LineBuffer, LineBufferPool } from '../db/line-buffer.ts'
 import type { EntityName, SourceKind } from '../model/entities.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { parseDatetime } from '../lib/time.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery } from '../http/validate.ts'
 
 const query = z.strictObject({
   as_of: z.string().refine((s) => parseDatetime(s) !== null, { message: 'expected an ISO-8601 datetime with Z or an offset' }).optional(),

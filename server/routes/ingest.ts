@@ -9,7 +9,7 @@ import { parseDatetime, toChDateTime } from '../lib/time.ts'
 import { bodyBytes, bodyFormat, isGzip, tooLarge } from '../ingest/body.ts'
 import { jsonArrayRecords, ndjsonRecords } from '../ingest/records.ts'
 import { ingestBatch } from '../ingest/pipeline.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery } from '../http/validate.ts'
 import { ingestEvents } from '../traces/ingest-events.ts'
 
 const querySchema = z.strictObject({

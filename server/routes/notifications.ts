@@ -1,7 +1,7 @@
 // GET /api/v1/notifications: webhook deliveries and their outcome (delivered, pending, failed).
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
-import { intParam, rejectUnknown } from '../lib/list-query.ts'
+import { intParam, rejectUnknown } from '../http/list-query.ts'
 
 export const notificationRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const all = c.req.queries()

@@ -4,11 +4,11 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { badRequest } from '../lib/errors.ts'
 import { jsonExact, dec } from '../lib/json.ts'
-import { intParam, listParam, rejectUnknown } from '../lib/list-query.ts'
-import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
+import { intParam, listParam, rejectUnknown } from '../http/list-query.ts'
+import { decodeCursor, encodeCursor } from '../http/cursor.ts'
 import { COMPARISONS, findComparison, type Comparison } from '../reconciliation/catalog.ts'
 import { records, summarize, type RecordFilter } from '../reconciliation/query.ts'
-import { periodParams } from '../lib/period.ts'
+import { periodParams } from '../http/period.ts'
 
 export const STATUSES = ['matched', 'differing', 'only_a', 'only_b'] as const
 

@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
-import { parseQuery, readJson } from '../lib/validate.ts'
+import { parseQuery, readJson } from '../http/validate.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { audit } from '../auth/audit.ts'

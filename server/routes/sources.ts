@@ -7,7 +7,7 @@ import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { sqlAsOf } from '../derived/index.ts'
 import { chToIso, parseDatetime, toChDateTime } from '../lib/time.ts'
-import { parseQuery } from '../lib/validate.ts'
+import { parseQuery } from '../http/validate.ts'
 
 const query = z.strictObject({
   as_of: z.string().refine((s) => parseDatetime(s) !== null, { message: 'expected an ISO-8601 datetime with Z or an offset' }).optional(),

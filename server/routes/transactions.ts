@@ -1,9 +1,9 @@
 // /api/v1/transactions: the list, workflow health, one with its spans and open exceptions.
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
-import { decodeCursor, encodeCursor } from '../lib/cursor.ts'
+import { decodeCursor, encodeCursor } from '../http/cursor.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
-import { intParam, rejectUnknown } from '../lib/list-query.ts'
+import { intParam, rejectUnknown } from '../http/list-query.ts'
 import { parseDatetime } from '../lib/time.ts'
 import { getTransaction, healthChangesAt, listTransactions, openExceptionsFor, workflowHealth } from '../traces/repository.ts'
 

@@ -15,8 +15,8 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import fsp, { type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { GroupCommit } from '../lib/group-commit.ts'
-import type { LineBuffer } from '../lib/line-buffer.ts'
+import { GroupCommit } from '../db/group-commit.ts'
+import type { LineBuffer } from '../db/line-buffer.ts'
 
 /** Loads one sealed segment; `token` is the same every time the same segment is loaded. */
 export type LoadSegment = (file: string, token: string) => Promise<void>

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { openDb } from '../../server/db/client.ts'
 import { migrate } from '../../server/db/migrate.ts'
-import { ingestFile } from '../../ingest/ingest-file.ts'
+import { ingestFile } from '../../ingest/collectors/ingest-file.ts'
 import { TOKEN, fmt, sampleRss, spawnServer } from './harness.ts'
 import { seedFirmDir } from './firm.ts'
 

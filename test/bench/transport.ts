@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ingestFile } from '../../ingest/ingest-file.ts'
+import { ingestFile } from '../../ingest/collectors/ingest-file.ts'
 import { fmt } from './harness.ts'
 import { writeTimeEntries } from './ingest.ts'
 

@@ -1,5 +1,5 @@
 // List filters from a query string: each may repeat (?rule=a&rule=b) or hold a comma list.
-import { badRequest } from './errors.ts'
+import { badRequest } from '../lib/errors.ts'
 
 export function listParam(all: Record<string, string[]>, name: string, allowed?: readonly string[]): string[] | undefined {
   const raw = all[name]

@@ -1,7 +1,7 @@
 // Where the CLI's collectors send: --server/--token, their env vars, or the local defaults.
 import fs from 'node:fs'
 import path from 'node:path'
-import { UsageError, env } from './args.ts'
+import { UsageError, env } from '../../server/cli/args.ts'
 
 export function remote(values: { server?: string; token?: string }): { server: string; token: string } {
   const server = values.server ?? env('CROSSWALK_SERVER') ?? `http://127.0.0.1:${env('CROSSWALK_PORT') ?? 8787}`

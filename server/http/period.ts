@@ -1,7 +1,7 @@
 // The period and as_of every finance view takes: from/to dates (default: the year to date of
 // as_of) and as_of (default now).
-import { badRequest } from './errors.ts'
-import { parseDatetime } from './time.ts'
+import { badRequest } from '../lib/errors.ts'
+import { parseDatetime } from '../lib/time.ts'
 import { isCalendarDate } from '../model/fields.ts'
 
 export function periodParams(all: Record<string, string[]>): { asOf: Date; from: string; to: string } {

@@ -4,7 +4,7 @@
 // batch's line numbers map back to the file by adding where the batch starts. Decoding and
 // re-joining a million lines here would cost as much CPU as validating them on the server.
 // A JSON array has to be framed element by element; its elements go out as NDJSON lines.
-import { jsonArrayRecords } from '../server/ingest/records.ts'
+import { jsonArrayRecords } from '../../server/ingest/records.ts'
 
 export interface FileBatch {
   body: Buffer

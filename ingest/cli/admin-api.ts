@@ -1,5 +1,5 @@
 // The CLI's admin commands talk to a running server's API, like every other collector.
-import { IngestError } from '../../ingest/client.ts'
+import { IngestError } from '../collectors/client.ts'
 
 export async function callApi(to: { server: string; token: string }, method: string, path: string, body?: unknown): Promise<any> {
   let res: Response

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
-import { ENTITY_NAMES, isEntityName } from '../model/entities.ts'
-import { ingestFile } from '../../ingest/ingest-file.ts'
-import { parseDatetime } from '../lib/time.ts'
-import { UsageError, intOption, parse } from './args.ts'
+import { ENTITY_NAMES, isEntityName } from '../../server/model/entities.ts'
+import { ingestFile } from '../collectors/ingest-file.ts'
+import { parseDatetime } from '../../server/lib/time.ts'
+import { UsageError, intOption, parse } from '../../server/cli/args.ts'
 import { remote } from './remote.ts'
 
 export const HELP = `Usage: crosswalk ingest FILE --system S --entity E [--mode delta|full] [--server URL] [--token T]

@@ -1,5 +1,5 @@
 // Opaque list cursors: the sort key of the last item, base64url JSON.
-import { badRequest } from './errors.ts'
+import { badRequest } from '../lib/errors.ts'
 
 export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url')

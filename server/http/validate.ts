@@ -1,6 +1,6 @@
 // Query and body validation with one error shape: 400 naming the parameter.
 import type { z } from 'zod'
-import { badRequest } from './errors.ts'
+import { badRequest } from '../lib/errors.ts'
 import { formatPath } from '../config/load.ts'
 
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown, what = 'query parameter'): z.output<S> {

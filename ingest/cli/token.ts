@@ -1,4 +1,4 @@
-import { UsageError, parse } from './args.ts'
+import { UsageError, parse } from '../../server/cli/args.ts'
 import { callApi, table } from './admin-api.ts'
 import { remote } from './remote.ts'
 
