@@ -1,6 +1,6 @@
 // The Hono app: security headers, who is calling, what they may do (auth/policy.ts), then one
 // sub-app per area under /api/v1; errors in one shape.
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv, Services } from './context.ts'
@@ -22,12 +22,13 @@ import { reconciliationRoutes } from './routes/reconciliation.ts'
 import { exportRoutes } from './routes/exports.ts'
 import { closeRoutes } from './routes/close.ts'
 import { settingsRoutes } from './routes/settings.ts'
+import { publishContract } from './routes/openapi.ts'
 
 /** JSON request bodies outside ingest (which streams and has its own limit). */
 const JSON_BODY_LIMIT = 1024 * 1024
 
 export function buildApp(services: Services) {
-  const app = new Hono<AppEnv>()
+  const app = new OpenAPIHono<AppEnv>()
   app.use(async (c, next) => {
     c.set('services', services)
     await next()
@@ -87,6 +88,7 @@ export function buildApp(services: Services) {
     .route('/api/v1/close', closeRoutes)
     .route('/api/v1/settings', settingsRoutes)
     .route('/v1/traces', traceRoutes)
+  publishContract(app)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
   app.onError((err, c) => {

@@ -8,6 +8,7 @@ import { loadConfig } from './config/load.ts'
 import type { Config } from './config/schema.ts'
 import { TokenStore, newToken, sha256Hex } from './auth/tokens.ts'
 import { buildApp } from './app.ts'
+import { VERSION } from './version.ts'
 import { StartupError } from './lib/errors.ts'
 import type { Services } from './context.ts'
 import { staticWeb } from './web.ts'
@@ -48,7 +49,7 @@ export interface Running {
   close(): Promise<void>
 }
 
-export const VERSION = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string
+export { VERSION }
 
 export async function start(opts: ServeOptions): Promise<Running> {
   const log = opts.log ?? ((s: string) => console.log(s))

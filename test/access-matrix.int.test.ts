@@ -27,6 +27,8 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'GET /api/v1/auth/me': PEOPLE,
   'POST /api/v1/ingest/:system/:entity': [A, K],
   'POST /v1/traces': [A, K, N, W],
+  'GET /api/v1/openapi.json': PEOPLE,
+  'GET /api/v1/reference': [A],
   'GET /api/v1/kpis': PEOPLE,
   'GET /api/v1/kpis/:name': PEOPLE,
   'GET /api/v1/exceptions/summary': PEOPLE,
@@ -90,7 +92,7 @@ const REQUEST: Record<string, { query?: string; body?: string; type?: string }> 
 const NON_AUTH = [200, 201, 400, 404, 409]
 /** Lists and summaries: with no parameters, an allowed caller gets exactly 200. */
 const LISTS = new Set([
-  'GET /api/v1/health', 'GET /api/v1/auth/me', 'GET /api/v1/kpis', 'GET /api/v1/kpis/:name', 'GET /api/v1/exceptions/summary', 'GET /api/v1/exceptions/timeline',
+  'GET /api/v1/health', 'GET /api/v1/auth/me', 'GET /api/v1/kpis', 'GET /api/v1/kpis/:name', 'GET /api/v1/exceptions/summary', 'GET /api/v1/exceptions/timeline', 'GET /api/v1/openapi.json', 'GET /api/v1/reference',
   'GET /api/v1/exceptions', 'GET /api/v1/sources', 'GET /api/v1/dead-letters', 'GET /api/v1/transactions', 'GET /api/v1/transactions/health',
   'GET /api/v1/notifications', 'GET /api/v1/users', 'GET /api/v1/tokens', 'GET /api/v1/audit', 'GET /api/v1/reconciliation',
   'GET /api/v1/reconciliation/records', 'GET /api/v1/close', 'GET /api/v1/exports/exceptions.csv', 'GET /api/v1/exports/exceptions.xlsx',

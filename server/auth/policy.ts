@@ -24,6 +24,8 @@ export const POLICY: Record<string, Access> = {
   'POST /api/v1/ingest/:system/:entity': 'ingest',
   'POST /v1/traces': 'ingest',
 
+  'GET /api/v1/openapi.json': EVERYONE,
+  'GET /api/v1/reference': ADMIN,
   'GET /api/v1/kpis': EVERYONE,
   'GET /api/v1/kpis/:name': EVERYONE,
   'GET /api/v1/exceptions/summary': EVERYONE,
