@@ -4,6 +4,7 @@
 // are formatted into the group's buffer as soon as a request arrives, so its decoded objects
 // die young instead of waiting (and being promoted to the old generation) for the commit.
 import { LineBuffer } from './line-buffer.ts'
+import { Serial } from '../lib/serial.ts'
 
 export class GroupCommit {
   // Two buffers: one fills while the other is committed.
@@ -11,7 +12,7 @@ export class GroupCommit {
   private spare = new LineBuffer(1 << 20, false)
   private waiting: Array<(e?: unknown) => void> = []
   private queued = false
-  private ops: Promise<unknown> = Promise.resolve()
+  private ops = new Serial()
 
   /** `commit` gets the group's rows (one per line); it is never called twice at once. */
   constructor(private readonly commit: (rows: Buffer) => Promise<void>) {}
@@ -30,9 +31,7 @@ export class GroupCommit {
 
   /** Runs `op` between commits, after those already queued. */
   serial<T>(op: () => Promise<T>): Promise<T> {
-    const run = this.ops.then(op)
-    this.ops = run.catch(() => {})
-    return run
+    return this.ops.run(op)
   }
 
   private async commitGroup(): Promise<void> {

@@ -15,6 +15,7 @@ import { sqlFile } from '../db/sql-files.ts'
 import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
 import { planGroups, type ApplyGroup, type CommittedBatch } from './groups.ts'
 import { ingestsInProgress } from '../ingest/pipeline.ts'
+import { Serial } from '../lib/serial.ts'
 
 export type DerivedState = 'building' | 'ready' | 'failed'
 
@@ -52,7 +53,7 @@ export class TimeEntryDerived {
   floor: string | null = null
   lastRebuild: { seconds: number; batches: number; at: string } | null = null
   lastError: string | null = null
-  private chain: Promise<unknown> = Promise.resolve()
+  private chain = new Serial()
   private pending: CommittedBatch[] = []
   /** Batches the tables hold: a commit seen both by a rebuild's listing and by its hook applies once. */
   private applied = new Set<string>()
@@ -156,13 +157,9 @@ export class TimeEntryDerived {
     })
   }
 
-  /** Waits for everything queued so far (tests). */
-  async idle(): Promise<void> {
-    let seen: Promise<unknown>
-    do {
-      seen = this.chain
-      await seen.catch(() => {})
-    } while (seen !== this.chain)
+  /** Waits for everything queued, including what is queued meanwhile (tests). */
+  idle(): Promise<void> {
+    return this.chain.idle()
   }
 
   /** Applies what is pending and stops the timers (shutdown). */
@@ -260,9 +257,7 @@ export class TimeEntryDerived {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.catch(() => {}).then(fn)
-    this.chain = next
-    return next
+    return this.chain.run(fn)
   }
 }
 

@@ -11,6 +11,7 @@ import { runRule, type Detection } from '../rules/run-rule.ts'
 import { settleSpans } from '../traces/store.ts'
 import type { PathOptions } from '../derived/index.ts'
 import { exceptionId } from './ids.ts'
+import { Serial } from '../lib/serial.ts'
 import { enabledRules, routeOwner, severityOf, slaHours } from './routing.ts'
 
 export interface RunResult {
@@ -28,12 +29,10 @@ export interface RunResult {
 /** Called after every run with the exceptions it opened or reopened (notifications hook in here). */
 export type OpenedListener = (ids: string[]) => void
 
-let running: Promise<unknown> = Promise.resolve()
+const runs = new Serial()
 
 export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
-  const run = running.catch(() => {}).then(() => runDetection(db, config, asOf, trigger, onOpened, opts))
-  running = run
-  return run
+  return runs.run(() => runDetection(db, config, asOf, trigger, onOpened, opts))
 }
 
 async function runDetection(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {

@@ -4,6 +4,7 @@
 // exact decimals that still carries the answer's type.
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, TypedResponse } from 'hono'
+import type { JSONParsed } from 'hono/utils/types'
 import type { ZodError } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { badRequest } from '../lib/errors.ts'
@@ -45,11 +46,11 @@ export type Exact<T> = T extends number
  * A JSON answer written with exact decimals (lib/json.ts), typed as the route's schema says:
  * what `c.json` would be, with every Decimal's digits as they are stored.
  */
-export function exact<T, S extends 200 | 201 = 200>(c: Context, value: Exact<T>, status?: S): TypedResponse<T, S, 'json'> {
-  return c.body(stringify(value), (status ?? 200) as 200, { 'Content-Type': 'application/json; charset=utf-8' }) as unknown as TypedResponse<T, S, 'json'>
+export function exact<T, S extends 200 | 201 = 200>(c: Context, value: Exact<T>, status?: S): Response & TypedResponse<JSONParsed<T>, S, 'json'> {
+  return c.body(stringify(value), (status ?? 200) as 200, { 'Content-Type': 'application/json; charset=utf-8' }) as unknown as Response & TypedResponse<JSONParsed<T>, S, 'json'>
 }
 
 /** The same for an answer already written as JSON bytes (the read cache keeps them so). */
-export function exactText<T>(c: Context, text: string | Uint8Array): TypedResponse<T, 200, 'json'> {
-  return c.body(text as string, 200, { 'Content-Type': 'application/json; charset=utf-8' }) as unknown as TypedResponse<T, 200, 'json'>
+export function exactText<T>(c: Context, text: string | Uint8Array): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
+  return c.body(text as string, 200, { 'Content-Type': 'application/json; charset=utf-8' }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>
 }

@@ -2,6 +2,7 @@
 import type { Db } from '../db/client.ts'
 import { command, insertRows, queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
+import { KeyedSerial } from '../lib/serial.ts'
 
 export interface BatchRow {
   batch_uid: string
@@ -89,22 +90,15 @@ export async function snapshotState(db: Db, system: string, entity: string, snap
   }
 }
 
-const snapshotTurns = new Map<string, Promise<unknown>>()
+const snapshotTurns = new KeyedSerial()
 
 /**
  * Runs `fn` (a part's completeness check, deletions and commit) after every other part of the
  * same snapshot that is committing in this process: parts sent at the same time would otherwise
  * each see the other as missing, and the snapshot would never complete.
  */
-export async function inSnapshotTurn<T>(system: string, entity: string, snapshotId: string, fn: () => Promise<T>): Promise<T> {
-  const key = `${system}\u0000${entity}\u0000${snapshotId}`
-  const run = (snapshotTurns.get(key) ?? Promise.resolve()).catch(() => {}).then(fn)
-  snapshotTurns.set(key, run)
-  try {
-    return await run
-  } finally {
-    if (snapshotTurns.get(key) === run) snapshotTurns.delete(key)
-  }
+export function inSnapshotTurn<T>(system: string, entity: string, snapshotId: string, fn: () => Promise<T>): Promise<T> {
+  return snapshotTurns.run(`${system}\u0000${entity}\u0000${snapshotId}`, fn)
 }
 
 /**

@@ -11,6 +11,7 @@ import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
 import type { RawRecord } from './records.ts'
 import { codecFor, insertColumns, type Encoded } from './row-codec.ts'
+import { KeyedSerial } from '../lib/serial.ts'
 
 export interface BatchRequest {
   system: string
@@ -41,21 +42,13 @@ const chunkBuffers = new LineBufferPool(4, 8 << 20)
 const MAX_ERRORS = 100
 
 // Same (system, batch) in flight twice: the second waits and then answers duplicate.
-const inFlight = new Map<string, Promise<unknown>>()
+const inFlight = new KeyedSerial()
 
-/** Ingest requests streaming now: background work (derived tables) waits for a lull. */
+/** Ingest requests streaming now (or waiting on one): background work waits for a lull. */
 export const ingestsInProgress = () => inFlight.size
 
-export async function ingestBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {
-  const lockKey = `${req.system}\u0000${req.batchId}\u0000${req.part ?? 0}`
-  while (inFlight.has(lockKey)) await inFlight.get(lockKey)!.catch(() => {})
-  const run = runBatch(db, req, records)
-  inFlight.set(lockKey, run)
-  try {
-    return await run
-  } finally {
-    inFlight.delete(lockKey)
-  }
+export function ingestBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {
+  return inFlight.run(`${req.system}\u0000${req.batchId}\u0000${req.part ?? 0}`, () => runBatch(db, req, records))
 }
 
 async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {

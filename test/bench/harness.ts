@@ -14,10 +14,10 @@ export interface ChildServer {
   stop(): Promise<void>
 }
 
-export async function spawnServer(dataDir: string, extraEnv: Record<string, string> = {}): Promise<ChildServer> {
+export async function spawnServer(dataDir: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<ChildServer> {
   // BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'server/cli/crosswalk.mjs'), 'serve', '--data', dataDir, '--port', '0'], {
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'server/cli/crosswalk.mjs'), 'serve', '--data', dataDir, '--port', '0', ...args], {
     env: { ...process.env, CROSSWALK_ADMIN_TOKEN: TOKEN, CROSSWALK_DETECT_INTERVAL: '0', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

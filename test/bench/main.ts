@@ -1,4 +1,4 @@
-// `npm run bench [ingest|detect|export|spans|transport|reads]`: throughput numbers recorded in the
+// `npm run bench [ingest|detect|export|spans|ui|transport|reads]`: throughput numbers recorded in the
 // README. Not a test: nothing here fails on a slow machine, it reports. (`transport`, the floor
 // under ingest, and `reads`, minutes of load on a seeded firm, run only when asked.)
 import { benchIngest, reportIngest } from './ingest.ts'
@@ -7,6 +7,7 @@ import { benchExport, reportExport } from './export.ts'
 import { benchSpans, reportSpans } from './spans.ts'
 import { benchTransport, reportTransport } from './transport.ts'
 import { benchReads, reportReads } from './reads.ts'
+import { benchUi, reportUi } from './ui.ts'
 
 const only = process.argv[3]
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -19,6 +20,7 @@ const firmRows = Number(process.env.BENCH_ROWS ?? 10_000_000)
 if (!only || only === 'detect') console.log(reportDetect(await benchDetect(firmRows)))
 if (!only || only === 'export') console.log(reportExport(await benchExport(rows)))
 if (!only || only === 'spans') console.log(reportSpans(await benchSpans(spanRequests)))
+if (!only || only === 'ui') console.log(reportUi(await benchUi()))
 if (only === 'transport') console.log(reportTransport(await benchTransport(rows)))
 /** Reads: BENCH_READERS readers (50) for BENCH_SECONDS (60). */
 if (only === 'reads')

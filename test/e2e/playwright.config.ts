@@ -14,8 +14,8 @@ export default defineConfig({
   globalSetup: './global-setup.ts',
   // One server, one data dir: tests that change exceptions run one at a time.
   workers: 1,
-  // A browser test that fails once on a loaded CI box gets one more try; a real failure fails twice.
-  retries: process.env.CI ? 1 : 0,
+  // No retries: no browser test measures time (npm run bench -- ui does), so a failure is real.
+  retries: 0,
   fullyParallel: false,
   timeout: 60_000,
   expect: { timeout: 10_000 },
