@@ -3,7 +3,8 @@ import type { Db } from '../db/client.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { chToIso, toChDateTime } from '../lib/time.ts'
-import { dec } from '../lib/json.ts'
+import { dec, type Decimal } from '../lib/json.ts'
+import type { RuleName, Severity } from '../rules/catalog.ts'
 
 export const SORTS = ['amount_at_risk', 'first_detected_at', 'due_at', 'last_detected_at', 'updated_at'] as const
 
@@ -31,7 +32,41 @@ export interface ListOptions {
   cursor?: [number, string] | null
 }
 
-type Row = Record<string, unknown> & { id: string; sort_key: number }
+/** The workflow's events (exception_events.type): by detection runs and by people. */
+export const EVENT_TYPES = ['opened', 'reopened', 'auto_resolved', 'assigned', 'acknowledged', 'commented', 'resolved', 'reopen'] as const
+
+/** A row of exception_state (as list.sql reads it), typed as the view defines it. */
+interface Row {
+  id: string
+  rule: RuleName
+  entity_type: string
+  entity_key: string
+  systems: string[]
+  severity: Severity
+  owner: string
+  status: 'open' | 'acknowledged' | 'resolved'
+  resolution: 'manual' | 'auto' | null
+  amount_at_risk: string
+  currency: string
+  practice: string | null
+  region: string | null
+  details: string
+  first_detected_at: string
+  last_detected_at: string
+  due_at: string | null
+  overdue: boolean | number
+  updated_at: string
+  resolved_at: string | null
+  sort_key: number
+}
+
+/** What a rule's details hold: JSON values, per system. */
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+
+/** A decimal column that is never null (a string is never null to dec()). */
+const money = (v: string) => dec(v) as Decimal
+/** A DateTime column that is never null. */
+const iso = (s: string) => chToIso(s) as string
 
 export function filterParams(f: ExceptionFilter, now = new Date()) {
   return {
@@ -51,7 +86,7 @@ export function filterParams(f: ExceptionFilter, now = new Date()) {
   }
 }
 
-export function toItem(r: Record<string, unknown>) {
+export function toItem(r: Row) {
   return {
     id: r.id,
     rule: r.rule,
@@ -62,17 +97,17 @@ export function toItem(r: Record<string, unknown>) {
     owner: r.owner,
     status: r.status,
     resolution: r.resolution ?? null,
-    amount_at_risk: dec(r.amount_at_risk),
+    amount_at_risk: money(r.amount_at_risk),
     currency: r.currency,
     practice: r.practice ?? null,
     region: r.region ?? null,
-    first_detected_at: chToIso(r.first_detected_at as string),
-    last_detected_at: chToIso(r.last_detected_at as string),
-    due_at: chToIso(r.due_at as string),
+    first_detected_at: iso(r.first_detected_at),
+    last_detected_at: iso(r.last_detected_at),
+    due_at: chToIso(r.due_at),
     overdue: Boolean(r.overdue),
-    updated_at: chToIso(r.updated_at as string),
-    resolved_at: chToIso(r.resolved_at as string),
-    details: JSON.parse((r.details as string) || '{}'),
+    updated_at: iso(r.updated_at),
+    resolved_at: chToIso(r.resolved_at),
+    details: JSON.parse(r.details || '{}') as Record<string, Record<string, Json>>,
   }
 }
 
@@ -103,13 +138,13 @@ export async function listExceptions(db: Db, f: ExceptionFilter, o: ListOptions)
 /** Every id matching a filter (for bulk actions on "the current filter"). */
 export async function matchingIds(db: Db, f: ExceptionFilter, max = 100_000): Promise<string[]> {
   const { items } = await listExceptions(db, f, { sort: 'updated_at', desc: false, limit: max })
-  return items.map((i) => i.id as string)
+  return items.map((i) => i.id)
 }
 
 export async function getException(db: Db, id: string) {
   const { items } = await listExceptions(db, { ids: [id], status: [] }, { sort: 'updated_at', desc: false, limit: 1 })
   if (!items[0]) return null
-  const events = await queryRows<Record<string, string | null>>(
+  const events = await queryRows<{ id: string; at: string; type: (typeof EVENT_TYPES)[number]; actor: string; note: string; owner: string; run_id: string; due_at: string | null }>(
     db,
     'exceptions.history',
     `SELECT toString(event_id) AS id, at, type, actor, note, owner, run_id, detected_at, due_at
@@ -120,7 +155,7 @@ export async function getException(db: Db, id: string) {
     ...items[0],
     history: events.map((e) => ({
       id: e.id,
-      at: chToIso(e.at),
+      at: iso(e.at),
       type: e.type,
       actor: e.actor,
       note: e.note || null,
@@ -142,7 +177,7 @@ export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number],
     { by, now: p.now, status: p.status, rule: p.rule, owner: p.owner, severity: p.severity },
     { join_use_nulls: 1 },
   )
-  return rows.map((r) => ({ group: r.grp, count: Number(r.count), amount_at_risk: dec(r.total_amount), overdue: Number(r.overdue_count) }))
+  return rows.map((r) => ({ group: r.grp, count: Number(r.count), amount_at_risk: money(r.total_amount), overdue: Number(r.overdue_count) }))
 }
 
 /** Opened and resolved per week over the last `weeks` weeks (Monday, UTC), every week listed. */
@@ -164,5 +199,5 @@ export async function moneyAtRiskAt(db: Db, instants: Date[]) {
   const rows = await queryRows<{ at: string; amount: string }>(db, 'exceptions.money_at_risk_at', sqlFile('exceptions/money_at_risk_at.sql'), {
     ats: instants.map(toChDateTime),
   })
-  return rows.map((r) => ({ at: chToIso(r.at), amount_at_risk: dec(r.amount) }))
+  return rows.map((r) => ({ at: iso(r.at), amount_at_risk: money(r.amount) }))
 }

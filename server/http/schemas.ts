@@ -63,11 +63,11 @@ export const flag = z
 export const decimal = z.number().openapi({ type: 'number', format: 'decimal', description: 'An exact decimal: the digits are the stored value.' })
 
 export const listAnswer = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }) })
+  z.strictObject({ items: z.array(item), next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }) })
 
 export const errorAnswer = z
-  .object({
-    error: z.object({
+  .strictObject({
+    error: z.strictObject({
       code: z.string().openapi({ example: 'bad_parameter' }),
       message: z.string().openapi({ example: 'by: utilization breaks down by practice, region, resource, month, not \'colour\'.' }),
       details: z.unknown().optional(),

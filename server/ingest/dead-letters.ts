@@ -65,9 +65,10 @@ export async function listDeadLetters(db: Db, f: DeadLetterFilter) {
       raw: r.raw,
       reason: r.reason,
       errors: JSON.parse(r.errors) as Array<{ field: string; message: string }>,
-      observed_at: chToIso(r.observed_at),
-      received_at: chToIso(r.received_at),
-      status: r.replayed ? 'replayed' : 'pending',
+      // Both columns are never null.
+      observed_at: chToIso(r.observed_at) as string,
+      received_at: chToIso(r.received_at) as string,
+      status: r.replayed ? ('replayed' as const) : ('pending' as const),
       last_replay_at: chToIso(r.last_replay_at),
       last_replay_error: r.replayed ? null : r.last_replay_error || null,
     })),
@@ -117,7 +118,7 @@ export async function replayDeadLetters(
     const records = (async function* () {
       yield [{ line: d.line, text: raw }]
     })()
-    const observedAt = d.observed_at!.replace('T', ' ').replace('Z', '')
+    const observedAt = d.observed_at.replace('T', ' ').replace('Z', '')
     const result =
       d.entity === 'events'
         ? await ingestEvents(db, d.system, batchId, observedAt, records)

@@ -10,6 +10,7 @@ import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
 import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../lib/time.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
+import type { Severity } from '../rules/catalog.ts'
 
 export interface NotifyOptions {
   maxAttempts: number
@@ -22,13 +23,27 @@ interface ExceptionRow {
   rule: string
   entity_key: string
   owner: string
-  severity: string
+  severity: Severity
   amount_at_risk: string
   currency: string
   due_at: string | null
 }
 
 const MAX_LISTED = 50
+
+/** A delivery as notifications/list.sql reads it. */
+interface DeliveryRow {
+  id: string
+  owner: string
+  event: 'opened' | 'overdue'
+  url: string
+  payload: string
+  created_at: string
+  attempts: string | number
+  delivered: boolean | number
+  last_error: string | null
+  last_attempt_at: string | null
+}
 
 export class Notifier {
   private inflight = new Set<Promise<void>>()
@@ -126,7 +141,7 @@ export class Notifier {
   }
 
   async list(limit = 100) {
-    const rows = await queryRows<Record<string, string | number | boolean | null>>(
+    const rows = await queryRows<DeliveryRow>(
       this.db, 'notify.list', sqlFile('notifications/list.sql'), { only_pending: false, max_attempts: this.opts.maxAttempts, limit },
     )
     return rows.map((r) => ({
@@ -134,12 +149,12 @@ export class Notifier {
       owner: r.owner,
       event: r.event,
       host: new URL(String(r.url)).host,
-      status: r.delivered ? 'delivered' : Number(r.attempts) >= this.opts.maxAttempts ? 'failed' : 'pending',
+      status: r.delivered ? ('delivered' as const) : Number(r.attempts) >= this.opts.maxAttempts ? ('failed' as const) : ('pending' as const),
       attempts: Number(r.attempts),
       last_error: r.delivered ? null : r.last_error || null,
-      created_at: chToIso(r.created_at as string),
-      last_attempt_at: chToIso(r.last_attempt_at as string | null),
-      message: JSON.parse(String(r.payload)),
+      created_at: chToIso(r.created_at) as string,
+      last_attempt_at: chToIso(r.last_attempt_at),
+      message: JSON.parse(String(r.payload)) as ReturnType<typeof message>,
     }))
   }
 }

@@ -14,6 +14,7 @@ import { addDecimals } from '../lib/decimal.ts'
 import { toChDateTime } from '../lib/time.ts'
 import { comparisonFile, type Comparison } from './catalog.ts'
 import { derivedFile, sqlAsOf, type PathOptions } from '../derived/index.ts'
+import type { RuleName } from '../rules/catalog.ts'
 
 export interface RecordFilter extends PathOptions {
   asOf: Date
@@ -100,8 +101,27 @@ export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' |
   })
 }
 
+/**
+ * A record of a comparison (_records.sql): the columns every comparison has, then each side's
+ * values as a_* and b_*. Decimals and 64-bit integers come as text (db/client.ts).
+ */
+export interface RecordRow {
+  record_key: string
+  status: 'matched' | 'differing' | 'only_a' | 'only_b'
+  /** The rule the record breaks, '' for none. */
+  rule: RuleName | ''
+  period: string | null
+  practice: string | null
+  project_key: string | null
+  currency: string | null
+  amount_a: string | null
+  amount_b: string | null
+  amount_diff: string | null
+  [column: string]: unknown
+}
+
 export async function records(db: Db, c: Comparison, f: RecordFilter, limit: number, after: string) {
-  return queryRows<Record<string, unknown>>(db, `reconciliation.records.${c.pair}.${c.entity}`, await compose(db, '_records.sql', c, f), {
+  return queryRows<RecordRow>(db, `reconciliation.records.${c.pair}.${c.entity}`, await compose(db, '_records.sql', c, f), {
     ...params(f),
     after,
     limit,

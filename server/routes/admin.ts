@@ -1,46 +1,28 @@
 // Admin: users, API tokens (shown once at creation, stored as a digest), and the audit log.
 import crypto from 'node:crypto'
-import { Hono } from 'hono'
-import { z } from 'zod'
-import type { AppEnv } from '../context.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
-import { parseQuery, readJson } from '../http/validate.ts'
+import { routes } from '../http/openapi.ts'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
-import { intParam, rejectUnknown } from '../http/list-query.ts'
 import { parseDatetime, toChDateTime, chToIso } from '../lib/time.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { audit } from '../auth/audit.ts'
 import { hashPassword } from '../auth/passwords.ts'
-import { ROLES } from '../auth/principal.ts'
 import { newToken } from '../auth/tokens.ts'
 import type { ApiToken, User } from '../auth/store.ts'
-
-const role = z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` })
-const email = z.email({ error: 'expected an email address' }).max(320)
-const password = z.string().min(12, { message: 'must be at least 12 characters' }).max(1024)
-
-const newUser = z.strictObject({ name: z.string().min(1).max(200), email, role, password: password.optional() })
-const patchUser = z.strictObject({ name: z.string().min(1).max(200).optional(), role: role.optional(), password: password.optional(), disabled: z.boolean().optional() })
-const newTokenBody = z.strictObject({
-  kind: z.enum(['collector', 'personal'], { error: 'expected collector or personal' }),
-  system: z.string().optional(),
-  user_id: z.string().optional(),
-  name: z.string().min(1).max(200).optional(),
-  expires_at: z.string().refine((s) => parseDatetime(s) !== null, { message: 'expected an ISO-8601 datetime with Z or an offset' }).optional(),
-})
+import { auditLog, changeUser, createToken, createUser, listTokens, listUsers, revokeToken } from './admin.schema.ts'
 
 const showUser = (u: User) => ({ id: u.id, name: u.name, email: u.email, role: u.role, disabled: u.disabled, has_password: Boolean(u.password_hash), created_at: u.created_at })
 const showToken = (t: ApiToken) => ({
   id: t.id, kind: t.kind, system: t.system || null, user_id: t.user_id || null, name: t.name, created_at: t.created_at,
   expires_at: t.expires_at, revoked_at: t.revoked_at, last_used_at: t.last_used_at,
-  status: t.revoked_at ? 'revoked' : t.expires_at && Date.parse(t.expires_at) <= Date.now() ? 'expired' : 'active',
+  status: t.revoked_at ? ('revoked' as const) : t.expires_at && Date.parse(t.expires_at) <= Date.now() ? ('expired' as const) : ('active' as const),
 })
 
-export const userRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => c.json({ items: (await c.var.services.access.users()).map(showUser), next_cursor: null }))
-  .post('/', async (c) => {
-    const b = parseQuery(newUser, await readJson(c), 'body field')
+export const userRoutes = routes()
+  .openapi(listUsers, async (c) => c.json({ items: (await c.var.services.access.users()).map(showUser), next_cursor: null }, 200))
+  .openapi(createUser, async (c) => {
+    const b = c.req.valid('json')
     const access = c.var.services.access
     if ((await access.users({ email: b.email })).length) throw badRequest('duplicate', `A user with email ${b.email} already exists.`, { field: 'email' })
     const id = `usr_${crypto.randomBytes(8).toString('hex')}`
@@ -48,11 +30,12 @@ export const userRoutes = new Hono<AppEnv>()
     await audit(c, 'user_create', b.email, { role: b.role })
     return c.json(showUser((await access.users({ id }))[0]), 201)
   })
-  .patch('/:id', async (c) => {
-    const b = parseQuery(patchUser, await readJson(c), 'body field')
+  .openapi(changeUser, async (c) => {
+    const b = c.req.valid('json')
+    const { id } = c.req.valid('param')
     const access = c.var.services.access
-    const [u] = await access.users({ id: c.req.param('id') })
-    if (!u) throw notFound(`No user with id ${c.req.param('id')}.`)
+    const [u] = await access.users({ id })
+    if (!u) throw notFound(`No user with id ${id}.`)
     await access.saveUser({
       ...u,
       name: b.name ?? u.name,
@@ -61,13 +44,13 @@ export const userRoutes = new Hono<AppEnv>()
       password_hash: b.password ? await hashPassword(b.password) : u.password_hash,
     })
     await audit(c, 'user_update', u.email, { role: b.role, disabled: b.disabled, password_changed: Boolean(b.password) })
-    return c.json(showUser((await access.users({ id: u.id }))[0]))
+    return c.json(showUser((await access.users({ id: u.id }))[0]), 200)
   })
 
-export const tokenRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => c.json({ items: (await c.var.services.access.tokens()).map(showToken), next_cursor: null }))
-  .post('/', async (c) => {
-    const b = parseQuery(newTokenBody, await readJson(c), 'body field')
+export const tokenRoutes = routes()
+  .openapi(listTokens, async (c) => c.json({ items: (await c.var.services.access.tokens()).map(showToken), next_cursor: null }, 200))
+  .openapi(createToken, async (c) => {
+    const b = c.req.valid('json')
     const { access, config } = c.var.services
     if (b.kind === 'collector' && !config.sources.some((s) => s.system === b.system))
       throw badRequest('bad_parameter', `system: a collector token needs a configured source (${config.sources.map((s) => s.system).join(', ')}).`, { field: 'system' })
@@ -82,32 +65,45 @@ export const tokenRoutes = new Hono<AppEnv>()
     // The secret is shown once, here; only its digest is stored.
     return c.json({ ...showToken(t), token: secret }, 201)
   })
-  .delete('/:id', async (c) => {
+  .openapi(revokeToken, async (c) => {
+    const { id } = c.req.valid('param')
     const access = c.var.services.access
-    const [t] = await access.tokens({ id: c.req.param('id') })
-    if (!t) throw notFound(`No token with id ${c.req.param('id')}.`)
+    const [t] = await access.tokens({ id })
+    if (!t) throw notFound(`No token with id ${id}.`)
     if (!t.revoked_at) await access.revokeToken(t)
     await audit(c, 'token_revoke', t.id, { kind: t.kind })
-    return c.json(showToken((await access.tokens({ id: t.id }))[0]))
+    return c.json(showToken((await access.tokens({ id: t.id }))[0]), 200)
   })
 
-export const auditRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const all = c.req.queries()
-  rejectUnknown(all, ['actor', 'action', 'limit', 'cursor'])
-  const limit = intParam(all, 'limit', 100, 1, 1000)
-  const cursor = decodeCursor(all.cursor?.[0], 2) as [string, string] | null
-  const rows = await queryRows<Record<string, string>>(c.var.services.db, 'audit.list', sqlFile('access/audit.sql'), {
-    actor: all.actor?.[0] ?? '',
-    action: all.action?.[0] ?? '',
+interface AuditRow {
+  id: string
+  at: string
+  actor: string
+  action: string
+  target: string
+  outcome: 'ok' | 'denied'
+  ip: string
+  details: string
+}
+
+export const auditRoutes = routes().openapi(auditLog, async (c) => {
+  const q = c.req.valid('query')
+  const cursor = decodeCursor(q.cursor, 2) as [string, string] | null
+  const rows = await queryRows<AuditRow>(c.var.services.db, 'audit.list', sqlFile('access/audit.sql'), {
+    actor: q.actor ?? '',
+    action: q.action ?? '',
     has_cursor: Boolean(cursor),
     cursor_at: cursor?.[0] ?? toChDateTime(new Date(0)),
     cursor_id: cursor?.[1] ?? '',
-    limit: limit + 1,
+    limit: q.limit + 1,
   })
-  const page = rows.slice(0, limit)
+  const page = rows.slice(0, q.limit)
   const last = page.at(-1)
-  return c.json({
-    items: page.map((r) => ({ ...r, at: chToIso(r.at), details: JSON.parse(r.details || '{}') })),
-    next_cursor: rows.length > limit && last ? encodeCursor([last.at, last.id]) : null,
-  })
+  return c.json(
+    {
+      items: page.map((r) => ({ ...r, at: chToIso(r.at)!, details: JSON.parse(r.details || '{}') as Record<string, unknown> })),
+      next_cursor: rows.length > q.limit && last ? encodeCursor([last.at, last.id]) : null,
+    },
+    200,
+  )
 })

@@ -1,35 +1,22 @@
 // Dashboard sign-in: email and password, or a personal token, for an HttpOnly session cookie
 // (Secure over https, SameSite=Lax) with idle and absolute expiry; sign-out; who am I.
-import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { z } from 'zod'
-import type { AppEnv } from '../context.ts'
-import { AppError, badRequest } from '../lib/errors.ts'
-import { parseQuery } from '../http/validate.ts'
+import { AppError } from '../lib/errors.ts'
+import { routes } from '../http/openapi.ts'
 import { audit } from '../auth/audit.ts'
 import { clientAddress } from '../auth/address.ts'
 import { csrfFor, csrfTokenOf, SESSION_COOKIE, unauthorized } from '../auth/middleware.ts'
 import { burnPasswordCheck, verifyPassword } from '../auth/passwords.ts'
 import { sha256Hex } from '../auth/tokens.ts'
 import type { User } from '../auth/store.ts'
-
-const loginBody = z.union([
-  z.strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
-  z.strictObject({ token: z.string().min(1).max(1024) }),
-])
+import { login, logout, me } from './auth.schema.ts'
 
 const publicUser = (u: Pick<User, 'id' | 'name' | 'email' | 'role'>) => ({ id: u.id, name: u.name, email: u.email, role: u.role })
 
-export const authRoutes = new Hono<AppEnv>()
-  .post('/login', async (c) => {
+export const authRoutes = routes()
+  .openapi(login, async (c) => {
     const { access, limits, config } = c.var.services
-    let raw: unknown
-    try {
-      raw = await c.req.json()
-    } catch {
-      throw badRequest('bad_json', 'Send {"email", "password"} or {"token"} as JSON.')
-    }
-    const body = parseQuery(loginBody, raw, 'body field')
+    const body = c.req.valid('json')
     const ip = clientAddress(c)
     const account = 'email' in body ? body.email.toLowerCase() : `token:${sha256Hex(body.token).slice(0, 12)}`
     const wait = Math.max(limits.login.retryAfter(`${ip}|${account}`), limits.loginByAddress.retryAfter(ip))
@@ -65,9 +52,9 @@ export const authRoutes = new Hono<AppEnv>()
       maxAge: Math.round(config.auth.session_max_hours * 3600),
     })
     await audit(c, 'sign_in', user.email, { method: 'email' in body ? 'password' : 'token' }, 'ok', user.email)
-    return c.json({ user: publicUser(user), csrf_token: csrfFor(secret) })
+    return c.json({ user: publicUser(user), csrf_token: csrfFor(secret) }, 200)
   })
-  .post('/logout', async (c) => {
+  .openapi(logout, async (c) => {
     const p = c.var.principal
     if (p?.kind === 'user' && p.via === 'session') {
       const s = await c.var.services.access.session(p.sessionId!)
@@ -75,10 +62,10 @@ export const authRoutes = new Hono<AppEnv>()
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     await audit(c, 'sign_out', p?.kind === 'user' ? p.email : '')
-    return c.json({ ok: true })
+    return c.json({ ok: true as const }, 200)
   })
-  .get('/me', (c) => {
+  .openapi(me, (c) => {
     const p = c.var.principal
     if (!p || p.kind !== 'user') throw unauthorized()
-    return c.json({ user: publicUser(p), via: p.via, csrf_token: csrfTokenOf(c, p) })
+    return c.json({ user: publicUser(p), via: p.via, csrf_token: csrfTokenOf(c, p) }, 200)
   })

@@ -1,18 +1,19 @@
 // Exports (CONTRACT §6): the exception list and the reconciliation records as CSV or XLSX,
 // streamed from ClickHouse to the response with the same filters as the lists.
 import { Readable } from 'node:stream'
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { AppEnv } from '../context.ts'
 import { audit } from '../auth/audit.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { streamRows } from '../db/stream.ts'
-import { rejectUnknown } from '../http/list-query.ts'
+import { routes } from '../http/openapi.ts'
 import { chToIso } from '../lib/time.ts'
 import { filterParams } from '../exceptions/repository.ts'
-import { parseFilter, parseSort } from './exceptions.ts'
+import { toFilter, toSort } from './exceptions.schema.ts'
 import { recordSource, streamRecords, streamRecordsCsv, streamRecordsXlsx } from '../reconciliation/query.ts'
-import { comparisonParam, recordFilter } from './reconciliation.ts'
+import { comparisonOf, recordFilter } from './reconciliation.ts'
+import { exceptionsCsv, exceptionsXlsx, reconciliationCsv, reconciliationXlsx, XLSX_TYPE, type ExceptionQuery, type RecordQuery } from './exports.schema.ts'
 import { csvHeader, csvRows } from '../exports/csv.ts'
 import { rowsXml } from '../exports/xlsx-cells.ts'
 import { xlsxStream, type SheetChunk } from '../exports/xlsx.ts'
@@ -95,17 +96,18 @@ async function send(c: Context<AppEnv>, cols: Column[], body: Body, meta: Export
   }
   const out = xlsxStream(cols, sheet!, meta)
   return new Response(Readable.toWeb(out) as ReadableStream, {
-    headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Content-Disposition': disposition },
+    headers: { 'Content-Type': XLSX_TYPE, 'Content-Disposition': disposition },
   })
 }
 
-const EXCEPTION_FILTERS = ['rule', 'status', 'owner', 'severity', 'system', 'practice', 'region', 'entity_type', 'entity_key', 'q', 'overdue', 'sort']
+/** The filters as the caller sent them, in their order: the file's name and its about sheet say
+ *  what was asked (the validated query has the schema's order and parsed values). */
+const filtersOf = (c: Context<AppEnv>) => Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.join(',')]))
 
-async function* exceptionRows(c: Context<AppEnv>, all: Record<string, string[]>) {
-  const p = filterParams(parseFilter(all))
-  const { sort, desc } = parseSort(all.sort?.[0])
+async function* exceptionRows(c: Context<AppEnv>, q: ExceptionQuery, now: Date) {
+  const { sort, desc } = toSort(q.sort)
   const rows = streamRows(c.var.services.db, 'exports.exceptions', sqlFile('exceptions/list.sql'), {
-    ...p,
+    ...filterParams(toFilter(q), now),
     sort_by: sort,
     desc,
     has_cursor: false,
@@ -124,44 +126,36 @@ async function* exceptionRows(c: Context<AppEnv>, all: Record<string, string[]>)
     }))
 }
 
-const filtersOf = (all: Record<string, string[]>) => Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.join(',')]))
-
-function exportExceptions(format: 'csv' | 'xlsx') {
-  return async (c: Context<AppEnv>) => {
-    const all = c.req.queries()
-    rejectUnknown(all, EXCEPTION_FILTERS)
-    const now = new Date().toISOString()
-    const filters = filtersOf(all)
-    const name = fileName('exceptions', Object.entries(filters).map(([k, v]) => `${k}_${v}`), now, format)
-    return send(c, EXCEPTION_COLUMNS, written(format, EXCEPTION_COLUMNS, exceptionRows(c, all)), { title: 'Exceptions', filters, asOf: now, generatedAt: now }, name)
-  }
+async function exportExceptions(c: Context<AppEnv>, format: 'csv' | 'xlsx', q: ExceptionQuery) {
+  const now = c.var.services.clock.now()
+  const at = now.toISOString()
+  const filters = filtersOf(c)
+  const name = fileName('exceptions', Object.entries(filters).map(([k, v]) => `${k}_${v}`), at, format)
+  return send(c, EXCEPTION_COLUMNS, written(format, EXCEPTION_COLUMNS, exceptionRows(c, q, now)), { title: 'Exceptions', filters, asOf: at, generatedAt: at }, name)
 }
 
-function exportReconciliation(format: 'csv' | 'xlsx') {
-  return async (c: Context<AppEnv>) => {
-    const all = c.req.queries()
-    rejectUnknown(all, ['pair', 'entity', 'status', 'practice', 'project', 'q', 'from', 'to', 'as_of'])
-    const cmp = comparisonParam(all)
-    const f = recordFilter(all)
-    const filters = { pair: cmp.pair, entity: cmp.entity, from: f.from, to: f.to, ...filtersOf(all) }
-    const name = fileName('reconciliation', [cmp.pair, cmp.entity, `${f.from}_${f.to}`], f.asOf.toISOString(), format)
-    const meta = { title: `${cmp.title} ${cmp.a}-${cmp.b}`, filters, asOf: f.asOf.toISOString(), generatedAt: new Date().toISOString() }
-    const db = c.var.services.db
-    const source = await recordSource(db, cmp, f)
-    const cols = recordColumns(cmp.a, cmp.b, source.map((s) => s.name))
-    // The large comparisons are sliced, and the engine writes their CSV lines or sheet rows
-    // itself: the server passes bytes on instead of parsing a million records (README "Exports").
-    if (cmp.slices) {
-      const body = format === 'csv' ? { csv: streamRecordsCsv(db, cmp, f, cols, source) } : { sheet: streamRecordsXlsx(db, cmp, f, cols, source) }
-      return send(c, cols, body, meta, name)
-    }
-    // The other comparisons are small; their rows come in pages (db/stream.ts) and are written here.
-    return send(c, cols, written(format, cols, streamRecords(db, cmp, f)), meta, name)
+async function exportReconciliation(c: Context<AppEnv>, format: 'csv' | 'xlsx', q: RecordQuery) {
+  const { db, clock } = c.var.services
+  const cmp = comparisonOf(q)
+  const f = recordFilter(q, clock.now())
+  const filters = { pair: cmp.pair, entity: cmp.entity, from: f.from, to: f.to, ...filtersOf(c) }
+  const name = fileName('reconciliation', [cmp.pair, cmp.entity, `${f.from}_${f.to}`], f.asOf.toISOString(), format)
+  const meta = { title: `${cmp.title} ${cmp.a}-${cmp.b}`, filters, asOf: f.asOf.toISOString(), generatedAt: clock.now().toISOString() }
+  const source = await recordSource(db, cmp, f)
+  const cols = recordColumns(cmp.a, cmp.b, source.map((s) => s.name))
+  // The large comparisons are sliced, and the engine writes their CSV lines or sheet rows
+  // itself: the server passes bytes on instead of parsing a million records (README "Exports").
+  if (cmp.slices) {
+    const body = format === 'csv' ? { csv: streamRecordsCsv(db, cmp, f, cols, source) } : { sheet: streamRecordsXlsx(db, cmp, f, cols, source) }
+    return send(c, cols, body, meta, name)
   }
+  // The other comparisons are small; their rows come in pages (db/stream.ts) and are written here.
+  return send(c, cols, written(format, cols, streamRecords(db, cmp, f)), meta, name)
 }
 
-export const exportRoutes = new Hono<AppEnv>()
-  .get('/exceptions.csv', exportExceptions('csv'))
-  .get('/exceptions.xlsx', exportExceptions('xlsx'))
-  .get('/reconciliation.csv', exportReconciliation('csv'))
-  .get('/reconciliation.xlsx', exportReconciliation('xlsx'))
+// The handlers answer with the streamed file (a Response: the routes' 200 is not JSON).
+export const exportRoutes = routes()
+  .openapi(exceptionsCsv, (c) => exportExceptions(c, 'csv', c.req.valid('query')))
+  .openapi(exceptionsXlsx, (c) => exportExceptions(c, 'xlsx', c.req.valid('query')))
+  .openapi(reconciliationCsv, (c) => exportReconciliation(c, 'csv', c.req.valid('query')))
+  .openapi(reconciliationXlsx, (c) => exportReconciliation(c, 'xlsx', c.req.valid('query')))

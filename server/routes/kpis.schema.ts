@@ -6,7 +6,7 @@ import { KPI_NAMES } from '../kpis/catalog.ts'
 const kpiName = z.enum(KPI_NAMES as [string, ...string[]])
 
 export const KpiDefinition = z
-  .object({
+  .strictObject({
     name: kpiName,
     unit: z.enum(['ratio', 'currency', 'days', 'hours']),
     kind: z.enum(['ratio', 'sum', 'mean', 'median']),
@@ -18,7 +18,7 @@ export const KpiDefinition = z
   })
   .openapi('KpiDefinition')
 
-const row = z.object({
+const row = z.strictObject({
   group: z.string(),
   value: z.number().nullable(),
   numerator: decimal.nullable(),
@@ -28,7 +28,7 @@ const row = z.object({
 })
 
 export const KpiAnswer = z
-  .object({
+  .strictObject({
     as_of: z.string(),
     kpi: kpiName,
     unit: z.enum(['ratio', 'currency', 'days', 'hours']),

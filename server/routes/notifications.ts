@@ -1,11 +1,9 @@
 // GET /api/v1/notifications: webhook deliveries and their outcome (delivered, pending, failed).
-import { Hono } from 'hono'
-import type { AppEnv } from '../context.ts'
-import { intParam, rejectUnknown } from '../http/list-query.ts'
+import type { z } from '@hono/zod-openapi'
+import { exact, routes } from '../http/openapi.ts'
+import { listing, type Notification } from './notifications.schema.ts'
 
-export const notificationRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const all = c.req.queries()
-  rejectUnknown(all, ['limit'])
-  const items = await c.var.services.notifier.list(intParam(all, 'limit', 100, 1, 1000))
-  return c.json({ items, next_cursor: null })
+export const notificationRoutes = routes().openapi(listing, async (c) => {
+  const items = await c.var.services.notifier.list(c.req.valid('query').limit)
+  return exact<{ items: z.output<typeof Notification>[]; next_cursor: string | null }>(c, { items, next_cursor: null })
 })

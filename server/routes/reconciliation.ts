@@ -1,70 +1,60 @@
 // GET /api/v1/reconciliation (the system-pair match matrix, or one comparison by a dimension)
 // and GET /api/v1/reconciliation/records (the record-level list with both sides' values).
-import { Hono } from 'hono'
-import type { AppEnv } from '../context.ts'
+import type { z } from '@hono/zod-openapi'
 import { badRequest } from '../lib/errors.ts'
-import { jsonExact, dec } from '../lib/json.ts'
-import { intParam, listParam, rejectUnknown } from '../http/list-query.ts'
+import { dec } from '../lib/json.ts'
+import { exact, routes } from '../http/openapi.ts'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { resolvePeriod } from '../http/period-resolve.ts'
 import { COMPARISONS, findComparison, type Comparison } from '../reconciliation/catalog.ts'
-import { records, summarize, type RecordFilter } from '../reconciliation/query.ts'
-import { periodParams } from '../http/period.ts'
+import { records, summarize, type RecordFilter, type RecordRow } from '../reconciliation/query.ts'
+import { matchCounts } from '../reconciliation/close.ts'
+import { matrix, recordList, type ReconciliationAnswer, type ReconciliationRecords, type recordFilters } from './reconciliation.schema.ts'
 
-export const STATUSES = ['matched', 'differing', 'only_a', 'only_b'] as const
+type Filters = z.output<z.ZodObject<typeof recordFilters>>
 
-export function comparisonParam(all: Record<string, string[]>): Comparison {
-  const pair = all.pair?.[0] ?? 'psa-erp'
-  const entity = all.entity?.[0] ?? 'time_entry'
+/** The comparison of pair/entity (default psa-erp/time_entry); a pair without that entity is a 400 naming pair. */
+export function comparisonOf(q: { pair?: string; entity?: string }): Comparison {
+  const pair = q.pair ?? 'psa-erp'
+  const entity = q.entity ?? 'time_entry'
   const c = findComparison(pair, entity)
   if (!c)
     throw badRequest('bad_parameter', `No comparison ${pair}/${entity}: expected one of ${COMPARISONS.map((x) => `${x.pair}/${x.entity}`).join(', ')}.`, { field: 'pair' })
   return c
 }
 
-export function recordFilter(all: Record<string, string[]>): RecordFilter {
-  return { ...periodParams(all), status: listParam(all, 'status', STATUSES), practice: all.practice?.[0], project: all.project?.[0], q: all.q?.[0] }
+/** The record filter of a validated query; `now` is the services' clock. */
+export function recordFilter(q: Partial<Filters>, now: Date): RecordFilter {
+  return { ...resolvePeriod(q, now), status: q.status, practice: q.practice, project: q.project, q: q.q }
 }
 
-const money = (r: { amount_a: string; amount_b: string; amount_diff: string }) => ({
-  amount_a: dec(r.amount_a),
-  amount_b: dec(r.amount_b),
-  amount_diff: dec(r.amount_diff),
-})
-
-export const reconciliationRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => {
-    const all = c.req.queries()
-    rejectUnknown(all, ['pair', 'entity', 'by', 'from', 'to', 'as_of'])
-    const f = recordFilter(all)
-    const { db, cache } = c.var.services
-    const asOfKey = cache.asOfKey(f.asOf, all.as_of !== undefined)
-    const by = (all.by?.[0] ?? '') as '' | 'period' | 'practice' | 'project'
-    if (!['', 'period', 'practice', 'project'].includes(by)) throw badRequest('bad_parameter', 'by: expected period, practice or project.', { field: 'by' })
-    const chosen = all.pair || all.entity ? [comparisonParam(all)] : COMPARISONS
+export const reconciliationRoutes = routes()
+  .openapi(matrix, async (c) => {
+    const q = c.req.valid('query')
+    const { db, cache, clock } = c.var.services
+    const f = resolvePeriod(q, clock.now())
+    const asOfKey = cache.asOfKey(f.asOf, q.as_of !== undefined)
+    const by = q.by ?? ''
+    const chosen = q.pair || q.entity ? [comparisonOf(q)] : COMPARISONS
     const items = []
     for (const cmp of chosen) {
       const rows = await cache.get(`reconciliation|${cmp.pair}.${cmp.entity}|${by}|${f.from}|${f.to}|${asOfKey}`, () => summarize(db, cmp, f, by))
-      const total = by ? null : rows[0]
-      items.push({
-        ...publicComparison(cmp),
-        ...(total ? { ...total, ...money(total) } : {}),
-        rows: by ? rows.map((r) => ({ ...r, ...money(r) })) : undefined,
-      })
+      const shown = publicComparison(cmp)
+      // In total, a period without records counts all zero (summarize answers no row for it).
+      items.push(by ? { ...shown, rows: rows.map((r) => ({ group: r.group, ...matchCounts(r) })) } : { ...shown, ...matchCounts(rows[0]) })
     }
-    return jsonExact(c, { as_of: f.asOf.toISOString(), from: f.from, to: f.to, by: by || null, items, next_cursor: null })
+    return exact<z.output<typeof ReconciliationAnswer>>(c, { as_of: f.asOf.toISOString(), from: f.from, to: f.to, by: q.by ?? null, items, next_cursor: null })
   })
-  .get('/records', async (c) => {
-    const all = c.req.queries()
-    rejectUnknown(all, ['pair', 'entity', 'status', 'practice', 'project', 'q', 'from', 'to', 'as_of', 'limit', 'cursor'])
-    const cmp = comparisonParam(all)
-    const limit = intParam(all, 'limit', 100, 1, 10_000)
-    const after = (decodeCursor(all.cursor?.[0], 1)?.[0] as string | undefined) ?? ''
-    const rows = await records(c.var.services.db, cmp, recordFilter(all), limit + 1, after)
-    const page = rows.slice(0, limit)
-    return jsonExact(c, {
+  .openapi(recordList, async (c) => {
+    const q = c.req.valid('query')
+    const cmp = comparisonOf(q)
+    const after = (decodeCursor(q.cursor, 1)?.[0] as string | undefined) ?? ''
+    const rows = await records(c.var.services.db, cmp, recordFilter(q, c.var.services.clock.now()), q.limit + 1, after)
+    const page = rows.slice(0, q.limit)
+    return exact<z.output<typeof ReconciliationRecords>>(c, {
       comparison: publicComparison(cmp),
       items: page.map(shapeRecord),
-      next_cursor: rows.length > limit ? encodeCursor([String(page.at(-1)!.record_key)]) : null,
+      next_cursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.record_key]) : null,
     })
   })
 
@@ -72,7 +62,7 @@ export const reconciliationRoutes = new Hono<AppEnv>()
 const publicComparison = ({ slices: _, ...c }: Comparison) => c
 
 /** Both sides' values side by side: a_* under `a`, b_* under `b`. */
-export function shapeRecord(r: Record<string, unknown>) {
+export function shapeRecord(r: RecordRow) {
   const a: Record<string, unknown> = {}
   const b: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(r)) {
@@ -86,7 +76,7 @@ export function shapeRecord(r: Record<string, unknown>) {
     period: r.period ?? null,
     practice: r.practice ?? null,
     project_key: r.project_key ?? null,
-    currency: r.currency,
+    currency: r.currency ?? null,
     amount_a: dec(r.amount_a),
     amount_b: dec(r.amount_b),
     amount_diff: dec(r.amount_diff),

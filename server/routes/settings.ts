@@ -1,17 +1,19 @@
 // GET/PUT /api/v1/settings (admin): routing, rule thresholds and severities, SLAs; and
 // POST /api/v1/settings/routing/preview: which open exceptions each route would take.
-import { Hono, type Context } from 'hono'
-import { z } from 'zod'
+import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
-import { parseQuery, readJson } from '../http/validate.ts'
+import { exact, routes } from '../http/openapi.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
+import { dec } from '../lib/json.ts'
+import { addDecimals } from '../lib/decimal.ts'
 import { audit } from '../auth/audit.ts'
 import { actorName } from '../auth/principal.ts'
-import { currentSettings, saveSettings, settingsRevision, settingsSchema } from '../config/settings.ts'
-import { routeSchema } from '../config/schema.ts'
+import { currentSettings, saveSettings, settingsRevision } from '../config/settings.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
 import { routeMatches, routeOwner, severityOf, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
+import { getSettings, previewRouting, putSettings, type RoutePreview } from './settings.schema.ts'
+import type { z } from '@hono/zod-openapi'
 
 /** The version an If-Match names ('' = never saved); undefined when there is none, or `*`. */
 function ifMatch(header: string | undefined): string | undefined {
@@ -28,29 +30,45 @@ function inForce(c: Context<AppEnv>) {
   return { ...currentSettings(c.var.services.config), version, saved_by: actor }
 }
 
-export const settingsRoutes = new Hono<AppEnv>()
-  .get('/', (c) =>
-    c.json({
-      ...inForce(c),
-      defaults: Object.fromEntries(Object.entries(RULES).map(([n, r]) => [n, { severity: r.severity, owner: r.owner, finance: r.finance, params: r.params, title: r.title }])),
-      sla_defaults: SLA_DEFAULT_HOURS,
-      owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
-    }),
+const DEFAULTS = Object.fromEntries(
+  Object.entries(RULES).map(([n, r]) => [n, { severity: r.severity, owner: r.owner, finance: r.finance, params: r.params, title: r.title }]),
+) as Record<RuleName, { severity: Severity; owner: string; finance: boolean; params: Record<string, number>; title: string }>
+
+interface Open {
+  id: string
+  rule: RuleName
+  severity: Severity
+  practice: string | null
+  region: string | null
+  systems: string[]
+  owner: string
+  amount_at_risk: string
+}
+
+export const settingsRoutes = routes()
+  .openapi(getSettings, (c) =>
+    c.json(
+      {
+        ...inForce(c),
+        defaults: DEFAULTS,
+        sla_defaults: SLA_DEFAULT_HOURS,
+        owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
+      },
+      200,
+    ),
   )
-  .put('/', async (c) => {
-    const s = parseQuery(settingsSchema, await readJson(c), 'settings field')
-    await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.header('If-Match')))
+  .openapi(putSettings, async (c) => {
+    const s = c.req.valid('json')
+    await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.valid('header')['if-match']))
     await audit(c, 'config_change', 'settings', s)
-    return c.json(inForce(c))
+    return c.json(inForce(c), 200)
   })
-  .post('/routing/preview', async (c) => {
-    // `rules`: the draft's rule overrides, so a drafted owner or severity counts as it will once saved.
-    const { routing, rules } = parseQuery(z.strictObject({ routing: z.array(routeSchema), rules: settingsSchema.shape.rules }), await readJson(c), 'body field')
-    const rows = await queryRows<{ id: string; rule: RuleName; severity: Severity; practice: string | null; region: string | null; systems: string[]; owner: string; amount_at_risk: string }>(
-      c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 },
-    )
+  .openapi(previewRouting, async (c) => {
+    const { routing, rules } = c.req.valid('json')
+    const rows = await queryRows<Open>(c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 })
     const config = { ...c.var.services.config, routing, rules: rules ?? c.var.services.config.rules }
-    const routes = routing.map((r, i) => ({ index: i, owner: r.owner, count: 0, amount_at_risk: 0, sample: [] as string[] }))
+    // Money is summed exactly, as decimal text (lib/decimal.ts), never through a float.
+    const routes = routing.map((r, i) => ({ index: i, owner: r.owner, count: 0, amount_at_risk: '0', sample: [] as string[] }))
     let changed = 0
     for (const stored of rows) {
       // Graded as the drafted rules would grade it: a route may match on severity.
@@ -59,10 +77,15 @@ export const settingsRoutes = new Hono<AppEnv>()
       const i = routing.findIndex((r) => routeMatches(r.match, e))
       if (i >= 0) {
         routes[i].count++
-        routes[i].amount_at_risk += Number(e.amount_at_risk)
+        routes[i].amount_at_risk = addDecimals(routes[i].amount_at_risk, e.amount_at_risk ?? '0')
         if (routes[i].sample.length < 5) routes[i].sample.push(e.id)
       }
       if (owner !== stored.owner) changed++
     }
-    return c.json({ open: rows.length, unrouted: rows.length - routes.reduce((n, r) => n + r.count, 0), owner_changes: changed, routes })
+    return exact<z.output<typeof RoutePreview>>(c, {
+      open: rows.length,
+      unrouted: rows.length - routes.reduce((n, r) => n + r.count, 0),
+      owner_changes: changed,
+      routes: routes.map((r) => ({ ...r, amount_at_risk: dec(r.amount_at_risk)! })),
+    })
   })

@@ -1,18 +1,18 @@
 // POST /v1/traces: OTLP/HTTP, protobuf or JSON, gzip or not (CONTRACT §3). Answers per the
 // OTLP/HTTP spec: an ExportTraceServiceResponse in the request's encoding, with partialSuccess
 // (rejected span count and why) when some spans were bad; good spans always land.
-import { Hono } from 'hono'
-import type { AppEnv } from '../context.ts'
+import { routes } from '../http/openapi.ts'
 import type { Db } from '../db/client.ts'
 import { AppError, badRequest } from '../lib/errors.ts'
 import { bodyBytes, isGzip } from '../ingest/body.ts'
 import { decodeJson, decodeProtobuf, encodeProtobufResponse, normalize, OtlpBodyError } from '../traces/otlp.ts'
 import { writeSpans } from '../traces/store.ts'
+import { exportTraces } from './traces.schema.ts'
 
 /** OTLP requests are batches of spans, not snapshots: a bounded body is read whole. */
 const MAX_OTLP_BYTES = 64 * 1024 * 1024
 
-export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
+export const traceRoutes = routes().openapi(exportTraces, async (c) => {
   const media = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
   const proto = media === 'application/x-protobuf' || media === 'application/protobuf'
   if (!proto && media !== 'application/json')
@@ -32,7 +32,7 @@ export const traceRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (accepted) c.var.services.onIngested?.('otlp', 'traces')
   const message = rejected ? `${rejected} span(s) rejected: ${errors.join('; ')}` : ''
   if (proto) return c.body(Buffer.from(encodeProtobufResponse(rejected, message)), 200, { 'Content-Type': 'application/x-protobuf' })
-  return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message } } : {})
+  return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message } } : {}, 200)
 })
 
 /**

@@ -6,6 +6,7 @@ import { sqlFile } from '../db/sql-files.ts'
 import { chToIso, toChDateTime } from '../lib/time.ts'
 import type { Native } from './any-value.ts'
 import { settleSpans } from './store.ts'
+import type { RuleName, Severity } from '../rules/catalog.ts'
 
 export interface TransactionFilter {
   workflow?: string
@@ -18,12 +19,55 @@ export interface TransactionFilter {
   to?: Date
 }
 
-type Row = Record<string, any>
+/** A row of transactions/list.sql (64-bit integers come as text: db/client.ts). */
+interface TransactionRow {
+  trace_id: string
+  workflow: string
+  entity_type: string
+  entity_key: string
+  failed: boolean | number
+  systems: string[]
+  started_at: string
+  ended_at: string
+  failed_step: string
+  error_message: string
+  spans: number | string
+  attempt: number | string
+}
+
+/** A row of transactions/spans.sql: the OpenTelemetry columns, attributes as text maps and JSON. */
+interface SpanRow {
+  span_id: string
+  parent_span_id: string
+  name: string
+  kind: string
+  service: string
+  started_at: string
+  duration_ns: number | string
+  status_code: string
+  status_message: string
+  attributes_text: Record<string, string>
+  attributes_json: string
+  resource_text: Record<string, string>
+  resource_json: string
+  scope_name: string
+  scope_version: string
+  trace_state: string
+  event_times: string[]
+  event_names: string[]
+  event_attributes: Array<Record<string, string>>
+  event_attributes_json: string
+  link_trace_ids: string[]
+  link_span_ids: string[]
+  link_trace_states: string[]
+  link_attributes: Array<Record<string, string>>
+  link_attributes_json: string
+}
 
 /** DateTime64(9) text to ISO with nanoseconds cut to milliseconds. */
 const iso = (s: string | null | undefined) => chToIso(s ?? null)
 
-function toItem(r: Row) {
+function toItem(r: TransactionRow) {
   const started = Date.parse(iso(r.started_at)!)
   const ended = Date.parse(iso(r.ended_at)!)
   return {
@@ -31,7 +75,7 @@ function toItem(r: Row) {
     workflow: r.workflow || null,
     entity_type: r.entity_type || null,
     entity_key: r.entity_key || null,
-    status: r.failed ? 'failed' : 'ok',
+    status: r.failed ? ('failed' as const) : ('ok' as const),
     systems: r.systems,
     started_at: iso(r.started_at),
     duration_ms: Math.max(0, ended - started),
@@ -44,7 +88,7 @@ function toItem(r: Row) {
 
 export async function listTransactions(db: Db, f: TransactionFilter, limit: number, cursor: [string, string] | null) {
   await settleSpans(db)
-  const rows = await queryRows<Row>(db, 'transactions.list', sqlFile('transactions/list.sql'), {
+  const rows = await queryRows<TransactionRow>(db, 'transactions.list', sqlFile('transactions/list.sql'), {
     workflow: f.workflow ?? '',
     status: f.status ?? '',
     system: f.system ?? '',
@@ -80,14 +124,14 @@ function perItem(json: string, text: Array<Record<string, string>>): Array<Recor
   return Array.isArray(typed) && typed.length === text.length ? typed : text
 }
 
-function eventsOf(s: Row) {
+function eventsOf(s: SpanRow) {
   const attributes = perItem(s.event_attributes_json, s.event_attributes)
-  return (s.event_names as string[]).map((name, i) => ({ name, at: iso(s.event_times[i]), attributes: attributes[i] }))
+  return s.event_names.map((name, i) => ({ name, at: iso(s.event_times[i]), attributes: attributes[i] }))
 }
 
-function linksOf(s: Row) {
+function linksOf(s: SpanRow) {
   const attributes = perItem(s.link_attributes_json, s.link_attributes)
-  return (s.link_trace_ids as string[]).map((t, i) => ({
+  return s.link_trace_ids.map((t, i) => ({
     trace_id: t,
     span_id: s.link_span_ids[i],
     trace_state: s.link_trace_states[i] || null,
@@ -99,7 +143,7 @@ export async function getTransaction(db: Db, traceId: string) {
   const { items } = await listTransactions(db, { trace_id: traceId }, 1, null)
   if (!items[0]) return null
   await settleSpans(db)
-  const spans = await queryRows<Row>(db, 'transactions.spans', sqlFile('transactions/spans.sql'), { trace_id: traceId })
+  const spans = await queryRows<SpanRow>(db, 'transactions.spans', sqlFile('transactions/spans.sql'), { trace_id: traceId })
   const t0 = spans.length ? Date.parse(iso(spans[0].started_at)!) : 0
   return {
     ...items[0],
@@ -141,7 +185,7 @@ export async function healthChangesAt(db: Db, from: Date, to: Date, moving: { fr
 
 export async function workflowHealth(db: Db, by: 'workflow' | 'day' | 'workflow_day', from: Date, to: Date) {
   await settleSpans(db)
-  const rows = await queryRows<Row>(db, 'transactions.health', sqlFile('transactions/health.sql'), {
+  const rows = await queryRows<{ workflow: string; day: string; transactions: string; failures: string; failure_rate: number; p50_ms: number; p95_ms: number }>(db, 'transactions.health', sqlFile('transactions/health.sql'), {
     by,
     from: toChDateTime(from),
     to: toChDateTime(to),
@@ -157,10 +201,22 @@ export async function workflowHealth(db: Db, by: 'workflow' | 'day' | 'workflow_
   }))
 }
 
+/** An open (or acknowledged) exception of a transaction's entity; the amount as decimal text. */
+export interface OpenException {
+  id: string
+  rule: RuleName
+  entity_type: string
+  entity_key: string
+  status: 'open' | 'acknowledged'
+  severity: Severity
+  owner: string
+  amount_at_risk: string
+}
+
 /** Open exceptions of a transaction's entity. */
-export async function openExceptionsFor(db: Db, entityType: string | null, entityKey: string | null) {
+export async function openExceptionsFor(db: Db, entityType: string | null, entityKey: string | null): Promise<OpenException[]> {
   if (!entityKey) return []
-  return queryRows<Row>(
+  return queryRows<OpenException>(
     db,
     'transactions.exceptions',
     `SELECT id, rule, entity_type, entity_key, status, severity, owner, toString(amount_at_risk) AS amount_at_risk
