@@ -3,6 +3,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
+import type { Context } from 'hono'
 import type { AppEnv, Services } from './context.ts'
 import { AppError } from './lib/errors.ts'
 import { authenticate, authorize } from './auth/middleware.ts'
@@ -27,6 +28,34 @@ import { publishContract } from './routes/openapi.ts'
 /** JSON request bodies outside ingest (which streams and has its own limit). */
 const JSON_BODY_LIMIT = 1024 * 1024
 
+/** The dashboard is served from this origin only; nothing may frame it. */
+const SECURITY_HEADERS = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: 'strict-origin-when-cross-origin',
+  xFrameOptions: 'DENY',
+  xContentTypeOptions: 'nosniff',
+})
+
+const JSON_BODY_LIMITER = bodyLimit({
+  maxSize: JSON_BODY_LIMIT,
+  // The rest of the body is never read: close the connection, or the client's next request
+  // on it fails when the server drops the half-read socket.
+  onError: () => {
+    throw new AppError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`, undefined, { Connection: 'close' })
+  },
+})
+
 export function buildApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>()
   app.use(async (c, next) => {
@@ -36,38 +65,10 @@ export function buildApp(services: Services) {
     // its own answer goes out (read/cache.ts).
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.cache.bump()
   })
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      referrerPolicy: 'strict-origin-when-cross-origin',
-      xFrameOptions: 'DENY',
-      xContentTypeOptions: 'nosniff',
-    }),
-  )
+  app.use(SECURITY_HEADERS)
   app.use(authenticate)
   app.use(authorize)
-  app.use('/api/v1/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/v1/ingest/')) return next()
-    return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      // The rest of the body is never read: close the connection, or the client's next request
-      // on it fails when the server drops the half-read socket.
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes.`, undefined, { Connection: 'close' })
-      },
-    })(c, next)
-  })
+  app.use('/api/v1/*', (c, next) => (c.req.path.startsWith('/api/v1/ingest/') ? next() : JSON_BODY_LIMITER(c, next)))
 
   const api = app
     .route('/api/v1/health', healthRoutes)
@@ -91,22 +92,25 @@ export function buildApp(services: Services) {
   publishContract(app)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
-  app.onError((err, c) => {
-    if (err instanceof AppError) {
-      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
-      const body: Record<string, unknown> = { code: err.code, message: err.message }
-      if (err.details !== undefined) body.details = err.details
-      return c.json({ error: body }, err.status as 400)
-    }
-    // The log keeps the cause; the client gets no stack and no SQL.
-    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path} failed:`, err)
-    if (isStorageDown(err)) {
-      c.header('Retry-After', '5')
-      return c.json({ error: { code: 'storage_unavailable', message: 'Storage is unavailable; retry in a few seconds.' } }, 503)
-    }
-    return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; the error was logged.' } }, 500)
-  })
+  app.onError(errorAnswer)
   return api
+}
+
+/** Every error in one shape: an AppError as it says, storage down as 503, the rest as 500. */
+function errorAnswer(err: Error, c: Context<AppEnv>) {
+  if (err instanceof AppError) {
+    for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
+    const body: Record<string, unknown> = { code: err.code, message: err.message }
+    if (err.details !== undefined) body.details = err.details
+    return c.json({ error: body }, err.status as 400)
+  }
+  // The log keeps the cause; the client gets no stack and no SQL.
+  console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path} failed:`, err)
+  if (isStorageDown(err)) {
+    c.header('Retry-After', '5')
+    return c.json({ error: { code: 'storage_unavailable', message: 'Storage is unavailable; retry in a few seconds.' } }, 503)
+  }
+  return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; the error was logged.' } }, 500)
 }
 
 /** The engine is gone (closed, unreachable), as opposed to a query that failed. */

@@ -11,6 +11,7 @@ import type { Notifier } from './notify/webhooks.ts'
 import type { TimeEntryDerived } from './derived/time-entries.ts'
 import type { ReadCache } from './read/cache.ts'
 import type { Clock } from './lib/clock.ts'
+import type { Connectors } from './connectors/service.ts'
 
 export interface Services {
   db: Db
@@ -25,6 +26,8 @@ export interface Services {
   derived: TimeEntryDerived
   /** Answers of the dashboard's reads per data generation (read/cache.ts); writes bump it. */
   cache: ReadCache
+  /** Connector pulls of the sources that have one (CONTRACT §8). */
+  connectors?: Connectors
   /** Where "now" comes from (tests inject a ManualClock). */
   clock: Clock
   /** Called after every committed ingest batch (detection is debounced behind it). */

@@ -23,6 +23,8 @@ import { openDerived } from './derived/index.ts'
 import { ReadCache } from './read/cache.ts'
 import { onCommit } from './ingest/batches.ts'
 import { queryRows } from './db/query.ts'
+import { sqlFile } from './db/sql-files.ts'
+import { Connectors } from './connectors/service.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -54,48 +56,21 @@ export { VERSION }
 export async function start(opts: ServeOptions): Promise<Running> {
   const log = opts.log ?? ((s: string) => console.log(s))
   const config = opts.config ?? loadConfig(opts.configFile)
-  const db = await openDb({ dataDir: opts.dataDir, ...opts.clickhouse })
-  try {
-    await migrate(db, opts.cluster, log)
-  } catch (e) {
-    await db.close()
-    throw new StartupError(`Could not prepare the schema: ${(e as Error).message.split('\n')[0]}`)
-  }
+  const db = await openStorage(opts, log)
   await loadSettings(db, config)
   openSpans(db)
   const derived = await openDerived(db, log)
   const clock = opts.clock ?? systemClock
-  const cache = new ReadCache({ enabled: process.env.CROSSWALK_READ_CACHE !== '0', now: () => clock.now().getTime() })
-  onCommit(db, async (row) => cache.bump(row.observed_at))
-  for (const r of await queryRows<{ at: string | null }>(db, 'cache.max_observed', 'SELECT max(observed_at) AS at FROM batches')) if (r.at) cache.observed(r.at)
+  const cache = await openReadCache(db, clock)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
-  const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
-  const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)
-  if (!Number.isFinite(interval) || interval < 0)
-    throw new StartupError(`CROSSWALK_DETECT_INTERVAL must be a number of seconds (0 turns detection off), got '${envInterval}'.`)
-  const detector = new Detector(db, config, interval)
-  const notifier = new Notifier(db, config, {
-    maxAttempts: config.notify.max_attempts,
-    backoffMs: config.notify.backoff_ms,
-    timeoutMs: config.notify.timeout_ms,
-  }, opts.clock)
-  // Every run changes the exception list and money at risk.
-  detector.listeners.push(() => cache.bump())
-  detector.listeners.push((ids) => {
-    notifier.afterRun(ids).catch((e) => console.error(`[${new Date().toISOString()}] notifications failed:`, e))
-  })
-  await notifier.resume()
+  const detector = new Detector(db, config, detectInterval(opts, config))
+  const notifier = await openNotifier(db, config, detector, cache, opts.clock)
   const services: Services = {
     db,
     config,
     tokens: new TokenStore(sha256Hex(adminToken), config),
-    access: new AccessStore(db),
-    limits: {
-      ingest: new RateLimiter(config.auth.ingest_requests_per_minute, 60_000),
-      login: new RateLimiter(config.auth.login_max_failures, config.auth.login_window_minutes * 60_000),
-      // Per address, across accounts: slows password spraying.
-      loginByAddress: new RateLimiter(config.auth.login_max_failures * 4, config.auth.login_window_minutes * 60_000),
-    },
+    access: new AccessStore(db, clock),
+    limits: rateLimits(config, clock),
     version: VERSION,
     detector,
     notifier,
@@ -104,23 +79,15 @@ export async function start(opts: ServeOptions): Promise<Running> {
     clock,
     onIngested: () => detector.afterIngest(),
   }
+  // Pulls through the same pipeline as pushes: detection follows their batches the same way.
+  if (config.sources.some((s) => s.connector)) services.connectors = new Connectors(db, config, clock, () => detector.afterIngest())
   const app = buildApp(services)
   staticWeb(app)
   const host = opts.host ?? '127.0.0.1'
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serveHttp({ fetch: app.fetch, port: opts.port, hostname: host }, () => resolve(s))
-    s.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new StartupError(
-          e.code === 'EADDRINUSE' ? `Port ${opts.port} is already in use; pass --port or set CROSSWALK_PORT.` : `Cannot listen on ${host}:${opts.port}: ${e.message}`,
-        ),
-      ),
-    )
-  })
-  // Large snapshots stream for minutes; Node's default 5-minute request timeout would cut them.
-  ;(server as import('node:http').Server).requestTimeout = 0
+  const server = await listen(app.fetch, host, opts.port)
   const port = (server.address() as import('node:net').AddressInfo).port
   detector.start()
+  await services.connectors?.start()
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -129,12 +96,84 @@ export async function start(opts: ServeOptions): Promise<Running> {
     adminToken,
     async close() {
       detector.stop()
+      services.connectors?.stop()
       await new Promise<void>((r) => server.close(() => r()))
       await derived.close()
       await closeSpans(db).catch((e) => console.error(`[${new Date().toISOString()}] spans not loaded at close (kept for the next start):`, e))
       await db.close()
     },
   }
+}
+
+/** Opens storage and brings its schema up to date; a schema that cannot be prepared stops the start. */
+async function openStorage(opts: ServeOptions, log: (s: string) => void): Promise<Db> {
+  const db = await openDb({ dataDir: opts.dataDir, ...opts.clickhouse })
+  try {
+    await migrate(db, opts.cluster, log)
+  } catch (e) {
+    await db.close()
+    throw new StartupError(`Could not prepare the schema: ${(e as Error).message.split('\n')[0]}`)
+  }
+  return db
+}
+
+/** The read cache, told of every committed batch and of the newest data already stored. */
+async function openReadCache(db: Db, clock: Clock): Promise<ReadCache> {
+  const cache = new ReadCache({ enabled: process.env.CROSSWALK_READ_CACHE !== '0', now: () => clock.now().getTime() })
+  onCommit(db, async (row) => cache.bump(row.observed_at))
+  for (const r of await queryRows<{ at: string | null }>(db, 'cache.max_observed', sqlFile('serve/max_observed.sql'))) if (r.at) cache.observed(r.at)
+  return cache
+}
+
+/** Seconds between scheduled runs: the option, else CROSSWALK_DETECT_INTERVAL, else the config. */
+function detectInterval(opts: ServeOptions, config: Config): number {
+  const envInterval = process.env.CROSSWALK_DETECT_INTERVAL
+  const interval = opts.detectInterval ?? (envInterval !== undefined && envInterval !== '' ? Number(envInterval) : config.detect.interval_seconds)
+  if (!Number.isFinite(interval) || interval < 0)
+    throw new StartupError(`CROSSWALK_DETECT_INTERVAL must be a number of seconds (0 turns detection off), got '${envInterval}'.`)
+  return interval
+}
+
+/** The notifier, fed by every detection run, with deliveries a previous process left pending resumed. */
+async function openNotifier(db: Db, config: Config, detector: Detector, cache: ReadCache, clock?: Clock): Promise<Notifier> {
+  const notifier = new Notifier(db, config, {
+    maxAttempts: config.notify.max_attempts,
+    backoffMs: config.notify.backoff_ms,
+    timeoutMs: config.notify.timeout_ms,
+  }, clock)
+  // Every run changes the exception list and money at risk.
+  detector.listeners.push(() => cache.bump())
+  detector.listeners.push((ids) => {
+    notifier.afterRun(ids).catch((e) => console.error(`[${new Date().toISOString()}] notifications failed:`, e))
+  })
+  await notifier.resume()
+  return notifier
+}
+
+function rateLimits(config: Config, clock: Clock): Services['limits'] {
+  return {
+    ingest: new RateLimiter(config.auth.ingest_requests_per_minute, 60_000, clock),
+    login: new RateLimiter(config.auth.login_max_failures, config.auth.login_window_minutes * 60_000, clock),
+    // Per address, across accounts: slows password spraying.
+    loginByAddress: new RateLimiter(config.auth.login_max_failures * 4, config.auth.login_window_minutes * 60_000, clock),
+  }
+}
+
+/** Listens on host:port; a port in use or an address that cannot be bound is a StartupError. */
+async function listen(fetch: Parameters<typeof serveHttp>[0]['fetch'], host: string, port: number): Promise<ServerType> {
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serveHttp({ fetch, port, hostname: host }, () => resolve(s))
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new StartupError(
+          e.code === 'EADDRINUSE' ? `Port ${port} is already in use; pass --port or set CROSSWALK_PORT.` : `Cannot listen on ${host}:${port}: ${e.message}`,
+        ),
+      ),
+    )
+  })
+  // Large snapshots stream for minutes; Node's default 5-minute request timeout would cut them.
+  ;(server as import('node:http').Server).requestTimeout = 0
+  return server
 }
 
 /**

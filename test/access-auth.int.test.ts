@@ -1,32 +1,36 @@
 // Sign-in and credentials (issue 5): CSRF on cookie sessions, the cookie's flags, idle and
 // absolute session expiry, sign-out, brute-force throttling with its audit trail, single sign-on
 // through a trusted proxy only, secrets kept only as digests, revoked/expired tokens and
-// disabled users.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// disabled users. Time is a ManualClock: expiry is reached by advancing it, never by sleeping.
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 import { sha256Hex } from '../server/auth/tokens.ts'
-import { api, startServer } from './helpers/server.ts'
-import { createUser, json, newToken, signIn, sleep, type Session } from './helpers/access.ts'
+import { ManualClock } from '../server/lib/clock.ts'
+import { api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
+import { createUser, json, newToken, signIn, type Session } from './helpers/access.ts'
 
-type Server = Awaited<ReturnType<typeof startServer>>
 const config = (auth: object) => parseConfig({ sources: DEMO_SOURCES, auth })
 const me = (base: string, headers: Record<string, string>) => api(base, '/api/v1/auth/me', { headers, token: null })
 const login = (base: string, body: object, headers: Record<string, string> = {}) => api(base, '/api/v1/auth/login', { ...json(body, 'POST', headers), token: null })
+const MINUTE = 60_000
+// Starts at the real time: the sessions table drops rows 30 days after last_seen_at (a TTL the
+// engine applies by its own clock), so a session dated far from today would vanish on insert.
+const clockAtNow = () => new ManualClock(new Date())
 
 describe('sessions, tokens and sign-in', () => {
-  let server: Server
+  const clock = clockAtNow()
+  const server = useServer({ clock, config: config({ proxy: { header: 'X-Forwarded-Email', trusted: ['127.0.0.1'] } }) })
   let base: string
   const secrets: string[] = []
   let ops: Awaited<ReturnType<typeof createUser>>
   let session: Session
   beforeAll(async () => {
-    server = await startServer({ config: config({ proxy: { header: 'X-Forwarded-Email', trusted: ['127.0.0.1'] } }) })
     base = server.url
     ops = await createUser(base, 'ops')
     session = await signIn(base, ops.email, ops.password)
     secrets.push(ops.password, session.secret)
   })
-  afterAll(() => server?.close())
 
   it('a cookie session needs the right X-CSRF-Token on unsafe methods; bearer requests need none', async () => {
     const detect = (headers: Record<string, string>, token: string | null = null) =>
@@ -106,6 +110,11 @@ describe('sessions, tokens and sign-in', () => {
     expect(denied.map((e: { details: { reason: string } }) => e.details.reason).sort()).toEqual([...Array(5).fill('bad credentials'), 'throttled'])
     for (const e of denied) expect(e).toMatchObject({ action: 'sign_in', target: finance.email, ip: '127.0.0.1' })
     expect(audit.body.items.some((e: { actor: string; outcome: string }) => e.actor === ops.email && e.outcome === 'ok')).toBe(true)
+    // The lock lifts when login_window_minutes have passed since the failures, not before.
+    clock.advance(15 * MINUTE - 1)
+    expect((await login(base, { email: finance.email, password: finance.password })).status).toBe(429)
+    clock.advance(1)
+    expect((await login(base, { email: finance.email, password: finance.password })).status).toBe(200)
   })
 
   it('signs in from a trusted proxy header as that user', async () => {
@@ -153,14 +162,17 @@ describe('sessions, tokens and sign-in', () => {
     expect((await me(base, { authorization: `Bearer ${rev.token}` })).status).toBe(401)
     expect((await login(base, { token: rev.token })).status).toBe(401)
 
-    // Expired: one already past, one that runs out while we wait.
-    const past = await newToken(base, { kind: 'personal', user_id: exec.id, expires_at: new Date(Date.now() - 60_000).toISOString() })
-    const soon = await newToken(base, { kind: 'collector', system: 'kantata', expires_at: new Date(Date.now() + 3_000).toISOString() })
+    // Expired: one already past, and one that runs out when the clock reaches its expiry.
+    const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString()
+    const past = await newToken(base, { kind: 'personal', user_id: exec.id, expires_at: at(-MINUTE) })
+    const soon = await newToken(base, { kind: 'collector', system: 'kantata', expires_at: at(60 * MINUTE) })
     secrets.push(past.token, soon.token)
     expect((await me(base, { authorization: `Bearer ${past.token}` })).status).toBe(401)
     const send = () => api(base, '/api/v1/ingest/kantata/resource', { method: 'POST', body: '', headers: { 'content-type': 'application/x-ndjson' }, token: soon.token })
     expect((await send()).status).toBe(200)
-    await sleep(3_500)
+    clock.advance(60 * MINUTE - 1)
+    expect((await send()).status).toBe(200)
+    clock.advance(1)
     expect((await send()).status).toBe(401)
     const listed = (await api(base, '/api/v1/tokens')).body.items
     expect(listed.find((i: { id: string }) => i.id === soon.id).status).toBe('expired')
@@ -197,21 +209,14 @@ describe('sessions, tokens and sign-in', () => {
 })
 
 describe('session expiry and untrusted proxies', () => {
-  let server: Server | null = null
-  const fresh = async (auth: object) => {
-    await server?.close()
-    server = null
-    server = await startServer({ config: config(auth) })
-    return server
-  }
-  afterAll(() => server?.close())
+  const clock = clockAtNow()
+  const server = useServer({ clock, config: config({ session_idle_minutes: 30, session_max_hours: 2, proxy: { header: 'X-Forwarded-Email', trusted: ['10.9.9.9'] } }) })
 
   it('an idle session expires after session_idle_minutes; the proxy header from an unlisted address is ignored', async () => {
-    const server = await fresh({ session_idle_minutes: 0.03, proxy: { header: 'X-Forwarded-Email', trusted: ['10.9.9.9'] } })
     const u = await createUser(server.url, 'admin')
     const s = await signIn(server.url, u.email, u.password)
     expect((await me(server.url, { cookie: s.cookie })).status).toBe(200)
-    await sleep(2_200)
+    clock.advance(30 * MINUTE + 1)
     const r = await me(server.url, { cookie: s.cookie })
     expect(r.status).toBe(401)
     expect(r.body.error.code).toBe('unauthorized')
@@ -221,15 +226,18 @@ describe('session expiry and untrusted proxies', () => {
   })
 
   it('a session in use still ends after session_max_hours', async () => {
-    const server = await fresh({ session_max_hours: 0.001 }) // 3.6 s
     const u = await createUser(server.url, 'finance')
     const s = await signIn(server.url, u.email, u.password)
-    expect(s.setCookie).toMatch(/Max-Age=4\b/i)
-    for (let i = 0; i < 3; i++) {
+    expect(s.setCookie).toMatch(/Max-Age=7200\b/i)
+    // Used every 29 minutes, so it never idles out: at 0, 29, 58, 87 and 116 minutes, then at
+    // exactly 2 hours it still works, and 1 ms later it does not.
+    for (let i = 0; i < 5; i++) {
+      if (i) clock.advance(29 * MINUTE)
       expect((await me(server.url, { cookie: s.cookie })).status).toBe(200)
-      await sleep(1_000)
     }
-    await sleep(1_000)
+    clock.advance(4 * MINUTE)
+    expect((await me(server.url, { cookie: s.cookie })).status).toBe(200)
+    clock.advance(1)
     expect((await me(server.url, { cookie: s.cookie })).status).toBe(401)
     // Signing in again gives a fresh session.
     const again = await signIn(server.url, u.email, u.password)

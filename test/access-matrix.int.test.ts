@@ -2,15 +2,17 @@
 // server. The routes come from the app's own route table, so a route without a declared role
 // (in POLICY and in the hand-written table below) fails here. Expectations are written out per
 // role below and compared with both the server's answers and the policy's decide().
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../server/app.ts'
 import { decide, POLICY } from '../server/auth/policy.ts'
 import type { Principal } from '../server/auth/principal.ts'
 import { sha256Hex } from '../server/auth/tokens.ts'
 import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 import { staticWeb } from '../server/web.ts'
-import { ADMIN, api, startServer } from './helpers/server.ts'
-import { createUser, newToken, signIn, sleep } from './helpers/access.ts'
+import { ManualClock } from '../server/lib/clock.ts'
+import { ADMIN, api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
+import { createUser, newToken, signIn } from './helpers/access.ts'
 
 type Who = 'executive' | 'ops' | 'finance' | 'admin' | 'collector:kantata' | 'collector:netsuite' | 'collector:workday'
 const [E, O, F, A, K, N, W] = ['executive', 'ops', 'finance', 'admin', 'collector:kantata', 'collector:netsuite', 'collector:workday'] as const
@@ -39,6 +41,9 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'POST /api/v1/exceptions/actions': READ,
   'POST /api/v1/detect': READ,
   'GET /api/v1/sources': READ,
+  'POST /api/v1/sources/:system/pull': [A],
+  'GET /api/v1/sources/:system/runs': [A],
+  'GET /api/v1/sources/:system/runs/:run_id': [A],
   'GET /api/v1/dead-letters': READ,
   'GET /api/v1/dead-letters/:id': READ,
   'POST /api/v1/dead-letters/:id/replay': [O, A],
@@ -157,12 +162,11 @@ const config = (auth: object = {}) =>
   parseConfig({ sources: DEMO_SOURCES.map((s) => (s.system === 'workday' ? { ...s, token_sha256: sha256Hex(WORKDAY_TOKEN) } : s)), auth })
 
 describe('access matrix', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
+  const server = useServer({ config: config() })
   let routes: string[]
   const callers: Caller[] = []
 
   beforeAll(async () => {
-    server = await startServer({ config: config() })
     const base = server.url
     routes = apiRoutes(server.services)
     const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
@@ -186,7 +190,6 @@ describe('access matrix', () => {
     callers.push({ label: 'made-up token', who: null, headers: bearer('cwp_not-a-real-token') })
     callers.push({ label: 'made-up session', who: null, headers: { cookie: 'cw_session=not-a-real-session' }, csrf: 'x' })
   })
-  afterAll(() => server?.close())
 
   it('every route declares its access in POLICY, and every POLICY entry is a route', () => {
     const all = routeTable(server.services)
@@ -264,16 +267,14 @@ describe('access matrix', () => {
 })
 
 describe('access matrix: an expired session', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer({ config: config({ session_idle_minutes: 0.001 }) })
-  })
-  afterAll(() => server?.close())
+  // At the real time (the sessions table's TTL follows the engine's clock), then moved past idle.
+  const clock = new ManualClock(new Date())
+  const server = useServer({ clock, config: config({ session_idle_minutes: 30 }) })
 
   it('is treated as no credentials on every route', async () => {
     const u = await createUser(server.url, 'admin')
     const s = await signIn(server.url, u.email, u.password)
-    await sleep(300)
+    clock.advance(30 * 60_000 + 1)
     const caller: Caller = { label: 'expired admin session', who: null, headers: { cookie: s.cookie }, csrf: s.csrf }
     const wrong: string[] = []
     for (const route of ordered(apiRoutes(server.services))) {

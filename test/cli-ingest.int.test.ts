@@ -4,23 +4,18 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ingestFile } from '../ingest/collectors/ingest-file.ts'
 import { queryRows } from '../server/db/query.ts'
 import { configSchema } from '../server/config/schema.ts'
 import { DEMO_SOURCES } from '../server/config/load.ts'
-import { ADMIN, startServer, tempDir } from './helpers/server.ts'
+import { ADMIN, tempDir } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
 const dir = tempDir('cw-cli-ingest-')
 
-beforeAll(async () => {
-  const extra = [{ system: 'harvest', kind: 'psa' }, { system: 'certinia', kind: 'psa' }]
-  server = await startServer({ config: configSchema.parse({ sources: [...DEMO_SOURCES, ...extra] }) })
-})
-afterAll(async () => {
-  await server.close()
-})
+const extra = [{ system: 'harvest', kind: 'psa' }, { system: 'certinia', kind: 'psa' }]
+const server = useServer({ config: configSchema.parse({ sources: [...DEMO_SOURCES, ...extra] }) })
 
 const entry = (i: number, over: Record<string, unknown> = {}) =>
   JSON.stringify({

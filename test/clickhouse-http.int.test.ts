@@ -10,10 +10,8 @@ import { openDb, type Db } from '../server/db/client.ts'
 import { migrate } from '../server/db/migrate.ts'
 import { bulkInsert, insertRows, queryRows } from '../server/db/query.ts'
 import { streamRows } from '../server/db/stream.ts'
-import { ingestBatch } from '../server/ingest/pipeline.ts'
-import { decodeJson, normalize } from '../server/traces/otlp.ts'
-import { writeSpans } from '../server/traces/store.ts'
 import { tempDir } from './helpers/server.ts'
+import { expectBatchLands, expectSpansLand } from './helpers/bulk-paths.ts'
 import { startClickHouseHttp, type ClickHouseHttp } from './support/clickhouse-http.ts'
 
 const USER = 'crosswalk'
@@ -266,40 +264,7 @@ describe("Crosswalk's ClickHouse server path (CLICKHOUSE_URL) through the HTTP t
     expect(pages.reduce((a, b) => a + b, 0)).toBe(50_000)
   })
 
-  it('lands an ingest batch', async () => {
-    const lines = Array.from({ length: 25 }, (_, i) => ({
-      line: i + 1,
-      text: JSON.stringify({ key: `TE-HX-${i}`, resource_key: 'E1', project_key: 'P1', work_date: '2026-03-02', hours: 7.5, billable: true, status: 'approved' }),
-    }))
-    const r = await ingestBatch(
-      db,
-      { system: 'kantata', kind: 'psa', entity: 'time_entry', batchId: 'http-path', mode: 'delta', observedAt: '2026-03-02 00:00:00.000', snapshotId: null, part: null, last: false, source: 'api' },
-      (async function* () {
-        yield lines
-      })(),
-    )
-    expect(r).toMatchObject({ accepted: 25, rejected: 0 })
-    const [n] = await queryRows<{ n: string }>(db, 'test.count', "SELECT count() AS n FROM entity_time_entry WHERE startsWith(key, 'TE-HX-')")
-    expect(Number(n.n)).toBe(25)
-  })
+  it('lands an ingest batch', () => expectBatchLands(db, db, 'TE-HX-', 'http-path'))
 
-  it('lands span requests that arrive together', async () => {
-    const traceId = crypto.randomBytes(16).toString('hex')
-    const request = (from: number, n: number) =>
-      normalize(
-        decodeJson(
-          Buffer.from(
-            JSON.stringify({
-              resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'boomi' } }] }, scopeSpans: [{ spans: Array.from({ length: n }, (_, i) => ({
-                traceId, spanId: crypto.randomBytes(8).toString('hex'), name: `step ${from + i}`, startTimeUnixNano: '1800000000000000000',
-                attributes: [{ key: 'tab', value: { stringValue: "it's\ta tab" } }],
-              })) }] }],
-            }),
-          ),
-        ),
-      ).spans
-    await Promise.all([writeSpans(db, request(0, 3)), writeSpans(db, request(3, 4)), writeSpans(db, request(7, 5))])
-    const rows = await queryRows<{ n: string; tab: string }>(db, 'test.spans', "SELECT count() AS n, any(SpanAttributes['tab']) AS tab FROM otel_traces WHERE TraceId = {t:String}", { t: traceId })
-    expect(rows[0]).toEqual({ n: '12', tab: "it's\ta tab" })
-  })
+  it('lands span requests that arrive together', () => expectSpansLand(db, db))
 })

@@ -1,13 +1,10 @@
 // A rejected step event can be fixed and replayed like any other dead letter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, ingest, startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api, ingest } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 describe('replaying a rejected step event', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer()
-  })
-  afterAll(() => server?.close())
+  const server = useServer()
 
   it('lists the bad line, then lands it as a span once fixed', async () => {
     const good = { transaction_id: 'tx-replay-1', workflow: 'time_to_cash', step: 'push', entity_type: 'invoice', entity_key: 'INV-R1', status: 'error', error_message: 'boom', started_at: '2026-06-01T10:00:00Z' }

@@ -1,10 +1,11 @@
 // Generated firms the engine has never seen, sent through the public API: detection finds
 // exactly the discrepancies planted in each, and none of the near misses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { generateFirm } from '../ingest/demo/generate.ts'
 import { sendFirm } from '../ingest/demo/send.ts'
 import { RULE_NAMES } from '../server/rules/catalog.ts'
-import { ADMIN, api, startServer } from './helpers/server.ts'
+import { ADMIN, api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 const FIRMS = [
   { seed: 11, scale: 1, asOf: new Date('2026-03-31T17:00:00Z') },
@@ -12,16 +13,14 @@ const FIRMS = [
 ]
 
 describe.each(FIRMS)('generated firm seed $seed scale $scale', ({ seed, scale, asOf }) => {
-  let server: Awaited<ReturnType<typeof startServer>>
   const firm = generateFirm({ seed, scale, asOf })
 
+  const server = useServer()
   beforeAll(async () => {
-    server = await startServer()
     await sendFirm(firm, { server: server.url, token: ADMIN })
     const r = await api(server.url, `/api/v1/detect?as_of=${firm.as_of}`, { method: 'POST' })
     expect(r.status).toBe(200)
   })
-  afterAll(() => server?.close())
 
   it('finds every planted discrepancy of every rule and nothing else', async () => {
     const found: Record<string, string[]> = {}

@@ -2,22 +2,20 @@
 // dimension, every rule's findings and every reconciliation summary, compared as JSON text, on
 // firms of several shapes and seeds, as of now and as of earlier times. Also: which as_of each
 // read may answer from them (the floor an out-of-order batch sets).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../server/config/load.ts'
+import { describe, expect, it } from 'vitest'
+import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 import { generateFirm } from '../ingest/demo/generate.ts'
 import { sendFirm } from '../ingest/demo/send.ts'
 import { ingestFirm, plan } from './helpers/firm.ts'
-import { ADMIN, ingest, ndjson, startServer } from './helpers/server.ts'
+import { ADMIN, ingest, ndjson } from './helpers/server.ts'
 import { derivedPaths, differences, emptyDatabase } from './helpers/derived.ts'
+import { useServer } from './helpers/fixture.ts'
 import { computeKpi } from '../server/kpis/compute.ts'
 import { stringify } from '../server/lib/json.ts'
 
 const config = parseConfig({
   sources: [
-    { system: 'salesforce', kind: 'crm' },
-    { system: 'netsuite', kind: 'erp' },
-    { system: 'kantata', kind: 'psa' },
-    { system: 'workday', kind: 'hr' },
+    ...DEMO_SOURCES,
     // A second PSA (after an acquisition): its records of a key compete with Kantata's.
     { system: 'harvest', kind: 'psa' },
   ],
@@ -26,12 +24,8 @@ const config = parseConfig({
 const iso = (ms: number) => new Date(ms).toISOString()
 
 describe('derived tables against history', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
 
-  beforeAll(async () => {
-    server = await startServer({ config })
-  })
-  afterAll(() => server?.close())
+  const server = useServer({ config })
 
   async function reset() {
     await server.services.derived.idle()

@@ -1,18 +1,18 @@
 // GET /api/v1/exceptions (CONTRACT §4): filters (rule, severity, owner, status, q over entity key
 // and details, overdue, system), sorts (money at risk, age, due), 404 and 400 naming the parameter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, startServer } from './helpers/server.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { api } from './helpers/server.ts'
 import { AS_OF, HOUR, detect, listAll, ms, put, rec } from './helpers/rules.ts'
+import { useServer } from './helpers/fixture.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
 let base: string
 const T1 = AS_OF
 const T2 = ms(HOUR)
 let T3: string
 const approved = { approved_at: '2024-06-01T00:00:00Z' }
 
+const server = useServer()
 beforeAll(async () => {
-  server = await startServer()
   base = server.url
   // First seen at T1: four approved PSA entries missing in the ERP.
   await put(base, 'psa', 'time_entry', [
@@ -42,7 +42,6 @@ beforeAll(async () => {
   })
   expect(r.status).toBe(200)
 })
-afterAll(() => server?.close())
 
 const keys = async (query: string) => (await listAll(base, query)).map((e) => e.entity_key)
 const lst = (ks: string[]) => ks.filter((k) => k.startsWith('LST-'))

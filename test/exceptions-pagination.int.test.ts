@@ -3,24 +3,18 @@
 // answer twice, and data observed after T changes neither.
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, startServer } from './helpers/server.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { api } from './helpers/server.ts'
 import { AS_OF, detect, listAll, ms, put, rec } from './helpers/rules.ts'
-import { FIRM_DIR, ingestFirm, plan } from './helpers/firm.ts'
+import { FIRM_DIR, plan } from './helpers/firm.ts'
+import { useServer } from './helpers/fixture.ts'
 import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 import { RULE_NAMES } from '../server/rules/catalog.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let base: string
-
 describe('cursor pagination while new exceptions arrive', () => {
-  beforeAll(async () => {
-    // Only the rule these exceptions come from, so that each detection between pages is quick.
-    const rules = Object.fromEntries(RULE_NAMES.filter((r) => r !== 'time_entry_missing_in_erp').map((r) => [r, { enabled: false }]))
-    server = await startServer({ config: parseConfig({ sources: DEMO_SOURCES, rules }) })
-    base = server.url
-  })
-  afterAll(() => server?.close())
+  // Only the rule these exceptions come from, so that each detection between pages is quick.
+  const rules = Object.fromEntries(RULE_NAMES.filter((r) => r !== 'time_entry_missing_in_erp').map((r) => [r, { enabled: false }]))
+  const server = useServer({ config: parseConfig({ sources: DEMO_SOURCES, rules }) })
 
   // Approved PSA time missing in the ERP; amounts (inexact as binary floats) repeat so that many
   // share a sort key.
@@ -32,7 +26,7 @@ describe('cursor pagination while new exceptions arrive', () => {
         approved_at: '2024-06-01T00:00:00Z', hours: (1 + 0.35 * (i % 8)).toFixed(2), bill_rate: (50.37 + 25.11 * (i % 5)).toFixed(2),
       })
     })
-    return put(base, 'psa', 'time_entry', records, { observed_at: observedAt })
+    return put(server.url, 'psa', 'time_entry', records, { observed_at: observedAt })
   }
 
   it.each([
@@ -42,8 +36,8 @@ describe('cursor pagination while new exceptions arrive', () => {
   ] as const)('sort=%s: every exception present at the start appears exactly once, in order', async (sort, key) => {
     let asOf = ms(n * 60_000)
     if (n === 0) await missing(120, ms(-60_000))
-    await detect(base, asOf)
-    const before = await listAll(base, 'rule=time_entry_missing_in_erp')
+    await detect(server.url, asOf)
+    const before = await listAll(server.url, 'rule=time_entry_missing_in_erp')
     expect(before.length).toBe(n)
     expect(n).toBeGreaterThanOrEqual(120)
 
@@ -51,7 +45,7 @@ describe('cursor pagination while new exceptions arrive', () => {
     let cursor: string | null = null
     let pages = 0
     do {
-      const r: any = await api(base, `/api/v1/exceptions?rule=time_entry_missing_in_erp&sort=${sort}&limit=25${cursor ? `&cursor=${cursor}` : ''}`)
+      const r: any = await api(server.url, `/api/v1/exceptions?rule=time_entry_missing_in_erp&sort=${sort}&limit=25${cursor ? `&cursor=${cursor}` : ''}`)
       expect(r.status).toBe(200)
       expect(r.body.items.length).toBeLessThanOrEqual(25)
       seen.push(...r.body.items)
@@ -60,7 +54,7 @@ describe('cursor pagination while new exceptions arrive', () => {
       // Between pages: 7 more exceptions, some above, some below, some equal to this page's keys.
       await missing(7, asOf)
       asOf = ms(n * 60_000)
-      const run = await detect(base, asOf)
+      const run = await detect(server.url, asOf)
       expect(run.opened).toBe(7)
       expect(run.auto_resolved).toBe(0)
     } while (cursor)
@@ -79,11 +73,11 @@ describe('cursor pagination while new exceptions arrive', () => {
   })
 
   it('a malformed cursor is refused, and the last page has next_cursor null', async () => {
-    const total = (await listAll(base, 'rule=time_entry_missing_in_erp')).length
-    const r = await api(base, `/api/v1/exceptions?rule=time_entry_missing_in_erp&limit=${total}`)
+    const total = (await listAll(server.url, 'rule=time_entry_missing_in_erp')).length
+    const r = await api(server.url, `/api/v1/exceptions?rule=time_entry_missing_in_erp&limit=${total}`)
     expect(r.body.items.length).toBe(total)
     expect(r.body.next_cursor).toBeNull()
-    const bad = await api(base, `/api/v1/exceptions?cursor=${Buffer.from('[1,2,3]').toString('base64url')}`)
+    const bad = await api(server.url, `/api/v1/exceptions?cursor=${Buffer.from('[1,2,3]').toString('base64url')}`)
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('bad_cursor')
   })
@@ -103,27 +97,24 @@ describe('as_of reproducibility', () => {
     'realization?from=2026-01-01&to=2026-06-30&by=project',
   ]
   const kpis = async (asOf: string) =>
-    Promise.all(kpiQueries.map(async (q) => (await api(base, `/api/v1/kpis/${q}&as_of=${asOf}`)).body))
-  const exceptions = async () => (await listAll(base, 'status=all')).sort((a, b) => (a.id < b.id ? -1 : 1))
+    Promise.all(kpiQueries.map(async (q) => (await api(server.url, `/api/v1/kpis/${q}&as_of=${asOf}`)).body))
+  const exceptions = async () => (await listAll(server.url, 'status=all')).sort((a, b) => (a.id < b.id ? -1 : 1))
   const batch = (file: string) =>
     fs.readFileSync(path.join(FIRM_DIR, 'batches', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
 
   let firstRun: any
   let firstKpis: any[]
   let firstExceptions: any[]
+  const server = useServer({ firm: true })
   beforeAll(async () => {
-    server = await startServer()
-    base = server.url
-    await ingestFirm(base)
-    firstRun = await detect(base, T)
+    firstRun = await detect(server.url, T)
     firstKpis = await kpis(T)
     firstExceptions = await exceptions()
   })
-  afterAll(() => server?.close())
 
   it('the same as_of gives the same answer twice', async () => {
     expect(firstRun.opened).toBeGreaterThan(100)
-    const again = await detect(base, T)
+    const again = await detect(server.url, T)
     expect(again).toMatchObject({ opened: 0, reopened: 0, auto_resolved: 0, still_open: firstRun.detected, detected: firstRun.detected })
     for (const [rule, r] of Object.entries<any>(firstRun.rules)) expect(again.rules[rule].count, rule).toBe(r.count)
     expect(await kpis(T)).toEqual(firstKpis)
@@ -136,21 +127,21 @@ describe('as_of reproducibility', () => {
     const erpTime = batch('011-netsuite-time_entry.ndjson')
     const later = { observed_at: LATER }
     // PSA: new hours on 300 entries, 100 deleted, 50 new ones in June.
-    await put(base, 'psa', 'time_entry', psaTime.slice(0, 300).map((t) => ({ ...t, hours: 1.25 })), later)
-    await put(base, 'psa', 'time_entry', psaTime.slice(300, 400).map((t) => ({ key: t.key, deleted: true })), later)
-    await put(base, 'psa', 'time_entry', psaTime.slice(400, 450).map((t) => ({ ...t, key: `LATE-${t.key}`, work_date: '2026-06-29' })), later)
+    await put(server.url, 'psa', 'time_entry', psaTime.slice(0, 300).map((t) => ({ ...t, hours: 1.25 })), later)
+    await put(server.url, 'psa', 'time_entry', psaTime.slice(300, 400).map((t) => ({ key: t.key, deleted: true })), later)
+    await put(server.url, 'psa', 'time_entry', psaTime.slice(400, 450).map((t) => ({ ...t, key: `LATE-${t.key}`, work_date: '2026-06-29' })), later)
     // ERP: a full snapshot of half the time entries, the unbilled ones now invoiced.
-    await put(base, 'erp', 'time_entry', erpTime.slice(0, 2500).map((t) => ({ ...t, invoice_key: t.invoice_key ?? 'INV-LATE' })), {
+    await put(server.url, 'erp', 'time_entry', erpTime.slice(0, 2500).map((t) => ({ ...t, invoice_key: t.invoice_key ?? 'INV-LATE' })), {
       ...later, mode: 'full',
     })
     // HR: half the people gone; ERP: every project closed and fixed fee; CRM: every deal lost.
-    await put(base, 'hr', 'resource', batch('004-workday-resource.ndjson').slice(0, 30), { ...later, mode: 'full' })
-    await put(base, 'erp', 'project', batch('006-netsuite-project.ndjson').map((p) => ({ ...p, status: 'closed', billing_type: 'fixed_fee' })), later)
-    await put(base, 'erp', 'invoice', batch('016-netsuite-invoice.ndjson').slice(0, 20).map((i) => ({ key: i.key, deleted: true })), later)
-    await put(base, 'crm', 'opportunity', batch('001-salesforce-opportunity.ndjson').map((o) => ({ ...o, is_won: false })), later)
+    await put(server.url, 'hr', 'resource', batch('004-workday-resource.ndjson').slice(0, 30), { ...later, mode: 'full' })
+    await put(server.url, 'erp', 'project', batch('006-netsuite-project.ndjson').map((p) => ({ ...p, status: 'closed', billing_type: 'fixed_fee' })), later)
+    await put(server.url, 'erp', 'invoice', batch('016-netsuite-invoice.ndjson').slice(0, 20).map((i) => ({ key: i.key, deleted: true })), later)
+    await put(server.url, 'crm', 'opportunity', batch('001-salesforce-opportunity.ndjson').map((o) => ({ ...o, is_won: false })), later)
 
     expect(await kpis(T)).toEqual(firstKpis)
-    const rerun = await detect(base, T)
+    const rerun = await detect(server.url, T)
     expect(rerun).toMatchObject({ opened: 0, reopened: 0, auto_resolved: 0, still_open: firstRun.detected, detected: firstRun.detected })
     for (const [rule, r] of Object.entries<any>(firstRun.rules)) expect(rerun.rules[rule].count, rule).toBe(r.count)
     expect(await exceptions()).toEqual(firstExceptions)
@@ -158,7 +149,7 @@ describe('as_of reproducibility', () => {
     // The later data is real: at a later as_of the answers differ.
     const after = await kpis(new Date(Date.parse(LATER) + 1).toISOString())
     for (const i of [0, 1, 2, 3, 4, 5, 7]) expect(after[i], kpiQueries[i]).not.toEqual(firstKpis[i])
-    const moved = await detect(base, LATER)
+    const moved = await detect(server.url, LATER)
     expect(moved.opened + moved.auto_resolved).toBeGreaterThan(0)
   })
 })

@@ -1,24 +1,21 @@
 // GET /api/v1/exceptions/timeline: opened and resolved per week (Monday, UTC) and money at risk
 // at past instants, summed by the server over every exception (the overview's history charts;
 // the dashboard used to page through the whole list for them).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../server/lib/clock.ts'
-import { ingestFirm, plan } from './helpers/firm.ts'
-import { api, startServer } from './helpers/server.ts'
+import { plan } from './helpers/firm.ts'
+import { api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 describe('exception timeline', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   let all: Array<{ id: string; amount_at_risk: number; first_detected_at: string }>
   // A Wednesday, the week after the firm's as_of (a Tuesday, 2026-06-30).
   const clock = new ManualClock('2026-07-08T12:00:00Z')
 
+  const server = useServer({ clock, firm: true, detect: true })
   beforeAll(async () => {
-    server = await startServer({ clock })
-    await ingestFirm(server.url)
-    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
     all = (await api(server.url, '/api/v1/exceptions?limit=1000&status=all')).body.items
   })
-  afterAll(() => server?.close())
 
   it('counts openings per week over the last n weeks, every week listed', async () => {
     const r = await api(server.url, '/api/v1/exceptions/timeline?weeks=3')

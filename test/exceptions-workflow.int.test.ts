@@ -1,71 +1,66 @@
 // The exception workflow of CONTRACT §4: auto-resolve and reopen, manual resolution, routing
 // precedence, single and bulk triage actions, and the append-only history in order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { api } from './helpers/server.ts'
 import { AS_OF, HOUR, detect, listAll, put, rec } from './helpers/rules.ts'
+import { useServer } from './helpers/fixture.ts'
 import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let base: string
-beforeAll(async () => {
-  server = await startServer({
-    config: parseConfig({
-      sources: DEMO_SOURCES,
-      sla_hours: { high: 10 },
-      rules: {
-        project_missing_in_psa: { severity: 'high' },
-        project_missing_in_erp: { owner: 'never-used' },
-        resource_cost_rate_mismatch: { owner: 'hr-data@firm.example' },
-      },
-      routing: [
-        { match: { rule: 'project_missing_in_psa', practice: 'Strategy' }, owner: 'strategy-lead@firm.example' },
-        { match: { rule: 'project_missing_in_psa' }, owner: 'delivery-pmo' },
-        { match: { severity: 'high' }, owner: 'escalations' },
-      ],
-    }),
-  })
-  base = server.url
+const server = useServer({
+  config: parseConfig({
+    sources: DEMO_SOURCES,
+    sla_hours: { high: 10 },
+    rules: {
+      project_missing_in_psa: { severity: 'high' },
+      project_missing_in_erp: { owner: 'never-used' },
+      resource_cost_rate_mismatch: { owner: 'hr-data@firm.example' },
+    },
+    routing: [
+      { match: { rule: 'project_missing_in_psa', practice: 'Strategy' }, owner: 'strategy-lead@firm.example' },
+      { match: { rule: 'project_missing_in_psa' }, owner: 'delivery-pmo' },
+      { match: { severity: 'high' }, owner: 'escalations' },
+    ],
+  }),
 })
-afterAll(() => server?.close())
 
 // Every ingest and detection of this file happens a minute after the previous one.
 let clock = Date.parse(AS_OF)
 const tick = () => new Date((clock += 60_000)).toISOString()
 
 async function find(rule: string, key: string) {
-  const [e] = await listAll(base, `status=all&rule=${rule}&entity_key=${key}`)
+  const [e] = await listAll(server.url, `status=all&rule=${rule}&entity_key=${key}`)
   return e
 }
-const get = async (id: string) => (await api(base, `/api/v1/exceptions/${id}`)).body
+const get = async (id: string) => (await api(server.url, `/api/v1/exceptions/${id}`)).body
 const act = (id: string, body: object) =>
-  api(base, `/api/v1/exceptions/${id}/actions`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  api(server.url, `/api/v1/exceptions/${id}/actions`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
 const bulk = (body: object) =>
-  api(base, '/api/v1/exceptions/actions', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  api(server.url, '/api/v1/exceptions/actions', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
 const hoursPair = (key: string, psa: string, erp: string) =>
   Promise.all([
-    put(base, 'psa', 'time_entry', [rec.time_entry(key, { hours: psa, bill_rate: '100' })], { observed_at: tick() }),
-    put(base, 'erp', 'time_entry', [rec.time_entry(key, { hours: erp, bill_rate: '100' })], { observed_at: tick() }),
+    put(server.url, 'psa', 'time_entry', [rec.time_entry(key, { hours: psa, bill_rate: '100' })], { observed_at: tick() }),
+    put(server.url, 'erp', 'time_entry', [rec.time_entry(key, { hours: erp, bill_rate: '100' })], { observed_at: tick() }),
   ])
 
 describe('detection lifecycle', () => {
   it('auto-resolves when the condition clears and reopens the same exception when it returns', async () => {
     await hoursPair('WF-A1', '8', '6')
     const t1 = tick()
-    await detect(base, t1)
+    await detect(server.url, t1)
     const opened = await find('time_entry_hours_mismatch', 'WF-A1')
     expect(opened).toMatchObject({ status: 'open', resolution: null, first_detected_at: t1, owner: 'finance-ops', amount_at_risk: 200 })
 
-    await put(base, 'erp', 'time_entry', [rec.time_entry('WF-A1', { hours: '8', bill_rate: '100' })], { observed_at: tick() })
-    const run = await detect(base, tick())
+    await put(server.url, 'erp', 'time_entry', [rec.time_entry('WF-A1', { hours: '8', bill_rate: '100' })], { observed_at: tick() })
+    const run = await detect(server.url, tick())
     expect(run.auto_resolved).toBe(1)
     const resolved = await get(opened.id)
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'auto', first_detected_at: t1 })
     expect(resolved.resolved_at).not.toBeNull()
-    expect((await listAll(base, 'rule=time_entry_hours_mismatch')).map((e) => e.entity_key)).not.toContain('WF-A1')
+    expect((await listAll(server.url, 'rule=time_entry_hours_mismatch')).map((e) => e.entity_key)).not.toContain('WF-A1')
 
-    await put(base, 'erp', 'time_entry', [rec.time_entry('WF-A1', { hours: '7.5', bill_rate: '100' })], { observed_at: tick() })
+    await put(server.url, 'erp', 'time_entry', [rec.time_entry('WF-A1', { hours: '7.5', bill_rate: '100' })], { observed_at: tick() })
     const t3 = tick()
-    const back = await detect(base, t3)
+    const back = await detect(server.url, t3)
     expect(back).toMatchObject({ opened: 0, reopened: 1, auto_resolved: 0 })
     const again = await get(opened.id)
     expect(again).toMatchObject({ status: 'open', resolution: null, resolved_at: null, first_detected_at: t1, last_detected_at: t3, amount_at_risk: 50 })
@@ -73,24 +68,24 @@ describe('detection lifecycle', () => {
     expect(again.history.map((h: any) => [h.type, h.actor])).toEqual([
       ['opened', 'crosswalk'], ['auto_resolved', 'crosswalk'], ['reopened', 'crosswalk'],
     ])
-    expect((await listAll(base, 'status=all&entity_key=WF-A1')).length).toBe(1)
+    expect((await listAll(server.url, 'status=all&entity_key=WF-A1')).length).toBe(1)
   })
 
   it('a manual resolution stays resolved while still detected, and reopens once the condition cleared and returned', async () => {
     await hoursPair('WF-M1', '8', '5')
-    await detect(base, tick())
+    await detect(server.url, tick())
     const e = await find('time_entry_hours_mismatch', 'WF-M1')
     expect((await act(e.id, { action: 'resolve', note: 'ERP corrected by hand, sync pending' })).status).toBe(200)
-    const still = await detect(base, tick())
+    const still = await detect(server.url, tick())
     expect(still.reopened).toBe(0)
     expect(await get(e.id)).toMatchObject({ status: 'resolved', resolution: 'manual' })
 
-    await put(base, 'erp', 'time_entry', [rec.time_entry('WF-M1', { hours: '8', bill_rate: '100' })], { observed_at: tick() })
-    await detect(base, tick())
+    await put(server.url, 'erp', 'time_entry', [rec.time_entry('WF-M1', { hours: '8', bill_rate: '100' })], { observed_at: tick() })
+    await detect(server.url, tick())
     expect((await get(e.id)).history.map((h: any) => h.type)).toEqual(['opened', 'resolved'])
 
-    await put(base, 'erp', 'time_entry', [rec.time_entry('WF-M1', { hours: '4', bill_rate: '100' })], { observed_at: tick() })
-    await detect(base, tick())
+    await put(server.url, 'erp', 'time_entry', [rec.time_entry('WF-M1', { hours: '4', bill_rate: '100' })], { observed_at: tick() })
+    await detect(server.url, tick())
     const back = await get(e.id)
     expect(back).toMatchObject({ status: 'open', resolution: null })
     expect(back.history.map((h: any) => h.type)).toEqual(['opened', 'resolved', 'reopened'])
@@ -99,15 +94,15 @@ describe('detection lifecycle', () => {
 
 describe('routing', () => {
   it('the first matching route wins; otherwise the rule owner from the config, else the default', async () => {
-    await put(base, 'erp', 'project', [
+    await put(server.url, 'erp', 'project', [
       rec.project('WF-R-strategy', { practice: 'Strategy' }),
       rec.project('WF-R-tech', { practice: 'Technology' }),
     ], { observed_at: tick() })
-    await put(base, 'psa', 'project', [rec.project('WF-R-psa', { practice: 'Strategy' })], { observed_at: tick() })
-    await put(base, 'hr', 'resource', [rec.resource('WF-R-hr'), rec.resource('WF-R-cost', { cost_rate: '90' })], { observed_at: tick() })
-    await put(base, 'psa', 'resource', [rec.resource('WF-R-cost', { cost_rate: '95' })], { observed_at: tick() })
+    await put(server.url, 'psa', 'project', [rec.project('WF-R-psa', { practice: 'Strategy' })], { observed_at: tick() })
+    await put(server.url, 'hr', 'resource', [rec.resource('WF-R-hr'), rec.resource('WF-R-cost', { cost_rate: '90' })], { observed_at: tick() })
+    await put(server.url, 'psa', 'resource', [rec.resource('WF-R-cost', { cost_rate: '95' })], { observed_at: tick() })
     const t = tick()
-    await detect(base, t)
+    await detect(server.url, t)
 
     const strategy = await find('project_missing_in_psa', 'WF-R-strategy')
     expect(strategy).toMatchObject({ owner: 'strategy-lead@firm.example', severity: 'high', practice: 'Strategy' })
@@ -123,8 +118,8 @@ describe('routing', () => {
 
 describe('triage actions', () => {
   it('acknowledge, assign, comment, resolve with a note, reopen: each an event in order, wrong ones refused', async () => {
-    await put(base, 'crm', 'opportunity', [rec.opportunity('WF-S1')], { observed_at: tick() })
-    await detect(base, tick())
+    await put(server.url, 'crm', 'opportunity', [rec.opportunity('WF-S1')], { observed_at: tick() })
+    await detect(server.url, tick())
     const { id } = await find('won_opportunity_without_project', 'WF-S1')
     expect((await get(id)).owner).toBe('escalations')
 
@@ -135,7 +130,7 @@ describe('triage actions', () => {
     expect((await act(id, { action: 'assign' })).status).toBe(400)
     expect((await act(id, { action: 'escalate' })).status).toBe(400)
     expect((await act(id, { action: 'acknowledge', extra: 1 })).status).toBe(400)
-    expect((await api(base, `/api/v1/exceptions/${id}/actions`, { method: 'POST', body: '{nope' })).status).toBe(400)
+    expect((await api(server.url, `/api/v1/exceptions/${id}/actions`, { method: 'POST', body: '{nope' })).status).toBe(400)
 
     expect((await act(id, { action: 'acknowledge' })).body.status).toBe('acknowledged')
     expect((await act(id, { action: 'acknowledge' })).status).toBe(409)
@@ -152,7 +147,7 @@ describe('triage actions', () => {
     expect((await act(id, { action: 'reopen' })).status).toBe(409)
 
     // Re-detection of the reopened exception changes nothing: no event, the assignee stays.
-    await detect(base, tick())
+    await detect(server.url, tick())
     const e = await get(id)
     expect(e.owner).toBe('jane@firm.example')
     expect(e.history.map((h: any) => [h.type, h.actor, h.note, h.owner])).toEqual([
@@ -170,7 +165,7 @@ describe('triage actions', () => {
   })
 
   it('unknown ids answer 404', async () => {
-    const r = await api(base, '/api/v1/exceptions/0123456789abcdef01234567')
+    const r = await api(server.url, '/api/v1/exceptions/0123456789abcdef01234567')
     expect(r.status).toBe(404)
     expect(r.body.error.code).toBe('not_found')
     expect((await act('0123456789abcdef01234567', { action: 'acknowledge' })).status).toBe(404)
@@ -179,12 +174,12 @@ describe('triage actions', () => {
 
 describe('bulk actions', () => {
   it('act on a list of ids or on the current filter, skipping with reasons what does not apply', async () => {
-    await put(base, 'erp', 'project', [rec.project('WF-B-P', { status: 'closed' })], { observed_at: tick() })
-    await put(base, 'psa', 'assignment', ['WF-B1', 'WF-B2', 'WF-B3', 'WF-B4'].map((k) => rec.assignment(k, { project_key: 'WF-B-P' })), {
+    await put(server.url, 'erp', 'project', [rec.project('WF-B-P', { status: 'closed' })], { observed_at: tick() })
+    await put(server.url, 'psa', 'assignment', ['WF-B1', 'WF-B2', 'WF-B3', 'WF-B4'].map((k) => rec.assignment(k, { project_key: 'WF-B-P' })), {
       observed_at: tick(),
     })
-    await detect(base, tick())
-    const ids = Object.fromEntries((await listAll(base, 'rule=assignment_on_closed_project')).map((e) => [e.entity_key, e.id]))
+    await detect(server.url, tick())
+    const ids = Object.fromEntries((await listAll(server.url, 'rule=assignment_on_closed_project')).map((e) => [e.entity_key, e.id]))
     expect(Object.keys(ids).sort()).toEqual(['WF-B1', 'WF-B2', 'WF-B3', 'WF-B4'])
 
     const byIds = await bulk({ ids: [ids['WF-B1'], ids['WF-B2'], 'ffffffffffffffffffffffff'], action: 'acknowledge' })
@@ -219,8 +214,8 @@ describe('bulk actions', () => {
 
     // Acknowledged or open, a run that no longer reproduces them resolves them.
     await bulk({ ids: [ids['WF-B2']], action: 'acknowledge' })
-    await put(base, 'erp', 'project', [rec.project('WF-B-P', { status: 'active' })], { observed_at: tick() })
-    expect((await detect(base, tick())).auto_resolved).toBe(4)
+    await put(server.url, 'erp', 'project', [rec.project('WF-B-P', { status: 'active' })], { observed_at: tick() })
+    expect((await detect(server.url, tick())).auto_resolved).toBe(4)
     const b2 = await get(ids['WF-B2'])
     expect(b2).toMatchObject({ status: 'resolved', resolution: 'auto' })
     expect(b2.history.map((h: any) => h.type).slice(-2)).toEqual(['acknowledged', 'auto_resolved'])

@@ -1,35 +1,28 @@
 // The export writers on firm-small: the CSV lines and XLSX rows the engine writes for the large
-// comparisons (exports/csv-sql.ts, xlsx-sql.ts) against the JS writers (csv.ts, xlsx-cells.ts)
+// comparisons (exports/fast-csv-sql.ts, fast-xlsx-sql.ts) against the JS writers (csv.ts, xlsx-cells.ts)
 // byte for byte, over the firm and over awkward text, and XLSX continuation sheets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
-import { ingestFirm, plan } from './helpers/firm.ts'
-import { startServer } from './helpers/server.ts'
+import { plan } from './helpers/firm.ts'
+import { useServer } from './helpers/fixture.ts'
 import { findComparison } from '../server/reconciliation/catalog.ts'
 import { recordSource, records, streamRecordsCsv, streamRecordsXlsx } from '../server/reconciliation/query.ts'
 import { queryRows } from '../server/db/query.ts'
 import type { Column } from '../server/exports/columns.ts'
 import { csvRows } from '../server/exports/csv.ts'
-import { csvLineExpression, type SourceColumn } from '../server/exports/csv-sql.ts'
+import { csvLineExpression, type SourceColumn } from '../server/exports/fast-csv-sql.ts'
 import { recordColumns } from '../server/exports/record-columns.ts'
 import { rowsXml } from '../server/exports/xlsx-cells.ts'
-import { xlsxRowExpression } from '../server/exports/xlsx-sql.ts'
+import { xlsxRowExpression } from '../server/exports/fast-xlsx-sql.ts'
 import { xlsxStream, type SheetChunk } from '../server/exports/xlsx.ts'
 
 const AS_OF = plan.as_of
 
 describe('export writers', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer()
-    await ingestFirm(server.url)
-  })
-  afterAll(async () => {
-    await server.close()
-  })
+  const server = useServer({ firm: true })
 
-  // The large comparisons' CSV and sheet rows are written by the engine (exports/csv-sql.ts,
-  // xlsx-sql.ts); they must be the very bytes the JS writers (csv.ts, xlsx.ts) make of the same
+  // The large comparisons' CSV and sheet rows are written by the engine (exports/fast-csv-sql.ts,
+  // fast-xlsx-sql.ts); they must be the very bytes the JS writers (csv.ts, xlsx.ts) make of the same
   // records, slice after slice.
   for (const [pair, entity] of [['psa-erp', 'time_entry'], ['psa-erp', 'expense']] as const) {
     it.each([
@@ -56,7 +49,7 @@ describe('export writers', () => {
       expect(engine.split('\r\n')).toEqual(js.split('\r\n'))
       expect(engine).toBe(js)
 
-      // The same for XLSX sheet rows (exports/xlsx-sql.ts against rowsXml), numbered on across slices.
+      // The same for XLSX sheet rows (exports/fast-xlsx-sql.ts against rowsXml), numbered on across slices.
       const sheet: SheetChunk[] = []
       for await (const chunk of streamRecordsXlsx(server.db, c, f, cols, source, Math.max(2, Math.ceil(all.length / 5)))) sheet.push(chunk)
       expect(sheet.reduce((n, s) => n + s.rows, 0)).toBe(whole.length)

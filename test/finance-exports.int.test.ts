@@ -2,12 +2,13 @@
 // back with independent readers (csv-parse, exceljs's reader) and compared row by row with the
 // API lists; formula injection comes back inert; finance only; bad parameters are named.
 import { isDeepStrictEqual } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
-import { ingestFirm, plan } from './helpers/firm.ts'
-import { ADMIN, api, ingest, ndjson, startServer } from './helpers/server.ts'
+import { plan } from './helpers/firm.ts'
+import { ADMIN, api, ingest, ndjson } from './helpers/server.ts'
 import { createUser, newToken } from './helpers/access.ts'
+import { useServer } from './helpers/fixture.ts'
 
 const AS_OF = plan.as_of
 const OBSERVED = '2026-06-30T11:00:00.000Z'
@@ -89,7 +90,6 @@ function problems(rows: Cell[][], header: string[], check: (i: number, j: number
 }
 
 describe('finance exports', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
 
   async function download(path: string, token: string = ADMIN) {
     const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } })
@@ -147,9 +147,8 @@ describe('finance exports', () => {
     return ws
   }
 
+  const server = useServer({ firm: true })
   beforeAll(async () => {
-    server = await startServer()
-    await ingestFirm(server.url)
     // Text a spreadsheet would run, as keys, resource keys and projects of time entries (odd
     // ones only in the PSA, even ones with other hours in the ERP) and as a won deal's name.
     const psa = INJECT.map((v, i) => ({
@@ -165,7 +164,6 @@ describe('finance exports', () => {
     }
     expect((await api(server.url, `/api/v1/detect?as_of=${AS_OF}`, { method: 'POST' })).status).toBe(200)
   })
-  afterAll(() => server?.close())
 
   it('exceptions CSV and XLSX hold every exception of the list, status=all and filtered', async () => {
     for (const query of ['status=all', 'rule=time_entry_hours_mismatch', 'status=all&sort=age&severity=high,medium']) {

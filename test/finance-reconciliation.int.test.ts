@@ -1,9 +1,10 @@
 // The reconciliation match matrix and record list (CONTRACT §6) for firm-small at its as_of,
 // against expected.json, and the period-close view built on them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { batchFile, expected, ingestFirm, plan } from './helpers/firm.ts'
-import { api, startServer } from './helpers/server.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { batchFile, expected, plan } from './helpers/firm.ts'
+import { api } from './helpers/server.ts'
 import { json } from './helpers/access.ts'
+import { useServer } from './helpers/fixture.ts'
 import { RULES } from '../server/rules/catalog.ts'
 import { findComparison } from '../server/reconciliation/catalog.ts'
 import { records, summarize } from '../server/reconciliation/query.ts'
@@ -16,7 +17,6 @@ const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Mat
 const FINANCE_RULES = Object.entries(RULES).filter(([, r]) => r.finance).map(([n]) => n)
 
 describe('finance reconciliation', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   let matrix: any[]
   const cache = new Map<string, any[]>()
 
@@ -39,9 +39,8 @@ describe('finance reconciliation', () => {
   const cmp = (pair: string, entity: string) => records(`pair=${pair}&entity=${entity}&${WIDE}`)
   const keys = (rs: any[], f: (r: any) => boolean) => sorted(rs.filter(f).map((r) => r.key))
 
+  const server = useServer({ firm: true })
   beforeAll(async () => {
-    server = await startServer()
-    await ingestFirm(server.url)
     const d = await api(server.url, `/api/v1/detect?as_of=${AS_OF}`, { method: 'POST' })
     expect(d.status).toBe(200)
     const m = await api(server.url, `/api/v1/reconciliation?${WIDE}`)
@@ -50,7 +49,6 @@ describe('finance reconciliation', () => {
     // How a comparison is read (its key-range slices) is not part of the answer.
     expect(matrix.some((i: Record<string, unknown>) => 'slices' in i)).toBe(false)
   })
-  afterAll(() => server?.close())
 
   it('time entries: differing are the hours mismatches; approved PSA time missing in the ERP breaks the rule', async () => {
     const rs = await cmp('psa-erp', 'time_entry')
@@ -247,14 +245,7 @@ describe('finance reconciliation', () => {
 })
 
 describe('export slices', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer()
-    await ingestFirm(server.url)
-  })
-  afterAll(async () => {
-    await server.close()
-  })
+  const server = useServer({ firm: true })
 
   // A summary is summed slice by slice and the parts added in the server: counts and exact
   // amounts must come out as one query over the whole comparison gives them, in its order.

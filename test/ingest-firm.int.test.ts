@@ -1,8 +1,9 @@
 // The sample firm through the real API in plan order: row counts per (system, entity) after
 // deletions by full snapshots, a batch sent twice and a stale replay match the plan's intent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { batchFile, ingestFirm, plan } from './helpers/firm.ts'
-import { api, startServer } from './helpers/server.ts'
+import { api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 type Version = { observed: string; updated: string; deleted: boolean; hours?: unknown }
 
@@ -34,14 +35,12 @@ function expectedCounts() {
 }
 
 describe('ingesting firm-small in plan order', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   let results: Awaited<ReturnType<typeof ingestFirm>>
 
-  beforeAll(async () => {
-    server = await startServer()
-    results = await ingestFirm(server.url)
+  const server = useServer({ firm: true })
+  beforeAll(() => {
+    results = server.ingested
   })
-  afterAll(() => server?.close())
 
   it('answers duplicate for a batch id sent twice, and only for it', () => {
     const dups = results.filter((r) => r.result.duplicate).map((r) => r.call.batch)

@@ -1,18 +1,18 @@
 // Clients that stall in the middle of a body hold what the server gave their request; they must
 // not hold up anyone else's ingest.
 import http from 'node:http'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ingest, ndjson, startServer } from './helpers/server.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ingestsInProgress } from '../server/ingest/pipeline.ts'
+import { ADMIN, ingest, ndjson } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
+import { until } from './helpers/wait.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
+const server = useServer()
 const stalled: http.ClientRequest[] = []
-
-beforeAll(async () => {
-  server = await startServer()
-})
-afterAll(async () => {
+// Registered after the fixture's: afterAll hooks run in reverse, so the stuck requests are
+// destroyed before the server closes (a close would wait on them).
+afterAll(() => {
   for (const r of stalled) r.destroy()
-  await server.close()
 })
 
 const entry = (key: string) => ({ key, resource_key: 'E1', project_key: 'P1', work_date: '2026-03-02', hours: 2, billable: true, status: 'approved' })
@@ -29,7 +29,8 @@ describe('stalled ingest clients', () => {
       req.write(JSON.stringify(entry(`STALL-${i}`)) + '\n') // and never ends
       stalled.push(req)
     }
-    await new Promise((r) => setTimeout(r, 300))
+    // All eight are inside the pipeline, each holding what it was given, before the ninth starts.
+    await until(() => ingestsInProgress() === 8)
     const t = performance.now()
     const r = await ingest(server.url, 'kantata', 'time_entry', ndjson([entry('LIVE-1'), entry('LIVE-2')]), 'batch=live')
     expect(r.status).toBe(200)

@@ -1,7 +1,9 @@
 // 503 with Retry-After when storage is down (CONTRACT §3): nothing half-written, the server
 // survives, and the batch id is free again once storage is back.
 import { afterAll, describe, expect, it } from 'vitest'
+import { ingestsInProgress } from '../server/ingest/pipeline.ts'
 import { api, ingest, ndjson, startServer } from './helpers/server.ts'
+import { until } from './helpers/wait.ts'
 import { config, config503, timeEntry, entryLines, expectError, records } from './helpers/ingest-errors.ts'
 
 describe('503 when storage is down', () => {
@@ -53,7 +55,8 @@ describe('503 when storage is down', () => {
     }
     // Phase 0 streams 60,000 rows, enough for the pipeline to write a first chunk (uncommitted)
     // to the entity table, and waits; storage goes down; phase 1 streams enough rows for two
-    // more chunk writes, slowly, so that a chunk write fails while the body is still being read.
+    // more chunk writes: the second waits on the first, which failed, while the body is still
+    // being read (the pipeline reads on only as fast as it writes, so no pacing is needed).
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
     const enc = new TextEncoder()
@@ -63,7 +66,6 @@ describe('503 when storage is down', () => {
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         const src = phase === 0 ? first : rest
-        if (phase === 1) await new Promise((r) => setTimeout(r, 10))
         let buf = ''
         while (buf.length < (phase === 0 ? 256 : 64) * 1024) {
           const n = src.next()
@@ -84,19 +86,16 @@ describe('503 when storage is down', () => {
       headers: { 'content-type': 'application/x-ndjson' },
       duplex: 'half',
     } as RequestInit)
-    let landed = false
-    for (let i = 0; i < 400 && !landed; i++) {
-      landed = (await stored()) > 0
-      if (!landed) await new Promise((r) => setTimeout(r, 25))
-    }
-    expect(landed).toBe(true)
+    await until(async () => (await stored()) > 0)
     await server.db.close()
     release()
     const r = await pending
     expectError(r, 503, 'storage_unavailable')
     expect(r.headers.get('retry-after')).toMatch(/^\d+$/)
-    // Let any stray rejection surface before the restart.
-    await new Promise((r) => setTimeout(r, 300))
+    // Let any stray rejection surface before the restart: the request's work has ended, and
+    // Node reports unhandled rejections by the end of the next turn.
+    await until(() => ingestsInProgress() === 0)
+    await new Promise((r) => setImmediate(r))
     process.off('unhandledRejection', onUnhandled)
     expect(unhandled.map(String)).toEqual([])
 

@@ -4,10 +4,11 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../server/config/load.ts'
+import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 import { ManualClock } from '../server/lib/clock.ts'
 import { ingestFirm, plan } from './helpers/firm.ts'
-import { api, startServer } from './helpers/server.ts'
+import { api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 interface Receiver {
   url: string
@@ -46,35 +47,27 @@ async function receiver(failures: number): Promise<Receiver> {
 }
 
 describe('webhook notifications', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   let flaky: Receiver
   let down: Receiver
   const clock = new ManualClock('2026-09-01T00:00:00Z')
 
-  beforeAll(async () => {
+  // The webhook receivers come first: their addresses are in the config.
+  const server = useServer(async () => {
     flaky = await receiver(2)
     down = await receiver(Infinity)
     const config = parseConfig({
-      sources: [
-        { system: 'salesforce', kind: 'crm' },
-        { system: 'netsuite', kind: 'erp' },
-        { system: 'kantata', kind: 'psa' },
-        { system: 'workday', kind: 'hr' },
-      ],
+      sources: DEMO_SOURCES,
       owners: [
         { id: 'billing', webhook: flaky.url },
         { id: 'integration-team', webhook: down.url },
       ],
       notify: { max_attempts: 3, backoff_ms: 20 },
     })
-    server = await startServer({ config, clock })
-    await ingestFirm(server.url)
-    // Detection hands its exceptions to the notifier before it answers, so idle() covers them.
-    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
-    await server.services.notifier.idle()
+    return { config, clock, firm: true, detect: true }
   })
+  // Detection hands its exceptions to the notifier before it answers, so idle() covers them.
+  beforeAll(() => server.services.notifier.idle())
   afterAll(async () => {
-    await server?.close()
     await flaky?.close()
     await down?.close()
   })

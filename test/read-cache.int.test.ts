@@ -1,22 +1,18 @@
 // The read cache never serves an answer from before a write: every committed batch, detection
 // run, triage action and settings save shows in the very next read. Identical requests in
 // flight share one computation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingestFirm, plan } from './helpers/firm.ts'
-import { api, ingest, ndjson, startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { plan } from './helpers/firm.ts'
+import { api, ingest, ndjson } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 import { ManualClock } from '../server/lib/clock.ts'
 
 describe('read cache', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   const kpi = (name: string, q = '') => api(server.url, `/api/v1/kpis/${name}?as_of=${plan.as_of}${q}`)
 
   const clock = new ManualClock('2026-07-01T00:00:00Z')
 
-  beforeAll(async () => {
-    server = await startServer({ clock })
-    await ingestFirm(server.url)
-  })
-  afterAll(() => server?.close())
+  const server = useServer({ clock, firm: true })
 
   it('answers a repeated read from the cache, with the request\'s own as_of', async () => {
     const first = await api(server.url, '/api/v1/kpis/utilization?from=2026-01-01&to=2026-06-30')

@@ -1,22 +1,20 @@
 // firm-small through the API, detection at its as_of: exactly the exceptions and KPI values of
 // expected.json.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expected, ingestFirm, plan } from './helpers/firm.ts'
-import { api, startServer } from './helpers/server.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { expected, plan } from './helpers/firm.ts'
+import { api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 import { RULE_NAMES } from '../server/rules/catalog.ts'
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b))
 
 describe('firm-small reconciliation', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   let run: any
 
-  beforeAll(async () => {
-    server = await startServer()
-    await ingestFirm(server.url)
-    run = (await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })).body
+  const server = useServer({ firm: true, detect: true })
+  beforeAll(() => {
+    run = server.run
   })
-  afterAll(() => server?.close())
 
   async function allExceptions(query = '') {
     const items: any[] = []

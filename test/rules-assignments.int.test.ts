@@ -1,23 +1,17 @@
 // Boundaries of the staffing rules of CONTRACT §4: assignment_rate_mismatch,
 // assignment_terminated_resource, assignment_on_closed_project, assignment_without_recent_time,
 // resource_cost_rate_mismatch, resource_missing_in_psa.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { useServer } from './helpers/fixture.ts'
 import { byKey, day, detect, fired, put, rec } from './helpers/rules.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let base: string
-beforeAll(async () => {
-  server = await startServer()
-  base = server.url
-})
-afterAll(() => server?.close())
+const server = useServer()
 
 describe('assignment_rate_mismatch', () => {
   it('compares with the rate card effective on D (bounds inclusive, latest effective_from) beyond 0.005', async () => {
     const card = (key: string, project_key: string, bill_rate: string, o: Record<string, unknown> = {}) =>
       rec.rate_card(key, { project_key, role: 'Consultant', bill_rate, ...o })
-    await put(base, 'erp', 'rate_card', [
+    await put(server.url, 'erp', 'rate_card', [
       card('ARC-tol', 'ARM-P-tol', '100'),
       card('ARC-from', 'ARM-P-from', '100', { effective_from: day(0) }),
       card('ARC-to', 'ARM-P-to', '100', { effective_to: day(0) }),
@@ -33,7 +27,7 @@ describe('assignment_rate_mismatch', () => {
     ])
     const a = (key: string, project_key: string, bill_rate: string | undefined, o: Record<string, unknown> = {}) =>
       rec.assignment(key, { project_key, resource_key: `R-${key}`, role: 'Consultant', bill_rate, planned_hours: '100', ...o })
-    await put(base, 'psa', 'assignment', [
+    await put(server.url, 'psa', 'assignment', [
       a('ARM-0.005', 'ARM-P-tol', '100.005'),
       a('ARM-0.0051', 'ARM-P-tol', '100.0051'),
       a('ARM-below', 'ARM-P-tol', '99.99', { planned_hours: undefined }),
@@ -49,8 +43,8 @@ describe('assignment_rate_mismatch', () => {
       a('ARM-completed', 'ARM-P-tol', '120', { status: 'completed' }),
     ])
 
-    await detect(base)
-    const found = await byKey(base, 'assignment_rate_mismatch', 'ARM-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'assignment_rate_mismatch', 'ARM-')
     expect(Object.keys(found).sort()).toEqual(['ARM-0.0051', 'ARM-below', 'ARM-from', 'ARM-latest-bad', 'ARM-to'])
     expect(found['ARM-0.0051'].amount_at_risk).toBe(0.51) // 0.0051 × 100 h
     expect(found['ARM-below'].amount_at_risk).toBe(0) // no planned_hours
@@ -64,14 +58,14 @@ describe('assignment_rate_mismatch', () => {
 
 describe('assignment_terminated_resource', () => {
   it('fires when HR terminated the resource before D and the assignment runs past termination_date', async () => {
-    await put(base, 'hr', 'resource', [
+    await put(server.url, 'hr', 'resource', [
       rec.resource('ATR-R-D', { status: 'terminated', termination_date: day(0) }),
       rec.resource('ATR-R-D1', { status: 'terminated', termination_date: day(-1) }),
       rec.resource('ATR-R-active', { status: 'active', termination_date: day(-10) }),
       rec.resource('ATR-R-no-date', { status: 'terminated' }),
     ])
     const a = (key: string, resource_key: string, o: Record<string, unknown> = {}) => rec.assignment(key, { resource_key, project_key: 'ATR-P', ...o })
-    await put(base, 'psa', 'assignment', [
+    await put(server.url, 'psa', 'assignment', [
       a('ATR-term-D', 'ATR-R-D'),
       a('ATR-term-D1', 'ATR-R-D1'),
       a('ATR-end-eq', 'ATR-R-D1', { end_date: day(-1) }),
@@ -84,11 +78,11 @@ describe('assignment_terminated_resource', () => {
       a('ATR-not-in-hr', 'ATR-R-unknown'),
     ])
     // The PSA's own copy of the resource does not matter: HR is the system of record.
-    await put(base, 'psa', 'resource', [rec.resource('ATR-R-active', { status: 'terminated', termination_date: day(-10) })])
+    await put(server.url, 'psa', 'resource', [rec.resource('ATR-R-active', { status: 'terminated', termination_date: day(-10) })])
 
-    await detect(base)
-    expect(await fired(base, 'assignment_terminated_resource', 'ATR-')).toEqual(['ATR-end-after', 'ATR-end-next-day', 'ATR-term-D1'])
-    const e = (await byKey(base, 'assignment_terminated_resource', 'ATR-term-D1'))['ATR-term-D1']
+    await detect(server.url)
+    expect(await fired(server.url, 'assignment_terminated_resource', 'ATR-')).toEqual(['ATR-end-after', 'ATR-end-next-day', 'ATR-term-D1'])
+    const e = (await byKey(server.url, 'assignment_terminated_resource', 'ATR-term-D1'))['ATR-term-D1']
     expect(e.amount_at_risk).toBe(0)
     expect(e.systems).toEqual(['kantata', 'workday'])
   })
@@ -96,13 +90,13 @@ describe('assignment_terminated_resource', () => {
 
 describe('assignment_on_closed_project', () => {
   it('fires for an active PSA assignment whose project is closed in the ERP (not in the PSA)', async () => {
-    await put(base, 'erp', 'project', [
+    await put(server.url, 'erp', 'project', [
       rec.project('ACP-P-closed', { status: 'closed', practice: 'Strategy' }),
       rec.project('ACP-P-active', { status: 'active' }),
       rec.project('ACP-P-psa-closed', { status: 'on_hold' }),
     ])
-    await put(base, 'psa', 'project', [rec.project('ACP-P-psa-closed', { status: 'closed' }), rec.project('ACP-P-closed', { status: 'active' })])
-    await put(base, 'psa', 'assignment', [
+    await put(server.url, 'psa', 'project', [rec.project('ACP-P-psa-closed', { status: 'closed' }), rec.project('ACP-P-closed', { status: 'active' })])
+    await put(server.url, 'psa', 'assignment', [
       rec.assignment('ACP-closed', { project_key: 'ACP-P-closed' }),
       rec.assignment('ACP-closed-completed', { project_key: 'ACP-P-closed', status: 'completed' }),
       rec.assignment('ACP-closed-cancelled', { project_key: 'ACP-P-closed', status: 'cancelled' }),
@@ -110,8 +104,8 @@ describe('assignment_on_closed_project', () => {
       rec.assignment('ACP-psa-closed', { project_key: 'ACP-P-psa-closed' }),
       rec.assignment('ACP-no-erp', { project_key: 'ACP-P-nowhere' }),
     ])
-    await detect(base)
-    const found = await byKey(base, 'assignment_on_closed_project', 'ACP-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'assignment_on_closed_project', 'ACP-')
     expect(Object.keys(found)).toEqual(['ACP-closed'])
     expect(found['ACP-closed'].practice).toBe('Strategy')
     expect(found['ACP-closed'].amount_at_risk).toBe(0)
@@ -124,7 +118,7 @@ describe('assignment_without_recent_time', () => {
       rec.assignment(key, { resource_key: `AWR-R-${key}`, project_key: 'AWR-P', start_date: '2024-01-01', ...o })
     const t = (key: string, assignment: string, work_date: string, o: Record<string, unknown> = {}) =>
       rec.time_entry(key, { resource_key: `AWR-R-${assignment}`, project_key: 'AWR-P', work_date, ...o })
-    await put(base, 'psa', 'assignment', [
+    await put(server.url, 'psa', 'assignment', [
       a('AWR-start-D14', { start_date: day(-14) }),
       a('AWR-start-D13', { start_date: day(-13) }),
       a('AWR-time-D13'),
@@ -138,7 +132,7 @@ describe('assignment_without_recent_time', () => {
       a('AWR-end-D-1', { end_date: day(-1) }),
       a('AWR-completed', { status: 'completed' }),
     ])
-    await put(base, 'psa', 'time_entry', [
+    await put(server.url, 'psa', 'time_entry', [
       t('AWR-T1', 'AWR-time-D13', day(-13)),
       t('AWR-T2', 'AWR-time-D14', day(-14)),
       t('AWR-T3', 'AWR-time-D', day(0)),
@@ -146,10 +140,10 @@ describe('assignment_without_recent_time', () => {
       t('AWR-T5', 'AWR-draft-time', day(-1), { status: 'draft', billable: false }),
       t('AWR-T6', 'AWR-other-project', day(-1), { project_key: 'AWR-P-other' }),
     ])
-    await put(base, 'erp', 'time_entry', [t('AWR-T7', 'AWR-erp-time', day(-1))])
+    await put(server.url, 'erp', 'time_entry', [t('AWR-T7', 'AWR-erp-time', day(-1))])
 
-    await detect(base)
-    expect(await fired(base, 'assignment_without_recent_time', 'AWR-')).toEqual([
+    await detect(server.url)
+    expect(await fired(server.url, 'assignment_without_recent_time', 'AWR-')).toEqual([
       'AWR-end-D', 'AWR-erp-time', 'AWR-other-project', 'AWR-start-D14', 'AWR-time-D+1', 'AWR-time-D14',
     ])
   })
@@ -157,7 +151,7 @@ describe('assignment_without_recent_time', () => {
 
 describe('resource rules', () => {
   it('resource_cost_rate_mismatch: HR and PSA cost rates both set and more than 0.005 apart', async () => {
-    await put(base, 'hr', 'resource', [
+    await put(server.url, 'hr', 'resource', [
       rec.resource('RCR-0.005', { cost_rate: '80' }),
       rec.resource('RCR-0.006', { cost_rate: '80' }),
       rec.resource('RCR-lower', { cost_rate: '80.01' }),
@@ -165,22 +159,22 @@ describe('resource rules', () => {
       rec.resource('RCR-hr-null'),
       rec.resource('RCR-hr-only', { cost_rate: '80' }),
     ])
-    await put(base, 'psa', 'resource', [
+    await put(server.url, 'psa', 'resource', [
       rec.resource('RCR-0.005', { cost_rate: '80.005' }),
       rec.resource('RCR-0.006', { cost_rate: '80.006' }),
       rec.resource('RCR-lower', { cost_rate: '80' }),
       rec.resource('RCR-psa-null'),
       rec.resource('RCR-hr-null', { cost_rate: '10' }),
     ])
-    await detect(base)
-    const found = await byKey(base, 'resource_cost_rate_mismatch', 'RCR-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'resource_cost_rate_mismatch', 'RCR-')
     expect(Object.keys(found).sort()).toEqual(['RCR-0.006', 'RCR-lower'])
     expect(found['RCR-0.006'].amount_at_risk).toBe(0)
     expect(found['RCR-0.006'].systems).toEqual(['kantata', 'workday'])
   })
 
   it('resource_missing_in_psa: an active HR employee hired before D-7 with no PSA record', async () => {
-    await put(base, 'hr', 'resource', [
+    await put(server.url, 'hr', 'resource', [
       rec.resource('RMP-hired-D7', { hire_date: day(-7) }),
       rec.resource('RMP-hired-D8', { hire_date: day(-8) }),
       rec.resource('RMP-no-hire-date'),
@@ -189,9 +183,9 @@ describe('resource rules', () => {
       rec.resource('RMP-in-psa', { hire_date: '2020-01-01' }),
       rec.resource('RMP-psa-deleted', { hire_date: '2020-01-01' }),
     ])
-    await put(base, 'psa', 'resource', [rec.resource('RMP-in-psa', { status: 'terminated' }), rec.resource('RMP-psa-deleted')])
-    await put(base, 'psa', 'resource', [{ key: 'RMP-psa-deleted', deleted: true }], { observed_at: '2024-06-15T00:00:00Z' })
-    await detect(base)
-    expect(await fired(base, 'resource_missing_in_psa', 'RMP-')).toEqual(['RMP-hired-D8', 'RMP-no-hire-date', 'RMP-psa-deleted'])
+    await put(server.url, 'psa', 'resource', [rec.resource('RMP-in-psa', { status: 'terminated' }), rec.resource('RMP-psa-deleted')])
+    await put(server.url, 'psa', 'resource', [{ key: 'RMP-psa-deleted', deleted: true }], { observed_at: '2024-06-15T00:00:00Z' })
+    await detect(server.url)
+    expect(await fired(server.url, 'resource_missing_in_psa', 'RMP-')).toEqual(['RMP-hired-D8', 'RMP-no-hire-date', 'RMP-psa-deleted'])
   })
 })

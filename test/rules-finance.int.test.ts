@@ -1,20 +1,14 @@
 // Boundaries of the billing rules of CONTRACT §4: invoice_amount_mismatch (tolerance
 // max(1.00, 0.5 % of the computed sum)) and unbilled_time_over_90_days.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { useServer } from './helpers/fixture.ts'
 import { byKey, day, detect, put, rec } from './helpers/rules.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let base: string
-beforeAll(async () => {
-  server = await startServer()
-  base = server.url
-})
-afterAll(() => server?.close())
+const server = useServer()
 
 describe('invoice_amount_mismatch', () => {
   it('fires when an issued or paid T&M invoice differs from its ERP time and billable expenses by more than max(1.00, 0.5 %)', async () => {
-    await put(base, 'erp', 'project', [
+    await put(server.url, 'erp', 'project', [
       rec.project('INV-P-tm', { practice: 'Finance Transformation' }),
       rec.project('INV-P-ff', { billing_type: 'fixed_fee' }),
       rec.project('INV-P-nb', { billing_type: 'non_billable' }),
@@ -44,28 +38,28 @@ describe('invoice_amount_mismatch', () => {
         rec.time_entry(`${inv}-T${i}`, { invoice_key: inv, project_key: project ?? 'INV-P-tm', hours, bill_rate, work_date: day(-20) }),
       ),
     )
-    await put(base, 'erp', 'time_entry', erpTime)
-    await put(base, 'erp', 'time_entry', [{ key: 'INV-deleted-entry-T1', deleted: true }], { observed_at: '2024-06-15T00:00:00Z' })
+    await put(server.url, 'erp', 'time_entry', erpTime)
+    await put(server.url, 'erp', 'time_entry', [{ key: 'INV-deleted-entry-T1', deleted: true }], { observed_at: '2024-06-15T00:00:00Z' })
     // The PSA copy of an invoiced entry with other hours is not what the ERP billed.
-    await put(base, 'psa', 'time_entry', [rec.time_entry('INV-psa-ignored-T0', { invoice_key: 'INV-psa-ignored', hours: '9', bill_rate: '100' })])
+    await put(server.url, 'psa', 'time_entry', [rec.time_entry('INV-psa-ignored-T0', { invoice_key: 'INV-psa-ignored', hours: '9', bill_rate: '100' })])
     // Expenses: 1,000 of time + 250 billable (+ 999 not billable, not counted) = 1,250.
-    await put(base, 'erp', 'time_entry', [
+    await put(server.url, 'erp', 'time_entry', [
       rec.time_entry('INV-exp-T0', { invoice_key: 'INV-exp', project_key: 'INV-P-tm', hours: '10', bill_rate: '100' }),
       rec.time_entry('INV-exp-missing-T0', { invoice_key: 'INV-exp-missing', project_key: 'INV-P-tm', hours: '10', bill_rate: '100' }),
     ])
-    await put(base, 'erp', 'expense', [
+    await put(server.url, 'erp', 'expense', [
       rec.expense('INV-exp-E0', { invoice_key: 'INV-exp', project_key: 'INV-P-tm', amount: '250' }),
       rec.expense('INV-exp-E1', { invoice_key: 'INV-exp', project_key: 'INV-P-tm', amount: '999', billable: false }),
       rec.expense('INV-exp-missing-E0', { invoice_key: 'INV-exp-missing', project_key: 'INV-P-tm', amount: '250' }),
     ])
-    await put(base, 'erp', 'invoice', [
+    await put(server.url, 'erp', 'invoice', [
       ...cases.map(([key, , amount, status, project]) => rec.invoice(key, { amount, status: status ?? 'issued', project_key: project ?? 'INV-P-tm' })),
       rec.invoice('INV-exp', { amount: '1250', project_key: 'INV-P-tm' }),
       rec.invoice('INV-exp-missing', { amount: '1000', project_key: 'INV-P-tm' }),
     ])
 
-    await detect(base)
-    const found = await byKey(base, 'invoice_amount_mismatch', 'INV-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'invoice_amount_mismatch', 'INV-')
     expect(Object.keys(found).sort()).toEqual([
       'INV-big-over', 'INV-big-under', 'INV-empty', 'INV-exp-missing', 'INV-paid', 'INV-small-over', 'INV-small-under',
     ])
@@ -91,7 +85,7 @@ describe('invoice_amount_mismatch', () => {
 
 describe('unbilled_time_over_90_days', () => {
   it('fires for a T&M ERP project with approved billable uninvoiced ERP time more than 90 days before D', async () => {
-    await put(base, 'erp', 'project', [
+    await put(server.url, 'erp', 'project', [
       rec.project('UNB-P90'),
       rec.project('UNB-P91', { currency: 'EUR' }),
       rec.project('UNB-fixed-fee', { billing_type: 'fixed_fee' }),
@@ -102,7 +96,7 @@ describe('unbilled_time_over_90_days', () => {
     ])
     const t = (key: string, project_key: string, work_date: string, o: Record<string, unknown> = {}) =>
       rec.time_entry(key, { project_key, work_date, hours: '8', bill_rate: '150', ...o })
-    await put(base, 'erp', 'time_entry', [
+    await put(server.url, 'erp', 'time_entry', [
       t('UNB-T1', 'UNB-P90', day(-90)),
       t('UNB-T2', 'UNB-P91', day(-91)),
       t('UNB-T3', 'UNB-P91', day(-200), { hours: '4', bill_rate: undefined }),
@@ -116,10 +110,10 @@ describe('unbilled_time_over_90_days', () => {
       t('UNB-T11', 'UNB-invoiced', day(-100), { invoice_key: 'INV-Y' }),
       t('UNB-T12', 'UNB-no-erp-project', day(-200)),
     ])
-    await put(base, 'psa', 'time_entry', [t('UNB-T13', 'UNB-psa-only', day(-200))])
+    await put(server.url, 'psa', 'time_entry', [t('UNB-T13', 'UNB-psa-only', day(-200))])
 
-    await detect(base)
-    const found = await byKey(base, 'unbilled_time_over_90_days', 'UNB-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'unbilled_time_over_90_days', 'UNB-')
     expect(Object.keys(found).sort()).toEqual(['UNB-P91', 'UNB-closed'])
     expect(found['UNB-P91'].amount_at_risk).toBe(1200) // 8 h × 150 (+ 4 h × no rate)
     expect(found['UNB-P91'].currency).toBe('EUR')
@@ -130,9 +124,9 @@ describe('unbilled_time_over_90_days', () => {
 
     // D is the UTC date of as_of: 23:30 at -02:00 is already the next day (UNB-P90's entry 91 days
     // old), 01:30 at +02:00 is still the day before.
-    await detect(base, '2024-06-15T23:30:00-02:00')
-    expect(Object.keys(await byKey(base, 'unbilled_time_over_90_days', 'UNB-')).sort()).toEqual(['UNB-P90', 'UNB-P91', 'UNB-closed'])
-    await detect(base, '2024-06-16T01:30:00+02:00')
-    expect(Object.keys(await byKey(base, 'unbilled_time_over_90_days', 'UNB-')).sort()).toEqual(['UNB-P91', 'UNB-closed'])
+    await detect(server.url, '2024-06-15T23:30:00-02:00')
+    expect(Object.keys(await byKey(server.url, 'unbilled_time_over_90_days', 'UNB-')).sort()).toEqual(['UNB-P90', 'UNB-P91', 'UNB-closed'])
+    await detect(server.url, '2024-06-16T01:30:00+02:00')
+    expect(Object.keys(await byKey(server.url, 'unbilled_time_over_90_days', 'UNB-')).sort()).toEqual(['UNB-P91', 'UNB-closed'])
   })
 })

@@ -1,22 +1,16 @@
 // Boundaries of the time rules of CONTRACT §4 (time_entry_missing_in_erp,
 // time_entry_hours_mismatch), and configured thresholds: a tolerance from the config replaces
 // the default, `enabled: false` switches a rule off.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { useServer } from './helpers/fixture.ts'
 import { HOUR, byKey, detect, fired, ms, put, rec } from './helpers/rules.ts'
 import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let base: string
-beforeAll(async () => {
-  server = await startServer()
-  base = server.url
-})
-afterAll(() => server?.close())
+const server = useServer()
 
 describe('time_entry_missing_in_erp', () => {
   it('fires for approved PSA time approved more than 24 h before as_of with no ERP copy', async () => {
-    await put(base, 'psa', 'time_entry', [
+    await put(server.url, 'psa', 'time_entry', [
       rec.time_entry('TEM-exact', { approved_at: ms(-24 * HOUR), hours: '7.5', bill_rate: '200' }),
       rec.time_entry('TEM-over', { approved_at: ms(-24 * HOUR - 1), hours: '7.5', bill_rate: '200' }),
       rec.time_entry('TEM-no-approved-at', { bill_rate: '200' }),
@@ -28,14 +22,14 @@ describe('time_entry_missing_in_erp', () => {
       rec.time_entry('TEM-erp-deleted', { approved_at: '2024-06-01T00:00:00Z', hours: '2.25', bill_rate: '180.40' }),
     ])
     // The ERP copy may differ (it is another rule's business): the key is what matters.
-    await put(base, 'erp', 'time_entry', [
+    await put(server.url, 'erp', 'time_entry', [
       rec.time_entry('TEM-in-erp', { hours: '1', status: 'submitted' }),
       rec.time_entry('TEM-erp-deleted'),
     ])
-    await put(base, 'erp', 'time_entry', [{ key: 'TEM-erp-deleted', deleted: true }], { observed_at: ms(-HOUR) })
+    await put(server.url, 'erp', 'time_entry', [{ key: 'TEM-erp-deleted', deleted: true }], { observed_at: ms(-HOUR) })
 
-    await detect(base)
-    const found = await byKey(base, 'time_entry_missing_in_erp', 'TEM-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'time_entry_missing_in_erp', 'TEM-')
     expect(Object.keys(found).sort()).toEqual(['TEM-erp-deleted', 'TEM-no-rate', 'TEM-non-billable', 'TEM-over'])
     expect(found['TEM-over'].amount_at_risk).toBe(1500) // 7.5 h × 200
     expect(found['TEM-erp-deleted'].amount_at_risk).toBe(405.9) // 2.25 h × 180.40
@@ -64,11 +58,11 @@ describe('time_entry_hours_mismatch', () => {
       pair('THM-no-rate', '8', '4', ''),
     ]
     const noRate = (r: Record<string, unknown>) => (r.bill_rate === '' ? { ...r, bill_rate: undefined } : r)
-    await put(base, 'psa', 'time_entry', [...pairs.map((p) => noRate(p[0])), rec.time_entry('THM-psa-only', { hours: '1' })])
-    await put(base, 'erp', 'time_entry', [...pairs.map((p) => noRate(p[1])), rec.time_entry('THM-erp-only', { hours: '9' })])
+    await put(server.url, 'psa', 'time_entry', [...pairs.map((p) => noRate(p[0])), rec.time_entry('THM-psa-only', { hours: '1' })])
+    await put(server.url, 'erp', 'time_entry', [...pairs.map((p) => noRate(p[1])), rec.time_entry('THM-erp-only', { hours: '9' })])
 
-    await detect(base)
-    const found = await byKey(base, 'time_entry_hours_mismatch', 'THM-')
+    await detect(server.url)
+    const found = await byKey(server.url, 'time_entry_hours_mismatch', 'THM-')
     expect(Object.keys(found).sort()).toEqual(['THM-0.0101', 'THM-0.011', 'THM-erp-more', 'THM-no-rate', 'THM-psa-rate'])
     expect(found['THM-0.011'].amount_at_risk).toBe(1.65) // 0.011 × 150
     expect(found['THM-0.0101'].amount_at_risk).toBe(1.01) // 0.0101 × 100
@@ -83,13 +77,10 @@ describe('time_entry_hours_mismatch', () => {
 
 describe('configured thresholds', () => {
   it('a configured tolerance replaces the default and enabled: false switches a rule off', async () => {
-    const before = await detect(base)
+    const before = await detect(server.url)
     expect(before.rules.time_entry_missing_in_erp.count).toBeGreaterThan(0)
     // The same data, restarted with thresholds from the config.
-    const dataDir = server.dataDir
-    await server.close()
-    server = await startServer({
-      dataDir,
+    await server.restart({
       config: parseConfig({
         sources: DEMO_SOURCES,
         rules: {
@@ -99,15 +90,14 @@ describe('configured thresholds', () => {
         },
       }),
     })
-    base = server.url
-    await put(base, 'psa', 'project', [rec.project('CFG-now', { created_at: ms(-1) }), rec.project('CFG-at', { created_at: ms(0) })])
+    await put(server.url, 'psa', 'project', [rec.project('CFG-now', { created_at: ms(-1) }), rec.project('CFG-at', { created_at: ms(0) })])
 
-    const run = await detect(base)
+    const run = await detect(server.url)
     expect(run.rules.time_entry_missing_in_erp).toBeUndefined()
-    expect(await fired(base, 'time_entry_missing_in_erp', 'TEM-')).toEqual([])
+    expect(await fired(server.url, 'time_entry_missing_in_erp', 'TEM-')).toEqual([])
     // 0.011 and 0.0101 are within 0.5 now; 1 and 1.5 are not, and 4 still is not.
-    expect(await fired(base, 'time_entry_hours_mismatch', 'THM-')).toEqual(['THM-erp-more', 'THM-no-rate', 'THM-psa-rate'])
+    expect(await fired(server.url, 'time_entry_hours_mismatch', 'THM-')).toEqual(['THM-erp-more', 'THM-no-rate', 'THM-psa-rate'])
     // With no minimum age, a project created 1 ms before as_of is missing; one created at as_of is not yet.
-    expect(await fired(base, 'project_missing_in_erp', 'CFG-')).toEqual(['CFG-now'])
+    expect(await fired(server.url, 'project_missing_in_erp', 'CFG-')).toEqual(['CFG-now'])
   })
 })

@@ -1,20 +1,15 @@
 // Run-time settings: routing, thresholds and SLAs edited through the API take effect at the
 // next detection, survive a restart, are audited, and a routing preview says where open
 // exceptions would go.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingestFirm, plan } from './helpers/firm.ts'
-import { api, startServer } from './helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { plan } from './helpers/firm.ts'
+import { api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 
 describe('settings', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer()
-    await ingestFirm(server.url)
-    await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
-  })
-  afterAll(() => server?.close())
+  const server = useServer({ firm: true, detect: true })
 
   it('a body that is not JSON is a 400 naming it, on every route that reads one', async () => {
     for (const [method, path] of [['PUT', '/api/v1/settings'], ['POST', '/api/v1/settings/routing/preview'], ['POST', '/api/v1/users'], ['POST', '/api/v1/dead-letters/replay'], ['POST', '/api/v1/exceptions/actions']]) {
@@ -79,9 +74,7 @@ describe('settings', () => {
     const audit = await api(server.url, '/api/v1/audit?action=config_change')
     expect(audit.body.items.length).toBe(2)
 
-    const dataDir = server.dataDir
-    await server.close()
-    server = await startServer({ dataDir })
+    await server.restart()
     expect((await api(server.url, '/api/v1/settings')).body.routing).toEqual([{ match: { rule: 'time_entry_hours_mismatch' }, owner: 'finance-leads' }])
   })
 

@@ -1,8 +1,9 @@
 // Native step events (POST /api/v1/ingest/{system}/events) for senders without OpenTelemetry:
 // stored as spans, read back as transactions, bad lines reported by line and field, and
 // transaction_failed fires on the entity whose latest run failed, not on one retried successfully.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, ingest, ndjson, startServer } from './helpers/server.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { api, ingest, ndjson } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 const HEX_TX = '0af7651916cd43dd8448eb211c80319c'
 
@@ -23,10 +24,9 @@ const kantata = [
 ]
 
 describe('POST /api/v1/ingest/{system}/events', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
   let first: any
+  const server = useServer()
   beforeAll(async () => {
-    server = await startServer()
     const lines = ndjson(netsuite).split('\n')
     const bad = [
       JSON.stringify({ ...netsuite[0], transaction_id: 'tx-bad-1', step: undefined }),
@@ -40,7 +40,6 @@ describe('POST /api/v1/ingest/{system}/events', () => {
     const k = await ingest(server.url, 'kantata', 'events', ndjson(kantata), 'batch=ev-k1')
     expect(k.body).toMatchObject({ accepted: 1, rejected: 0 })
   })
-  afterAll(() => server?.close())
 
   const list = async (q: string) => (await api(server.url, `/api/v1/transactions?${q}`)).body.items
 

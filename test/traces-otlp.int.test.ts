@@ -6,9 +6,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expected, FIRM_DIR, ingestFirm, plan } from './helpers/firm.ts'
-import { ADMIN, api, startServer } from './helpers/server.ts'
+import { ADMIN, api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 const root = createRequire(import.meta.url)('otlp-proto-definitions/build/src/generated/root.js')
 const { ExportTraceServiceRequest, ExportTraceServiceResponse } = root.opentelemetry.proto.collector.trace.v1
@@ -32,11 +33,7 @@ const request = (spans: object[], service = 'boomi') => ({
 })
 
 describe('POST /v1/traces, raw OTLP/HTTP', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer()
-  })
-  afterAll(() => server?.close())
+  const server = useServer()
 
   const post = (body: BodyInit | Uint8Array, type = 'application/json', headers: Record<string, string> = {}, token: string | null = ADMIN) =>
     fetch(`${server.url}/v1/traces`, {

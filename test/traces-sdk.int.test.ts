@@ -1,13 +1,14 @@
 // The real OpenTelemetry JS SDK sends spans to a running server over OTLP/HTTP, JSON and protobuf
 // (and JSON gzipped); every span, attribute, event and link reads back through the API intact.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type HrTime } from '@opentelemetry/api'
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base'
-import { ADMIN, api, startServer } from './helpers/server.ts'
+import { ADMIN, api } from './helpers/server.ts'
+import { useServer } from './helpers/fixture.ts'
 
 type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0]
 
@@ -56,11 +57,7 @@ const ERROR_MESSAGE = 'NetSuite rejected the project: subsidiary "EMEA-2" is ina
 const ms = (hr: HrTime) => hr[0] * 1000 + hr[1] / 1e6
 
 describe('OpenTelemetry JS SDK → POST /v1/traces → transactions API', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  beforeAll(async () => {
-    server = await startServer()
-  })
-  afterAll(() => server?.close())
+  const server = useServer()
 
   /** One transaction over three services, each with its own provider and exporter, sharing the trace. */
   async function send(label: string, exporter: (url: string) => SpanExporter) {

@@ -2,7 +2,7 @@
 // side-by-side values, the KPI tile request plan, the span waterfall, URLs and role rules.
 import { describe, expect, it } from 'vitest'
 import { buildUrl } from '../web/lib/api.ts'
-import type { ExceptionItem, KpiAnswer, Span } from '../web/lib/api-types.ts'
+import type { ExceptionItem, KpiAnswer, Span } from '../web/lib/endpoints.ts'
 import { compareExceptions, emptyView, mergePolled, parseView, viewToApiQuery, viewToSearch, activeFilterCount } from '../web/lib/exception-view.ts'
 import { monthList, monthlySeries, planTile, TILES, tileDetail } from '../web/lib/kpi-tiles.ts'
 import { endOfDay, monthsBack, periodRange, previousRange, rangeDays, sparklineInstants } from '../web/lib/periods.ts'
@@ -77,7 +77,7 @@ describe('KPI tile plans', () => {
 })
 
 const ex = (id: string, amount: number, first = '2026-11-24T00:00:00Z', status: ExceptionItem['status'] = 'open'): ExceptionItem =>
-  ({ id, rule: 'r', amount_at_risk: amount, first_detected_at: first, due_at: null, status }) as ExceptionItem
+  ({ id, rule: 'time_entry_hours_mismatch', amount_at_risk: amount, first_detected_at: first, due_at: null, status }) as ExceptionItem
 
 describe('exception view in the URL', () => {
   it('parses repeated and comma lists, booleans and sort, ignoring bad sorts', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../web/lib/api.ts'
 import { badField, hoursLabel, newRoute, routingRules, shadowedBy, toBody, toDraft } from '../web/routes/settings/draft.ts'
-import type { RuleDefault } from '../web/lib/api-types.ts'
+import type { RuleDefault } from '../web/lib/endpoints.ts'
 
 const defaults: Record<string, RuleDefault> = {
   time_entry_missing_in_erp: { severity: 'high', owner: 'finance-ops', finance: true, params: { grace_hours: 24 }, title: 'Approved time missing in ERP' },

@@ -1,3 +1,5 @@
+// `crosswalk token`: create, list and revoke API tokens through the admin API, so the CLI needs
+// no access to storage.
 import { UsageError, parse } from '../../server/cli/args.ts'
 import { callApi, table } from './admin-api.ts'
 import { remote } from './remote.ts'

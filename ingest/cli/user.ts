@@ -1,3 +1,5 @@
+// `crosswalk user`: add, list and disable users through the admin API; a password comes only
+// from stdin, never from an argument.
 import fs from 'node:fs'
 import { UsageError, parse } from '../../server/cli/args.ts'
 import { callApi, table } from './admin-api.ts'

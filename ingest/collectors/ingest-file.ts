@@ -45,7 +45,40 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
   const stream = (o.file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw) as AsyncIterable<Buffer>
   const batchRows = o.batchRows ?? 50_000
   const batches = /\.json(\.gz)?$/i.test(o.file) ? jsonArrayBatches(stream, batchRows) : ndjsonBatches(stream, batchRows)
+  let sum: IngestFileSummary
+  try {
+    sum = await sendBatches(batches, { ...o, onSent: (s) => progress.update(s.rows, bytesRead) })
+  } catch (e) {
+    raw.destroy()
+    throw e
+  }
+  progress.update(sum.rows, size, true)
+  progress.done()
+  sum.seconds = progress.elapsed()
+  return sum
+}
 
+export interface SendBatchesOptions {
+  server: string
+  token: string
+  system: string
+  entity: string
+  mode: 'delta' | 'full'
+  observedAt?: string
+  /** Batches in flight at once (default 4): the next one is read while the server works. */
+  concurrency?: number
+  onRetry?: (attempt: number, why: string) => void
+  /** After each batch's answer, with the running totals. */
+  onSent?: (sum: IngestFileSummary) => void
+}
+
+/**
+ * Sends batches as they are read, up to `concurrency` in flight: reading waits while the server
+ * is behind, so a file of any size holds only that many batches. A full snapshot's batches are
+ * the parts of one snapshot; the last is sent even when empty, as it carries last=true.
+ */
+export async function sendBatches(batches: AsyncIterable<FileBatch>, o: SendBatchesOptions): Promise<IngestFileSummary> {
+  const started = Date.now()
   const observedAt = o.observedAt ?? new Date().toISOString()
   const snapshot = o.mode === 'full' ? crypto.randomUUID() : undefined
   const sum: IngestFileSummary = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, batches: 0, deleted: 0, seconds: 0, errors: [] }
@@ -63,7 +96,7 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
     sum.deleted += r.deleted ?? 0
     if (r.duplicate) sum.duplicates++
     for (const e of r.errors) sum.errors.push({ batch: part, ...e, line: b.fileLine(e.line) })
-    progress.update(sum.rows, bytesRead)
+    o.onSent?.(sum)
   }
 
   // Up to `concurrency` batches in flight. A batch is held back until the next one is read, so
@@ -88,14 +121,9 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
   // The last part is sent even when empty: it carries last=true for a full snapshot.
   if (!failure) launch(held ?? { body: Buffer.alloc(0), fileLine: (n) => n }, part, true)
   await Promise.all(inFlight)
-  if (failure) {
-    raw.destroy()
-    throw failure
-  }
+  if (failure) throw failure
   sum.errors.sort((a, b) => a.line - b.line)
   sum.errors.length = Math.min(sum.errors.length, MAX_ERRORS)
-  progress.update(sum.rows, size, true)
-  progress.done()
-  sum.seconds = progress.elapsed()
+  sum.seconds = (Date.now() - started) / 1000
   return sum
 }

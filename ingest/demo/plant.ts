@@ -3,36 +3,65 @@
 // placed relative to as_of so that the rules of CONTRACT §4 fire on exactly these keys.
 import { DAY_MS, HOUR_MS, firstOfMonth, isWeekday, quarter } from './rng.ts'
 import { cardRate } from './deals.ts'
-import { nearMiss, pad, type Assignment, type Entry, type World } from './world.ts'
+import { nearMiss, pad, type Assignment, type Entry, type Person, type Project, type World } from './world.ts'
 
 /** Plants made before time is generated, because they change who logs time when. */
 export function plantStaffing(w: World): void {
-  const { rng, D } = w
-  const used = new Set<string>()
-  const proj = (a: Assignment) => w.byKey.project.get(a.projectKey)!
-  const person = (a: Assignment) => w.byKey.person.get(a.resourceKey)!
-  const eligible = (a: Assignment, minStartAge: number): boolean =>
-    a.status === 'active' && !used.has(a.resourceKey) && person(a).term === null && proj(a).status === 'active' &&
-    proj(a).inErp && a.start <= D - minStartAge && a.end >= D + 5
-  const take = (pred: (a: Assignment) => boolean): Assignment | null => {
-    const a = rng.shuffle(w.assignments.filter(pred))[0] ?? null
-    if (a) used.add(a.resourceKey)
-    return a
+  const pick = new AssignmentPicker(w)
+  plantLeavers(w, pick)
+  plantClosedProjects(w)
+  plantRateMismatches(w, pick)
+  plantQuietAssignments(w, pick)
+}
+
+/** Draws assignments for plants, at most one per consultant, so plants never overlap. */
+class AssignmentPicker {
+  private used = new Set<string>()
+
+  constructor(private w: World) {}
+
+  proj(a: Assignment): Project {
+    return this.w.byKey.project.get(a.projectKey)!
   }
 
-  // assignment_terminated_resource: leavers PSA was never told about (left 5, 21, 44 days ago).
+  person(a: Assignment): Person {
+    return this.w.byKey.person.get(a.resourceKey)!
+  }
+
+  isUsed(a: Assignment): boolean {
+    return this.used.has(a.resourceKey)
+  }
+
+  /** Active, on an active ERP-known project, started `minStartAge` days ago, running on. */
+  eligible(a: Assignment, minStartAge: number): boolean {
+    const { D } = this.w
+    return a.status === 'active' && !this.used.has(a.resourceKey) && this.person(a).term === null && this.proj(a).status === 'active' &&
+      this.proj(a).inErp && a.start <= D - minStartAge && a.end >= D + 5
+  }
+
+  take(pred: (a: Assignment) => boolean): Assignment | null {
+    const a = this.w.rng.shuffle(this.w.assignments.filter(pred))[0] ?? null
+    if (a) this.used.add(a.resourceKey)
+    return a
+  }
+}
+
+/** assignment_terminated_resource: leavers PSA was never told about, and near misses. */
+function plantLeavers(w: World, pick: AssignmentPicker): void {
+  const { D } = w
+  // Left 5, 21, 44 days ago.
   for (const ago of [5, 21, 44]) {
-    const a = take((a) => eligible(a, ago + 20) && person(a).role >= 2)
+    const a = pick.take((a) => pick.eligible(a, ago + 20) && pick.person(a).role >= 2)
     if (!a) continue
-    const p = person(a)
+    const p = pick.person(a)
     p.term = D - ago
     p.psaStillActive = true
     for (const b of w.assignments) if (b.resourceKey === p.key && b.status === 'active' && b.end > p.term) w.planted.assignment_terminated_resource.push(b.key)
   }
   // Near misses: a leaver whose assignments were ended on the last day, one leaving today.
-  const tidy = take((a) => eligible(a, 40))
+  const tidy = pick.take((a) => pick.eligible(a, 40))
   if (tidy) {
-    const p = person(tidy)
+    const p = pick.person(tidy)
     p.term = D - 10
     for (const b of w.assignments) {
       if (b.resourceKey !== p.key || b.status !== 'active') continue
@@ -41,13 +70,15 @@ export function plantStaffing(w: World): void {
     }
     nearMiss(w, 'assignment_terminated_resource', tidy.key)
   }
-  const today = take((a) => eligible(a, 30))
+  const today = pick.take((a) => pick.eligible(a, 30))
   if (today) {
-    person(today).term = D
+    pick.person(today).term = D
     nearMiss(w, 'assignment_terminated_resource', today.key)
   }
+}
 
-  // assignment_on_closed_project: closed in the ERP, never closed out in PSA.
+/** assignment_on_closed_project: closed in the ERP, never closed out in PSA. */
+function plantClosedProjects(w: World): void {
   // The two most recently closed projects: the close-out step is what gets forgotten.
   const closed = w.projects.filter((p) => p.status === 'closed' && p.inErp && p.inPsa).sort((a, b) => b.end! - a.end!).slice(0, 2)
   for (const p of closed) {
@@ -59,61 +90,66 @@ export function plantStaffing(w: World): void {
       w.planted.assignment_on_closed_project.push(a.key)
     }
   }
+}
 
-  // assignment_rate_mismatch: PSA kept the pre-increase rate, or was keyed in wrong.
+/** assignment_rate_mismatch: PSA kept the pre-increase rate, or was keyed in wrong. */
+function plantRateMismatches(w: World, pick: AssignmentPicker): void {
+  const { D } = w
   const increased = (a: Assignment) => {
     const old = cardRate(w, a.projectKey, a.role, a.start)
     return old !== null && old !== cardRate(w, a.projectKey, a.role, D) ? old : null
   }
-  const billableActive = (a: Assignment) => eligible(a, 0) && proj(a).billing !== 'non_billable' && cardRate(w, a.projectKey, a.role, D) !== null
+  const billableActive = (a: Assignment) => pick.eligible(a, 0) && pick.proj(a).billing !== 'non_billable' && cardRate(w, a.projectKey, a.role, D) !== null
   for (let i = 0; i < 2; i++) {
-    const a = take((a) => billableActive(a) && increased(a) !== null)
+    const a = pick.take((a) => billableActive(a) && increased(a) !== null)
     if (!a) continue
     a.rateOverride = increased(a)
     w.planted.assignment_rate_mismatch.push(a.key)
   }
   for (const delta of [-25, 50, -75]) {
-    const a = take(billableActive)
+    const a = pick.take(billableActive)
     if (!a) continue
     a.rateOverride = cardRate(w, a.projectKey, a.role, D)! + delta
     w.planted.assignment_rate_mismatch.push(a.key)
   }
   // Near miss: a completed assignment with a stale rate is history, not an exception.
-  const done = take((a) => a.status === 'completed' && proj(a).billing !== 'non_billable' && cardRate(w, a.projectKey, a.role, a.end) !== null && !used.has(a.resourceKey))
+  const done = pick.take((a) => a.status === 'completed' && pick.proj(a).billing !== 'non_billable' && cardRate(w, a.projectKey, a.role, a.end) !== null && !pick.isUsed(a))
   if (done) {
     done.rateOverride = cardRate(w, done.projectKey, done.role, done.end)! + 20
     nearMiss(w, 'assignment_rate_mismatch', done.key)
   }
-
   // Near miss: active assignments on the project whose next rate card is loaded but not yet effective.
   const future = w.cards.find((c) => c.key.endsWith('-2') && c.from !== null && c.from > D)
   for (const a of w.assignments)
     if (future && a.projectKey === future.projectKey && a.status === 'active' && a.rateOverride === null) nearMiss(w, 'assignment_rate_mismatch', a.key)
+}
 
-  // assignment_without_recent_time: consultants who went quiet 16-60 days ago.
+/** assignment_without_recent_time: consultants who went quiet 16-60 days ago, and near misses. */
+function plantQuietAssignments(w: World, pick: AssignmentPicker): void {
+  const { rng, D } = w
   for (const ago of [16, 22, 35, 60]) {
-    const a = take((a) => eligible(a, ago + 10))
+    const a = pick.take((a) => pick.eligible(a, ago + 10))
     if (a) a.silentFrom = D - ago // recorded with the derived cases after time is generated
   }
   // Near misses: last time exactly 13 days ago; a new assignment (10 days) with no time yet.
-  const edge = take((a) => eligible(a, 30))
+  const edge = pick.take((a) => pick.eligible(a, 30))
   if (edge) {
     edge.forceDay = D - 13
     edge.silentFrom = D - 12
     nearMiss(w, 'assignment_without_recent_time', edge.key)
   }
-  const fresh = take((a) => eligible(a, 30))
-  if (fresh) {
-    const key = `ASN-${pad(w.assignments.length, 6)}`
-    const mine = new Set(w.assignments.filter((a) => a.resourceKey === fresh.resourceKey).map((a) => a.projectKey))
-    const others = w.projects.filter((p) => p.status === 'active' && p.inPsa && p.inErp && !p.internal && p.end! > D + 30 && !mine.has(p.key))
-    const other = others.length ? rng.pick(others) : null
-    if (other) w.assignments.push({
-      key, projectKey: other.key, resourceKey: fresh.resourceKey, role: fresh.role, start: D - 10, end: other.end!,
-      plannedHours: 240, status: 'active', rateOverride: null, silentFrom: D - 10, forceDay: null,
-    })
-    if (other) nearMiss(w, 'assignment_without_recent_time', key)
-  }
+  const fresh = pick.take((a) => pick.eligible(a, 30))
+  if (!fresh) return
+  const key = `ASN-${pad(w.assignments.length, 6)}`
+  const mine = new Set(w.assignments.filter((a) => a.resourceKey === fresh.resourceKey).map((a) => a.projectKey))
+  const others = w.projects.filter((p) => p.status === 'active' && p.inPsa && p.inErp && !p.internal && p.end! > D + 30 && !mine.has(p.key))
+  const other = others.length ? rng.pick(others) : null
+  if (!other) return
+  w.assignments.push({
+    key, projectKey: other.key, resourceKey: fresh.resourceKey, role: fresh.role, start: D - 10, end: other.end!,
+    plannedHours: 240, status: 'active', rateOverride: null, silentFrom: D - 10, forceDay: null,
+  })
+  nearMiss(w, 'assignment_without_recent_time', key)
 }
 
 /** Plants on the ERP copies of time entries. */

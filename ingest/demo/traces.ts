@@ -8,21 +8,32 @@ import { nearMiss, type Trace, type World } from './world.ts'
 type Step = Trace['steps'][number]
 
 export function genTraces(w: World): void {
-  const { rng, D, asOf } = w
-  const add = (t: Trace, planted = false) => {
-    if (t.startMs > asOf - 60_000) return
-    w.traces.push(t)
-    if (planted) w.planted.transaction_failed.push(t.entityKey)
-  }
-  const quote = (fail: 'netsuite' | 'kantata' | null, err = ''): Step[] => [
-    { service: 'salesforce', name: 'opportunity.closed_won' },
-    { service: 'mulesoft', name: 'map.opportunity_to_project' },
-    { service: 'netsuite', name: 'project.create', error: fail === 'netsuite' ? err : undefined },
-    { service: 'kantata', name: 'project.create', error: fail === 'kantata' ? err : undefined },
-  ]
-  const q = (key: string, startMs: number, steps: Step[]): Trace => ({ workflow: 'quote_to_project', entityType: 'opportunity', entityKey: key, startMs, steps })
+  genQuoteTraces(w)
+  genStaffTraces(w)
+  genSyncTraces(w)
+  genInvoiceTraces(w)
+  w.traces.sort((a, b) => a.startMs - b.startMs)
+}
 
-  // quote_to_project for deals won in the last four months.
+/** Keeps a trace that started before as_of; a planted failure's entity is one the rule must report. */
+function addTrace(w: World, t: Trace, planted = false): void {
+  if (t.startMs > w.asOf - 60_000) return
+  w.traces.push(t)
+  if (planted) w.planted.transaction_failed.push(t.entityKey)
+}
+
+const quoteSteps = (fail: 'netsuite' | 'kantata' | null, err = ''): Step[] => [
+  { service: 'salesforce', name: 'opportunity.closed_won' },
+  { service: 'mulesoft', name: 'map.opportunity_to_project' },
+  { service: 'netsuite', name: 'project.create', error: fail === 'netsuite' ? err : undefined },
+  { service: 'kantata', name: 'project.create', error: fail === 'kantata' ? err : undefined },
+]
+const quote = (key: string, startMs: number, steps: Step[]): Trace => ({ workflow: 'quote_to_project', entityType: 'opportunity', entityKey: key, startMs, steps })
+const staff = (key: string, startMs: number, steps: Step[]): Trace => ({ workflow: 'staff_to_deliver', entityType: 'assignment', entityKey: key, startMs, steps })
+
+/** quote_to_project for deals won in the last four months, failing where a project shell is missing. */
+function genQuoteTraces(w: World): void {
+  const { rng, asOf } = w
   const byOpp = new Map(w.projects.filter((p) => p.oppKey).map((p) => [p.oppKey!, p]))
   const missErp = new Set(w.planted.project_missing_in_erp)
   const missPsa = new Set(w.planted.project_missing_in_psa)
@@ -33,30 +44,32 @@ export function genTraces(w: World): void {
     const early = o.wonAt + rng.int(2, 15) * 60_000
     if (!p) {
       if (w.planted.won_opportunity_without_project.slice(0, 2).includes(o.key))
-        add(q(o.key, early, quote('netsuite', `netsuite rejected project.create: INVALID_KEY_OR_REF customer ${o.accountKey} not found in subsidiary`)), true)
+        addTrace(w, quote(o.key, early, quoteSteps('netsuite', `netsuite rejected project.create: INVALID_KEY_OR_REF customer ${o.accountKey} not found in subsidiary`)), true)
     } else if (missErp.has(p.key)) {
-      add(q(o.key, early, quote('netsuite', 'netsuite rejected project.create: INVALID_FLD_VALUE department is required')), true)
+      addTrace(w, quote(o.key, early, quoteSteps('netsuite', 'netsuite rejected project.create: INVALID_FLD_VALUE department is required')), true)
     } else if (missPsa.has(p.key)) {
-      add(q(o.key, early, quote('kantata', 'kantata rejected project.create: HTTP 500 Internal Server Error')), true)
+      addTrace(w, quote(o.key, early, quoteSteps('kantata', 'kantata rejected project.create: HTTP 500 Internal Server Error')), true)
     } else if (p.inErp && p.inPsa && p.createdErp !== null) {
       const ok = p.createdErp - rng.int(2, 9) * 1000
       if (!retried && ok - HOUR_MS > o.wonAt) {
         // First attempt timed out, the retry went through: the latest run is ok, so no exception.
         retried = true
-        add(q(o.key, ok - 40 * 60_000, quote('netsuite', 'netsuite project.create timed out: HTTP 504 Gateway Timeout')))
+        addTrace(w, quote(o.key, ok - 40 * 60_000, quoteSteps('netsuite', 'netsuite project.create timed out: HTTP 504 Gateway Timeout')))
         nearMiss(w, 'transaction_failed', o.key)
       }
-      add(q(o.key, ok, quote(null)))
+      addTrace(w, quote(o.key, ok, quoteSteps(null)))
     }
   }
+}
 
-  // staff_to_deliver for recent staffing.
-  const staff = (key: string, startMs: number, steps: Step[]): Trace => ({ workflow: 'staff_to_deliver', entityType: 'assignment', entityKey: key, startMs, steps })
+/** staff_to_deliver for recent staffing, and a terminated consultant's assignment that then failed. */
+function genStaffTraces(w: World): void {
+  const { rng, D } = w
   const recent = w.assignments.filter((a) => a.start >= D - 60 && a.status !== 'cancelled').slice(0, Math.round(12 * w.scale))
   recent.forEach((a, i) => {
     const at = dayStart(a.start - rng.int(2, 10)) + rng.int(9, 17) * HOUR_MS
     const rateFails = i === 3
-    add(staff(a.key, at, [
+    addTrace(w, staff(a.key, at, [
       { service: 'kantata', name: 'assignment.create' },
       { service: 'workday', name: 'worker.get' },
       { service: 'netsuite', name: 'rate_card.get', error: rateFails ? `netsuite rate_card.get: no rate card for this role on ${a.projectKey} (HTTP 404)` : undefined },
@@ -64,20 +77,22 @@ export function genTraces(w: World): void {
   })
   // Succeeded, then failed: the latest run of a terminated consultant's assignment is a failure.
   const gone = w.assignments.filter((a) => w.planted.assignment_terminated_resource.includes(a.key)).sort((a, b) => a.start - b.start)[0]
-  if (gone) {
-    const term = w.byKey.person.get(gone.resourceKey)!.term!
-    add(staff(gone.key, dayStart(gone.start - 3) + 10 * HOUR_MS, [{ service: 'kantata', name: 'assignment.create' }, { service: 'workday', name: 'worker.get' }]))
-    add(staff(gone.key, dayStart(term + 1) + 7 * HOUR_MS, [
-      { service: 'workday', name: 'worker.get' },
-      { service: 'kantata', name: 'assignment.update', error: `kantata rejected assignment.update: resource ${gone.resourceKey} is inactive (HTTP 422)` },
-    ]), true)
-  }
+  if (!gone) return
+  const term = w.byKey.person.get(gone.resourceKey)!.term!
+  addTrace(w, staff(gone.key, dayStart(gone.start - 3) + 10 * HOUR_MS, [{ service: 'kantata', name: 'assignment.create' }, { service: 'workday', name: 'worker.get' }]))
+  addTrace(w, staff(gone.key, dayStart(term + 1) + 7 * HOUR_MS, [
+    { service: 'workday', name: 'worker.get' },
+    { service: 'kantata', name: 'assignment.update', error: `kantata rejected assignment.update: resource ${gone.resourceKey} is inactive (HTTP 422)` },
+  ]), true)
+}
 
-  // time_to_cash: the nightly PSA-to-ERP time sync of the last two weeks, and recent invoices.
+/** time_to_cash: the nightly PSA-to-ERP time sync of the last two weeks (one night failed). */
+function genSyncTraces(w: World): void {
+  const { D } = w
   for (let d = D - 14; d < D; d++) {
     if (!isWeekday(d)) continue
     const failed = d === w.syncFailDay
-    add({
+    addTrace(w, {
       workflow: 'time_to_cash', entityType: 'time_sync', entityKey: `SYNC-${ymd(d)}`, startMs: dayStart(d) + 23 * HOUR_MS + 30 * 60_000,
       steps: [
         { service: 'kantata', name: 'time_entry.export' },
@@ -86,10 +101,15 @@ export function genTraces(w: World): void {
       ],
     }, failed)
   }
+}
+
+/** time_to_cash for recent invoices (one CRM update failed). */
+function genInvoiceTraces(w: World): void {
+  const { rng } = w
   const invoices = w.invoices.filter((i) => i.status !== 'void').slice(-Math.round(8 * w.scale))
   invoices.forEach((inv, i) => {
     const failed = i === invoices.length - 3
-    add({
+    addTrace(w, {
       workflow: 'time_to_cash', entityType: 'invoice', entityKey: inv.key, startMs: dayStart(inv.date) + rng.int(9, 16) * HOUR_MS,
       steps: [
         { service: 'netsuite', name: 'invoice.create' },
@@ -97,7 +117,6 @@ export function genTraces(w: World): void {
       ],
     }, failed)
   })
-  w.traces.sort((a, b) => a.startMs - b.startMs)
 }
 
 const ns = (ms: number): string => `${Math.round(ms)}000000`

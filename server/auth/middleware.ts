@@ -11,6 +11,7 @@ import { chToIso } from '../lib/time.ts'
 import { clientAddress } from './address.ts'
 import { decide, POLICY } from './policy.ts'
 import type { Principal } from './principal.ts'
+import { tokenLive } from './store.ts'
 import { bearer, sha256Hex } from './tokens.ts'
 
 export const SESSION_COOKIE = 'cw_session'
@@ -41,7 +42,7 @@ async function fromToken(c: Context<AppEnv>, token: string): Promise<Principal |
   if (configured?.kind === 'admin') return { kind: 'user', id: 'admin', name: 'Administrator', email: 'admin', role: 'admin', via: 'admin-token' }
   if (configured?.kind === 'collector') return { kind: 'collector', id: `config:${configured.system}`, system: configured.system }
   const t = await access.tokenByDigest(sha256Hex(token))
-  if (!t || t.revoked_at || (t.expires_at && Date.parse(t.expires_at) <= Date.now())) return null
+  if (!t || !tokenLive(t, c.var.services.clock.now())) return null
   access.touchToken(t.id)
   if (t.kind === 'collector') return { kind: 'collector', id: t.id, system: t.system }
   const u = await access.user(t.user_id)
@@ -53,7 +54,7 @@ async function fromSession(c: Context<AppEnv>, secret: string): Promise<Principa
   const { access, config } = c.var.services
   const s = await access.session(secret)
   if (!s || s.revoked) return null
-  const now = Date.now()
+  const now = c.var.services.clock.now().getTime()
   if (now - Date.parse(chToIso(s.last_seen_at)!) > config.auth.session_idle_minutes * 60_000) return null
   if (now - Date.parse(chToIso(s.created_at)!) > config.auth.session_max_hours * 3600_000) return null
   const u = await access.user(s.user_id)

@@ -38,6 +38,10 @@ export const POLICY: Record<string, Access> = {
   'POST /api/v1/detect': READERS,
 
   'GET /api/v1/sources': READERS,
+  // Connector pulls (CONTRACT §8: admin).
+  'POST /api/v1/sources/:system/pull': ADMIN,
+  'GET /api/v1/sources/:system/runs': ADMIN,
+  'GET /api/v1/sources/:system/runs/:run_id': ADMIN,
   'GET /api/v1/dead-letters': READERS,
   'GET /api/v1/dead-letters/:id': READERS,
   'POST /api/v1/dead-letters/:id/replay': OPERATORS,

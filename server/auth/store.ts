@@ -5,6 +5,7 @@ import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
 import { insertRows, queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
+import { systemClock, type Clock } from '../lib/clock.ts'
 import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../lib/time.ts'
 import type { Role } from './principal.ts'
 import { sha256Hex } from './tokens.ts'
@@ -40,14 +41,31 @@ export interface SessionRow {
 }
 
 const CACHE_MS = 5_000
-const now = () => microsToCh(arrivalMicros())
+// Row versions only order changes, so they follow arrival; the times a session or token is judged
+// by (created, last seen, revoked, used) come from the clock, which tests move instead of sleeping.
+const version = () => microsToCh(arrivalMicros())
+
+/** Whether a stored token may still be used at `now` (not revoked, not past its expiry). */
+export const tokenLive = (t: Pick<ApiToken, 'revoked_at' | 'expires_at'>, now: Date) => !t.revoked_at && !(t.expires_at && Date.parse(t.expires_at) <= now.getTime())
 
 export class AccessStore {
   private tokenCache = new Map<string, { at: number; token: ApiToken | null }>()
   private userCache = new Map<string, { at: number; user: User | null }>()
   private lastUse = new Map<string, number>()
 
-  constructor(private db: Db) {}
+  constructor(
+    private db: Db,
+    private clock: Clock = systemClock,
+  ) {}
+
+  /** The clock's time as ClickHouse DateTime64(3) text. */
+  private at(): string {
+    return toChDateTime(this.clock.now())
+  }
+
+  private ms(): number {
+    return this.clock.now().getTime()
+  }
 
   private invalidate() {
     this.tokenCache.clear()
@@ -61,14 +79,14 @@ export class AccessStore {
 
   async user(id: string): Promise<User | null> {
     const hit = this.userCache.get(id)
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.user
+    if (hit && this.ms() - hit.at < CACHE_MS) return hit.user
     const [user] = await this.users({ id })
-    this.userCache.set(id, { at: Date.now(), user: user ?? null })
+    this.userCache.set(id, { at: this.ms(), user: user ?? null })
     return user ?? null
   }
 
   async saveUser(u: Omit<User, 'created_at'> & { created_at?: string }): Promise<void> {
-    await insertRows(this.db, 'users', [{ ...u, version: now(), created_at: u.created_at ? u.created_at.replace('T', ' ').replace('Z', '') : now().slice(0, 23) }])
+    await insertRows(this.db, 'users', [{ ...u, version: version(), created_at: u.created_at ? u.created_at.replace('T', ' ').replace('Z', '') : this.at() }])
     this.invalidate()
   }
 
@@ -85,17 +103,17 @@ export class AccessStore {
 
   async tokenByDigest(sha: string): Promise<ApiToken | null> {
     const hit = this.tokenCache.get(sha)
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.token
+    if (hit && this.ms() - hit.at < CACHE_MS) return hit.token
     const [t] = await this.tokens({ sha })
-    this.tokenCache.set(sha, { at: Date.now(), token: t ?? null })
+    this.tokenCache.set(sha, { at: this.ms(), token: t ?? null })
     return t ?? null
   }
 
   async createToken(t: { kind: 'collector' | 'personal'; system?: string; user_id?: string; name: string; expires_at?: Date | null }, secret: string): Promise<ApiToken> {
     const id = `tok_${crypto.randomBytes(8).toString('hex')}`
     const row = {
-      id, version: now(), kind: t.kind, system: t.system ?? '', user_id: t.user_id ?? '', name: t.name,
-      token_sha256: sha256Hex(secret), created_at: now().slice(0, 23), expires_at: t.expires_at ? toChDateTime(t.expires_at) : null, revoked_at: null,
+      id, version: version(), kind: t.kind, system: t.system ?? '', user_id: t.user_id ?? '', name: t.name,
+      token_sha256: sha256Hex(secret), created_at: this.at(), expires_at: t.expires_at ? toChDateTime(t.expires_at) : null, revoked_at: null,
     }
     await insertRows(this.db, 'api_tokens', [row])
     this.invalidate()
@@ -104,7 +122,7 @@ export class AccessStore {
 
   async revokeToken(t: ApiToken): Promise<void> {
     await insertRows(this.db, 'api_tokens', [
-      { ...t, version: now(), created_at: t.created_at.replace('T', ' ').replace('Z', ''), expires_at: t.expires_at?.replace('T', ' ').replace('Z', '') ?? null, revoked_at: now().slice(0, 23), last_used_at: undefined },
+      { ...t, version: version(), created_at: t.created_at.replace('T', ' ').replace('Z', ''), expires_at: t.expires_at?.replace('T', ' ').replace('Z', '') ?? null, revoked_at: this.at(), last_used_at: undefined },
     ])
     this.invalidate()
   }
@@ -112,15 +130,15 @@ export class AccessStore {
   /** Records a token's use, at most once a minute per token. */
   touchToken(id: string): void {
     const last = this.lastUse.get(id) ?? 0
-    if (Date.now() - last < 60_000) return
-    this.lastUse.set(id, Date.now())
-    insertRows(this.db, 'token_usage', [{ token_id: id, used_at: now().slice(0, 23) }]).catch(() => {})
+    if (this.ms() - last < 60_000) return
+    this.lastUse.set(id, this.ms())
+    insertRows(this.db, 'token_usage', [{ token_id: id, used_at: this.at() }]).catch(() => {})
   }
 
   async createSession(userId: string): Promise<string> {
     const secret = crypto.randomBytes(32).toString('base64url')
-    const t = now()
-    await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: t, user_id: userId, created_at: t.slice(0, 23), last_seen_at: t.slice(0, 23), revoked: false }])
+    const at = this.at()
+    await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: version(), user_id: userId, created_at: at, last_seen_at: at, revoked: false }])
     return secret
   }
 
@@ -131,13 +149,11 @@ export class AccessStore {
 
   /** Moves a session's idle clock, at most once a minute. */
   async touchSession(secret: string, s: SessionRow): Promise<void> {
-    if (Date.now() - Date.parse(chToIso(s.last_seen_at)!) < 60_000) return
-    const t = now()
-    await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: t, user_id: s.user_id, created_at: s.created_at, last_seen_at: t.slice(0, 23), revoked: false }])
+    if (this.ms() - Date.parse(chToIso(s.last_seen_at)!) < 60_000) return
+    await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: version(), user_id: s.user_id, created_at: s.created_at, last_seen_at: this.at(), revoked: false }])
   }
 
   async revokeSession(secret: string, s: SessionRow): Promise<void> {
-    const t = now()
-    await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: t, user_id: s.user_id, created_at: s.created_at, last_seen_at: s.last_seen_at, revoked: true }])
+    await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: version(), user_id: s.user_id, created_at: s.created_at, last_seen_at: s.last_seen_at, revoked: true }])
   }
 }

@@ -1,3 +1,5 @@
+// `crosswalk migrate --print`: the schema DDL for a DBA who applies it by hand (serve applies it
+// at start), so the reviewed DDL is the very text serve would run.
 import { loadMigrations } from '../db/migrate.ts'
 import { env, parse } from './args.ts'
 

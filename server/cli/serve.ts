@@ -1,3 +1,5 @@
+// `crosswalk serve`: options and environment turned into ServeOptions; stops cleanly on SIGINT
+// and SIGTERM so spans still buffered are loaded before exit.
 import { start } from '../serve.ts'
 import { env, intOption, parse } from './args.ts'
 

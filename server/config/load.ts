@@ -4,6 +4,7 @@ import path from 'node:path'
 import YAML from 'yaml'
 import { StartupError } from '../lib/errors.ts'
 import { configSchema, type Config } from './schema.ts'
+import { resolveSecrets, TYPE_KINDS } from '../connectors/config.ts'
 
 export const DEMO_SOURCES = [
   { system: 'salesforce', kind: 'crm', name: 'Salesforce' },
@@ -33,7 +34,7 @@ export function loadConfig(file?: string): Config {
   return parseConfig(raw ?? {}, path.basename(file))
 }
 
-export function parseConfig(raw: unknown, where = 'config'): Config {
+export function parseConfig(raw: unknown, where = 'config', env: NodeJS.ProcessEnv = process.env): Config {
   const r = configSchema.safeParse(raw)
   if (!r.success) {
     const issue = r.error.issues[0]
@@ -45,10 +46,23 @@ export function parseConfig(raw: unknown, where = 'config'): Config {
   for (const [i, s] of r.data.sources.entries()) {
     if (systems.has(s.system)) throw new StartupError(`Invalid config in ${where}: sources[${i}].system: ${s.system} is declared twice.`)
     systems.add(s.system)
+    if (s.connector) s.connector = checkConnector(s.connector, s.kind, `sources[${i}].connector`, where, env)
   }
   return r.data
 }
 
 export function formatPath(p: readonly PropertyKey[]): string {
   return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('')
+}
+
+/** What the schema alone cannot say: the type feeds this kind, its URLs are given, its secrets are set. */
+function checkConnector(c: NonNullable<Config['sources'][number]['connector']>, kind: string, at: string, where: string, env: NodeJS.ProcessEnv) {
+  const fail = (msg: string) => new StartupError(`Invalid config in ${where}: ${at}${msg}.`)
+  if (!TYPE_KINDS[c.type].includes(kind)) throw fail(`.type: ${c.type} feeds ${TYPE_KINDS[c.type].join(' or ')} sources, not ${kind}`)
+  if (c.type === 'workday' ? !c.report_url : !c.base_url) throw fail(c.type === 'workday' ? '.report_url: required for workday (the report\'s whole URL)' : '.base_url: required (the tenant\'s root, e.g. https://acme.my.salesforce.com)')
+  try {
+    return resolveSecrets(c, env, at)
+  } catch (e) {
+    throw new StartupError(`Invalid config in ${where}: ${(e as Error).message}.`)
+  }
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { SOURCE_KINDS } from '../model/entities.ts'
 import { RULES, RULE_NAMES, SEVERITIES, type RuleName } from '../rules/catalog.ts'
+import { connectorSchema } from '../connectors/config.ts'
 
 const slug = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'expected a lowercase slug such as netsuite' })
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hex digest (64 lowercase hex characters)' })
@@ -14,6 +15,8 @@ export const sourceSchema = z.strictObject({
   name: z.string().optional(),
   /** SHA-256 of the source's ingest token; the token itself is never stored. */
   token_sha256: sha256.optional(),
+  /** Pull from the system's own API (CONTRACT §8). */
+  connector: connectorSchema.optional(),
 })
 
 const ruleOverride = (name: RuleName) => {

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Db } from '../db/client.ts'
 import { insertRows, queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
 import { AppError } from '../lib/errors.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { configSchema, type Config } from './schema.ts'
@@ -48,7 +49,7 @@ export async function loadSettings(db: Db, config: Config): Promise<void> {
   const [row] = await queryRows<{ body: string; version: string; actor: string }>(
     db,
     'settings.latest',
-    'SELECT body, toString(version) AS version, actor FROM settings ORDER BY version DESC LIMIT 1',
+    sqlFile('settings/latest.sql'),
   )
   if (!row) return
   const parsed = settingsSchema.safeParse(JSON.parse(row.body))

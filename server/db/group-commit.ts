@@ -8,8 +8,8 @@ import { Serial } from '../lib/serial.ts'
 
 export class GroupCommit {
   // Two buffers: one fills while the other is committed.
-  private filling = new LineBuffer(1 << 20, false)
-  private spare = new LineBuffer(1 << 20, false)
+  private filling = new LineBuffer(1 << 20)
+  private spare = new LineBuffer(1 << 20)
   private waiting: Array<(e?: unknown) => void> = []
   private queued = false
   private ops = new Serial()

@@ -2,23 +2,12 @@
 // rows for one insert: holding them as strings until a join would keep every row (and every
 // value it was built from) alive on the JS heap until the insert, which turns cheap young-
 // generation collections into full ones. Written bytes live outside the heap.
-const NON_ASCII = /[^\x00-\x7f]/
-
 export class LineBuffer {
   private buf: Buffer
   private len = 0
   lines = 0
 
-  /**
-   * `asciiCheck`: test each line for non-ASCII and copy ASCII ones as latin1 (the same bytes).
-   * Measured both ways per use: for the short flat rows of entity ingest the check and copy win
-   * (104,000–109,000 rows/s against 89,000 with UTF-8 writes); for the long rows of spans,
-   * built by concatenation, Node's UTF-8 writer alone does (about +10 % spans/s).
-   */
-  constructor(
-    private readonly initialBytes = 1 << 20,
-    private readonly asciiCheck = true,
-  ) {
+  constructor(private readonly initialBytes = 1 << 20) {
     this.buf = Buffer.allocUnsafe(initialBytes)
   }
 
@@ -31,9 +20,7 @@ export class LineBuffer {
       this.buf.copy(next, 0, 0, this.len)
       this.buf = next
     }
-    // Most rows are ASCII, where latin1 bytes are the UTF-8 bytes: Node's UTF-8 writer costs
-    // several times more per row than the check and the latin1 copy together.
-    this.len += this.asciiCheck && !NON_ASCII.test(text) ? this.buf.write(text, this.len, 'latin1') : this.buf.write(text, this.len)
+    this.len += this.buf.write(text, this.len)
     this.buf[this.len++] = 10
     this.lines++
   }

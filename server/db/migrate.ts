@@ -17,6 +17,8 @@ export function loadMigrations(cluster?: string): Migration[] {
   return sqlFiles('migrations').map((file) => {
     const m = /^(\d+)_(.+)\.sql$/.exec(file)
     if (!m) throw new Error(`Migration file ${file} must be named NNNN_name.sql`)
+    // The checksum is of the text as run, directives expanded: a file rewritten with directives
+    // whose expansion is unchanged keeps the checksum its database recorded.
     const text = sqlFile(`migrations/${file}`)
     return {
       version: Number(m[1]),
@@ -42,20 +44,11 @@ export function toClusterDdl(statement: string, cluster: string): string {
     })
 }
 
-const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations
-(
-    version    UInt32,
-    name       String,
-    checksum   String,
-    applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-)
-ENGINE = MergeTree
-ORDER BY version`
-
 export async function migrate(db: Db, cluster?: string, log: (s: string) => void = () => {}): Promise<number> {
-  await command(db, 'migrate.ledger', cluster ? toClusterDdl(LEDGER, cluster) : LEDGER)
+  const ledger = sqlFile('db/ledger.sql')
+  await command(db, 'migrate.ledger', cluster ? toClusterDdl(ledger, cluster) : ledger)
   const done = new Map(
-    (await queryRows<{ version: number; checksum: string }>(db, 'migrate.list', 'SELECT version, checksum FROM schema_migrations')).map(
+    (await queryRows<{ version: number; checksum: string }>(db, 'migrate.list', sqlFile('db/ledger_applied.sql'))).map(
       (r) => [Number(r.version), r.checksum],
     ),
   )

@@ -98,6 +98,8 @@ export async function loadFile(
   format: 'TabSeparated' | 'JSONEachRow',
   settings: ClickHouseSettings = {},
 ): Promise<void> {
+  // Built here rather than in sql/: the column list is our own (a table's known columns, never
+  // caller input) and ClickHouse has no parameter type for a list of identifiers.
   await db.client.command({
     query: `INSERT INTO {table:Identifier} (${columns.map((c) => `\`${c}\``).join(', ')})
             SELECT * FROM file({file:String}, {format:String}, {structure:String})`,

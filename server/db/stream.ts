@@ -9,10 +9,12 @@
 import crypto from 'node:crypto'
 import type { Db } from './client.ts'
 import { queryRows, type Params } from './query.ts'
+import { sqlFile, wrapSql } from './sql-files.ts'
 
 const SETTINGS = { join_use_nulls: 1 } as const
 const PAGE = 20_000
 
+/** `query` is the text of a sql/ file (sqlFile or a composition of them), never caller input. */
 export async function* streamRows(db: Db, tag: string, query: string, params: Params): AsyncGenerator<Record<string, unknown>[]> {
   if (!db.scratchDir) {
     const rs = await db.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { log_comment: tag, ...SETTINGS } })
@@ -22,15 +24,15 @@ export async function* streamRows(db: Db, tag: string, query: string, params: Pa
   const table = `scratch_export_${crypto.randomBytes(8).toString('hex')}`
   try {
     await db.client.command({
-      query: `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY __n AS SELECT rowNumberInAllBlocks() AS __n, * FROM (${query})`,
-      query_params: params,
+      query: wrapSql('db/scratch_fill.sql', 'query', query),
+      query_params: { ...params, table },
       clickhouse_settings: { log_comment: tag, ...SETTINGS },
     })
     for (let from = 0; ; from += PAGE) {
       const rows = await queryRows<Record<string, unknown>>(
         db,
         `${tag}.page`,
-        'SELECT * EXCEPT __n FROM {table:Identifier} WHERE __n >= {from:UInt64} AND __n < {to:UInt64} ORDER BY __n',
+        sqlFile('db/scratch_page.sql'),
         { table, from, to: from + PAGE },
       )
       if (rows.length === 0) break
@@ -38,6 +40,6 @@ export async function* streamRows(db: Db, tag: string, query: string, params: Pa
       if (rows.length < PAGE) break
     }
   } finally {
-    await db.client.command({ query: `DROP TABLE IF EXISTS ${table}` }).catch(() => {})
+    await db.client.command({ query: sqlFile('db/scratch_drop.sql'), query_params: { table } }).catch(() => {})
   }
 }

@@ -102,7 +102,7 @@ export class TimeEntryDerived {
       this.committedBatches(),
     ])
     const applied = ledger.filter((a) => a.done)
-    for (const table of WORK_TABLES) await run(this.db, 'derived.truncate', 'TRUNCATE TABLE {table:Identifier}', { table })
+    for (const table of WORK_TABLES) await run(this.db, 'derived.truncate', sqlFile('derived/truncate.sql'), { table })
     if (ledger.some((a) => !a.done)) {
       void this.rebuild()
       return
@@ -133,7 +133,7 @@ export class TimeEntryDerived {
     return this.serial(async () => {
       const t0 = performance.now()
       try {
-        for (const table of DERIVED_TABLES) await run(this.db, 'derived.truncate', 'TRUNCATE TABLE {table:Identifier}', { table })
+        for (const table of DERIVED_TABLES) await run(this.db, 'derived.truncate', sqlFile('derived/truncate.sql'), { table })
         await run(this.db, 'derived.forget', sqlFile('derived/forget.sql'), { entity: 'time_entry' })
         this.watermark = null
         this.floor = null

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
 import { insertRows, queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { badRequest } from '../lib/errors.ts'
 
@@ -57,7 +58,7 @@ export async function applyAction(
   const rows = await queryRows<{ id: string; rule: string; status: string; owner: string }>(
     db,
     'exceptions.action_state',
-    'SELECT id, rule, status, owner FROM exception_state WHERE id IN {ids:Array(String)}',
+    sqlFile('exceptions/action_state.sql'),
     { ids: unique },
     { join_use_nulls: 1 },
   )

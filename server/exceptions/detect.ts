@@ -13,6 +13,7 @@ import type { PathOptions } from '../derived/index.ts'
 import { exceptionId } from './ids.ts'
 import { Serial } from '../lib/serial.ts'
 import { enabledRules, routeOwner, severityOf, slaHours } from './routing.ts'
+import type { Severity } from '../rules/catalog.ts'
 
 export interface RunResult {
   run_id: string
@@ -29,6 +30,37 @@ export interface RunResult {
 /** Called after every run with the exceptions it opened or reopened (notifications hook in here). */
 export type OpenedListener = (ids: string[]) => void
 
+/** A rule's finding with the routing, severity and content hash the run gives it. */
+type Found = Detection & { id: string; severity: Severity; owner: string; hash: string }
+
+interface Known {
+  id: string
+  status: string
+  last_run: string | null
+  content_hash: string | null
+}
+
+/** The rows a run writes, and its counts. */
+interface Changes {
+  contentRows: object[]
+  seenRows: object[]
+  events: object[]
+  /** Opened and reopened, in the order found. */
+  opened: string[]
+  reopened: number
+  stillOpen: number
+  autoResolved: number
+}
+
+/** What every row of one run shares. */
+interface RunContext {
+  config: Config
+  runId: string
+  startedAt: string
+  asOf: Date
+  asOfCh: string
+}
+
 const runs = new Serial()
 
 export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
@@ -37,107 +69,111 @@ export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOp
 
 async function runDetection(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
   const t0 = performance.now()
-  const runId = crypto.randomUUID()
-  const startedAt = microsToCh(arrivalMicros())
-  const asOfCh = toChDateTime(asOf)
+  const run: RunContext = { config, runId: crypto.randomUUID(), startedAt: microsToCh(arrivalMicros()), asOf, asOfCh: toChDateTime(asOf) }
+  const { found, rules } = await runRules(db, config, run.asOfCh, opts)
+  const known = await knownExceptions(db)
+  const [prev] = await queryRows<{ run_id: string }>(db, 'detect.prev_run', sqlFile('detect/prev_run.sql'))
+  const changes = compare(run, found, known, prev?.run_id ?? null)
+  await insertRows(db, 'exception_detections', changes.contentRows)
+  await insertRows(db, 'exception_seen', changes.seenRows)
+  await insertRows(db, 'exception_events', changes.events)
+  const result: RunResult = {
+    run_id: run.runId,
+    as_of: asOf.toISOString(),
+    detected: found.size,
+    opened: changes.opened.length - changes.reopened,
+    reopened: changes.reopened,
+    still_open: changes.stillOpen,
+    auto_resolved: changes.autoResolved,
+    rules,
+    duration_ms: Math.round(performance.now() - t0),
+  }
+  await recordRun(db, run, trigger, result)
+  onOpened?.(changes.opened)
+  return result
+}
 
+/** Every enabled rule's findings by exception id, and each rule's count and time. */
+async function runRules(db: Db, config: Config, asOfCh: string, opts: PathOptions) {
   const rules: RunResult['rules'] = {}
-  const found = new Map<string, Detection & { id: string; severity: string; owner: string; hash: string }>()
+  const found = new Map<string, Found>()
   for (const rule of enabledRules(config)) {
-    if (rule === 'transaction_failed' && !(await hasRuleFile(rule))) continue
+    // Spans still buffered would be missed by the one rule that reads them.
     if (rule === 'transaction_failed') await settleSpans(db)
     const t = performance.now()
     const rows = await runRule(db, config, rule, asOfCh, opts)
     rules[rule] = { count: rows.length, ms: Math.round(performance.now() - t) }
     for (const d of rows) {
-      const id = exceptionId(d.rule, d.entity_type, d.entity_key)
-      const severity = severityOf(config, d.rule)
-      const owner = routeOwner(config, { rule: d.rule, severity, practice: d.practice, region: d.region, systems: d.systems })
-      const hash = crypto
-        .createHash('sha1')
-        .update(JSON.stringify([d.systems, severity, owner, d.amount_at_risk, d.currency, d.practice, d.region, d.details]))
-        .digest('hex')
-      found.set(id, { ...d, id, severity, owner, hash })
+      const f = routed(config, d)
+      found.set(f.id, f)
     }
   }
+  return { found, rules }
+}
 
-  const known = new Map(
-    (await queryRows<{ id: string; status: string; last_run: string | null; content_hash: string | null }>(db, 'detect.known', sqlFile('exceptions/known.sql'), {}, { join_use_nulls: 1 })).map(
-      (r) => [r.id, r],
-    ),
-  )
-  const [prev] = await queryRows<{ run_id: string }>(db, 'detect.prev_run', 'SELECT run_id FROM detection_runs ORDER BY finished_at DESC LIMIT 1')
-  const prevRun = prev?.run_id ?? null
+/** A finding with its id, severity, owner and the hash that tells whether its content changed. */
+function routed(config: Config, d: Detection): Found {
+  const id = exceptionId(d.rule, d.entity_type, d.entity_key)
+  const severity = severityOf(config, d.rule)
+  const owner = routeOwner(config, { rule: d.rule, severity, practice: d.practice, region: d.region, systems: d.systems })
+  const hash = crypto
+    .createHash('sha1')
+    .update(JSON.stringify([d.systems, severity, owner, d.amount_at_risk, d.currency, d.practice, d.region, d.details]))
+    .digest('hex')
+  return { ...d, id, severity, owner, hash }
+}
 
-  const contentRows: object[] = []
-  const seenRows: object[] = []
-  const events: object[] = []
-  const opened: string[] = []
-  let reopened = 0
-  let stillOpen = 0
-  let autoResolved = 0
-  const at = () => microsToCh(arrivalMicros())
+async function knownExceptions(db: Db): Promise<Map<string, Known>> {
+  const rows = await queryRows<Known>(db, 'detect.known', sqlFile('exceptions/known.sql'), {}, { join_use_nulls: 1 })
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/** This run's findings against what was known: new content, sightings, and status events. */
+function compare(run: RunContext, found: Map<string, Found>, known: Map<string, Known>, prevRun: string | null): Changes {
+  const c: Changes = { contentRows: [], seenRows: [], events: [], opened: [], reopened: 0, stillOpen: 0, autoResolved: 0 }
   const event = (exception_id: string, type: string, extra: Record<string, unknown> = {}) =>
-    events.push({ event_id: crypto.randomUUID(), exception_id, at: at(), type, actor: 'crosswalk', note: '', owner: '', run_id: runId, ...extra })
-
+    c.events.push({
+      event_id: crypto.randomUUID(), exception_id, at: microsToCh(arrivalMicros()), type, actor: 'crosswalk', note: '', owner: '', run_id: run.runId, ...extra,
+    })
   for (const d of found.values()) {
     const k = known.get(d.id)
-    if (!k || k.content_hash !== d.hash)
-      contentRows.push({
-        exception_id: d.id, run_id: runId, run_at: startedAt, rule: d.rule, entity_type: d.entity_type, entity_key: d.entity_key,
-        systems: d.systems, severity: d.severity, routed_owner: d.owner, amount_at_risk: d.amount_at_risk, currency: d.currency,
-        practice: d.practice, region: d.region, details: JSON.stringify(d.details), content_hash: d.hash,
-      })
-    seenRows.push({ exception_id: d.id, run_id: runId, run_at: startedAt, last_detected_at: asOfCh })
-    const due = toChDateTime(new Date(asOf.getTime() + slaHours(config, d.severity as never) * 3600_000))
+    if (!k || k.content_hash !== d.hash) c.contentRows.push(contentRow(run, d))
+    c.seenRows.push({ exception_id: d.id, run_id: run.runId, run_at: run.startedAt, last_detected_at: run.asOfCh })
+    const due = toChDateTime(new Date(run.asOf.getTime() + slaHours(run.config, d.severity) * 3600_000))
     if (!k) {
-      event(d.id, 'opened', { detected_at: asOfCh, due_at: due })
-      opened.push(d.id)
+      event(d.id, 'opened', { detected_at: run.asOfCh, due_at: due })
+      c.opened.push(d.id)
     } else if (k.status === 'resolved' && k.last_run !== prevRun) {
       // It had cleared (not reproduced by the previous run) and is back. A manual resolution of
       // something still detected stays resolved until it clears and returns.
-      event(d.id, 'reopened', { detected_at: asOfCh, due_at: due })
-      opened.push(d.id)
-      reopened++
-    } else if (k.status !== 'resolved') stillOpen++
+      event(d.id, 'reopened', { detected_at: run.asOfCh, due_at: due })
+      c.opened.push(d.id)
+      c.reopened++
+    } else if (k.status !== 'resolved') c.stillOpen++
   }
   for (const k of known.values()) {
     if (k.status !== 'resolved' && !found.has(k.id)) {
       event(k.id, 'auto_resolved', { note: 'The condition no longer holds.' })
-      autoResolved++
+      c.autoResolved++
     }
   }
-
-  await insertRows(db, 'exception_detections', contentRows)
-  await insertRows(db, 'exception_seen', seenRows)
-  await insertRows(db, 'exception_events', events)
-  const result: RunResult = {
-    run_id: runId,
-    as_of: asOf.toISOString(),
-    detected: found.size,
-    opened: opened.length - reopened,
-    reopened,
-    still_open: stillOpen,
-    auto_resolved: autoResolved,
-    rules,
-    duration_ms: Math.round(performance.now() - t0),
-  }
-  await insertRows(db, 'detection_runs', [
-    {
-      run_id: runId, as_of: asOfCh, started_at: startedAt, finished_at: microsToCh(arrivalMicros()), trigger,
-      detected: result.detected, opened: result.opened, reopened, still_open: stillOpen, auto_resolved: autoResolved,
-      rules: JSON.stringify(rules),
-    },
-  ])
-  onOpened?.(opened)
-  return result
+  return c
 }
 
-async function hasRuleFile(rule: string): Promise<boolean> {
-  try {
-    sqlFile(`rules/${rule}.sql`)
-    return true
-  } catch {
-    return false
+function contentRow(run: RunContext, d: Found): object {
+  return {
+    exception_id: d.id, run_id: run.runId, run_at: run.startedAt, rule: d.rule, entity_type: d.entity_type, entity_key: d.entity_key,
+    systems: d.systems, severity: d.severity, routed_owner: d.owner, amount_at_risk: d.amount_at_risk, currency: d.currency,
+    practice: d.practice, region: d.region, details: JSON.stringify(d.details), content_hash: d.hash,
   }
+}
+
+function recordRun(db: Db, run: RunContext, trigger: string, r: RunResult): Promise<void> {
+  return insertRows(db, 'detection_runs', [
+    {
+      run_id: run.runId, as_of: run.asOfCh, started_at: run.startedAt, finished_at: microsToCh(arrivalMicros()), trigger,
+      detected: r.detected, opened: r.opened, reopened: r.reopened, still_open: r.still_open, auto_resolved: r.auto_resolved,
+      rules: JSON.stringify(r.rules),
+    },
+  ])
 }

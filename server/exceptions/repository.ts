@@ -147,8 +147,7 @@ export async function getException(db: Db, id: string) {
   const events = await queryRows<{ id: string; at: string; type: (typeof EVENT_TYPES)[number]; actor: string; note: string; owner: string; run_id: string; due_at: string | null }>(
     db,
     'exceptions.history',
-    `SELECT toString(event_id) AS id, at, type, actor, note, owner, run_id, detected_at, due_at
-     FROM exception_events WHERE exception_id = {id:String} ORDER BY at, event_id`,
+    sqlFile('exceptions/history.sql'),
     { id },
   )
   return {

@@ -1,7 +1,7 @@
 // The cells of an XLSX export's data sheets, as SpreadsheetML: typed values (numbers, money in
 // its row's currency format, dates as serial days), text as inline strings with XML's special
 // characters escaped, which no spreadsheet runs as a formula. The engine writes the same rows
-// for the large comparisons (xlsx-sql.ts); the tests require the very same bytes.
+// for the large comparisons (fast-xlsx-sql.ts); the tests require the very same bytes.
 import { cellText, type Column } from './columns.ts'
 
 // Cell styles (styles.xml cellXfs): the header, dates, date-times, then one money format per

@@ -1,6 +1,6 @@
 // XLSX written as a stream: SpreadsheetML parts (xlsx-parts.ts) zipped by yazl as they are
 // produced, the data rows arriving as XML in chunks (xlsx-cells.ts rowsXml, or the engine for
-// the large comparisons: xlsx-sql.ts), so memory stays flat however many rows there are. Data
+// the large comparisons: fast-xlsx-sql.ts), so memory stays flat however many rows there are. Data
 // sheets of at most SHEET_ROWS rows, each with a frozen bold header row and an autofilter, then
 // a sheet stating what the export holds.
 import { PassThrough, Readable } from 'node:stream'
@@ -32,9 +32,24 @@ function rowOffset(xml: Buffer, k: number): number {
   return at
 }
 
+/** The last sheet: what the export holds, as of when, how many rows, with which filters. */
+function aboutSheet(meta: ExportMeta, perSheet: number[], sheetRows: number): string {
+  const total = perSheet.reduce((a, b) => a + b, 0)
+  const facts: Array<[string, string]> = [
+    ['Export', meta.title],
+    ['As of', meta.asOf],
+    ['Generated at', meta.generatedAt],
+    ['Rows', String(total)],
+    ...(perSheet.length > 1 ? [['Data sheets', `${perSheet.length} (a sheet holds ${sheetRows.toLocaleString('en-US')} rows)`] as [string, string]] : []),
+    ...Object.entries(meta.filters).map(([k, v]) => [`Filter: ${k}`, v] as [string, string]),
+  ]
+  const body = facts.map(([k, v], i) => `<row r="${i + 2}">${inline(`A${i + 2}`, k)}${inline(`B${i + 2}`, v)}</row>`).join('')
+  return `${sheetStart(['Field', 'Value'], [24, 60], false)}${body}</sheetData></worksheet>`
+}
+
 /**
  * Writes the workbook into the returned stream while the rows are consumed: data sheets of at
- * most `sheetRows` rows each (the rows come numbered within their sheet: rowsXml, xlsx-sql.ts),
+ * most `sheetRows` rows each (the rows come numbered within their sheet: rowsXml, fast-xlsx-sql.ts),
  * then the About sheet. Parts that list the sheets are zipped last, once their number is known.
  */
 export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, meta: ExportMeta, sheetRows = SHEET_ROWS): Readable {
@@ -80,20 +95,6 @@ export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, m
     perSheet.push(n)
   }
 
-  function about(): string {
-    const total = perSheet.reduce((a, b) => a + b, 0)
-    const facts: Array<[string, string]> = [
-      ['Export', meta.title],
-      ['As of', meta.asOf],
-      ['Generated at', meta.generatedAt],
-      ['Rows', String(total)],
-      ...(perSheet.length > 1 ? [['Data sheets', `${perSheet.length} (a sheet holds ${sheetRows.toLocaleString('en-US')} rows)`] as [string, string]] : []),
-      ...Object.entries(meta.filters).map(([k, v]) => [`Filter: ${k}`, v] as [string, string]),
-    ]
-    const body = facts.map(([k, v], i) => `<row r="${i + 2}">${inline(`A${i + 2}`, k)}${inline(`B${i + 2}`, v)}</row>`).join('')
-    return `${sheetStart(['Field', 'Value'], [24, 60], false)}${body}</sheetData></worksheet>`
-  }
-
   ;(async () => {
     // Loaded on the first XLSX export, not by every server.
     const { ZipFile } = await import('yazl')
@@ -111,7 +112,7 @@ export function xlsxStream(columns: Column[], rows: AsyncIterable<SheetChunk>, m
       stream.on('end', () => {
         if (carried) return addSheet(k + 1)
         const sheets = perSheet.length + 1
-        part(`xl/worksheets/sheet${sheets}.xml`, about())
+        part(`xl/worksheets/sheet${sheets}.xml`, aboutSheet(meta, perSheet, sheetRows))
         part('xl/workbook.xml', workbook([...perSheet.map((_, i) => sheetName(meta.title, i + 1)), 'About this export']))
         part('xl/_rels/workbook.xml.rels', workbookRels(sheets))
         part('[Content_Types].xml', contentTypes(sheets))

@@ -25,9 +25,7 @@ export async function findBatch(db: Db, system: string, batchId: string, part: n
   const rows = await queryRows<BatchRow>(
     db,
     'ingest.find_batch',
-    `SELECT * FROM batches
-     WHERE system = {system:String} AND batch_id = {batch_id:String} AND ifNull(part, 0) = {part:UInt32}
-     LIMIT 1`,
+    sqlFile('ingest/find_batch.sql'),
     { system, batch_id: batchId, part: part ?? 0 },
   )
   return rows[0] ? { ...rows[0], accepted: Number(rows[0].accepted), rejected: Number(rows[0].rejected), deleted: Number(rows[0].deleted) } : null
@@ -67,8 +65,7 @@ export async function snapshotState(db: Db, system: string, entity: string, snap
   const rows = await queryRows<{ batch_uid: string; part: number | null; last_part: boolean; observed_at: string }>(
     db,
     'ingest.snapshot_parts',
-    `SELECT batch_uid, part, last_part, observed_at FROM batches
-     WHERE system = {system:String} AND entity = {entity:String} AND snapshot_id = {snapshot:String} AND mode = 'full'`,
+    sqlFile('ingest/snapshot_parts.sql'),
     { system, entity, snapshot: snapshotId },
   )
   const all = [...rows, pending]
@@ -121,7 +118,7 @@ export async function writeSnapshotTombstones(
   const [r] = await queryRows<{ n: string }>(
     db,
     'ingest.count_tombstones',
-    'SELECT count() AS n FROM {table:Identifier} WHERE batch_uid = {batch_uid:String} AND line = 0 AND deleted',
+    sqlFile('ingest/count_tombstones.sql'),
     { table: p.table, batch_uid: p.batchUid },
   )
   return Number(r.n)

@@ -23,7 +23,7 @@ export interface BatchRequest {
   snapshotId: string | null
   part: number | null
   last: boolean
-  source: 'api' | 'replay' | 'demo'
+  source: 'api' | 'replay' | 'demo' | 'connector'
 }
 
 export interface BatchResult {
@@ -59,8 +59,51 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
     return { batch: req.batchId, accepted: prior.accepted, rejected: prior.rejected, duplicate: true, errors: [] }
   }
   const batchUid = crypto.randomUUID()
-  const receivedUs = arrivalMicros()
-  const receivedAt = microsToCh(receivedUs)
+  const receivedAt = microsToCh(arrivalMicros())
+  const { accepted, rejected, errors } = await writeRecords(db, req, batchUid, receivedAt, records)
+  const batch: BatchRow = {
+    batch_uid: batchUid,
+    system: req.system,
+    entity: req.entity,
+    batch_id: req.batchId,
+    mode: req.mode,
+    snapshot_id: req.mode === 'full' ? (req.snapshotId ?? batchUid) : null,
+    part: req.part,
+    last_part: req.mode === 'full' && (req.snapshotId === null || req.last),
+    observed_at: req.observedAt,
+    received_at: receivedAt,
+    accepted,
+    rejected,
+    deleted: 0,
+    source: req.source,
+  }
+  const result: BatchResult = { batch: req.batchId, accepted, rejected, duplicate: false, errors }
+  const commit = () => commitRequest(db, req, batch, result)
+  if (req.mode === 'full' && req.snapshotId) await inSnapshotTurn(req.system, req.entity, req.snapshotId, commit)
+  else await commit()
+  return result
+}
+
+/** A rejected record as a row of the dead-letter store. */
+function deadLetter(req: BatchRequest, batchUid: string, receivedAt: string, rec: RawRecord, v: Extract<Encoded, { ok: false }>) {
+  return {
+    id: crypto.randomUUID(),
+    system: req.system,
+    entity: req.entity,
+    batch_id: req.batchId,
+    batch_uid: batchUid,
+    line: rec.line,
+    key: v.key,
+    raw: rec.text,
+    reason: v.reason,
+    errors: JSON.stringify(v.errors),
+    observed_at: req.observedAt,
+    received_at: receivedAt,
+  }
+}
+
+/** Validates and writes every record of the body (uncommitted: invisible until the batch row). */
+async function writeRecords(db: Db, req: BatchRequest, batchUid: string, receivedAt: string, records: AsyncIterable<RawRecord[]>) {
   const table = `entity_${req.entity}`
   const codec = codecFor(req.entity)
   const columns = insertColumns(req.entity)
@@ -98,29 +141,14 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
 
   try {
     for await (const recs of records) for (const rec of recs) {
-      const v: Encoded = rec.error
-        ? { ok: false, key: null, reason: rec.error, errors: [{ field: '', message: rec.error }] }
-        : codec.encode(rec.text)
+      const v: Encoded = rec.error ? { ok: false, key: rec.key ?? null, reason: rec.error, errors: [{ field: rec.field ?? '', message: rec.error }] } : codec.encode(rec.text)
       if (v.ok) {
         rows!.push(head + v.values + tail + rec.line + '\t' + batchUid)
         accepted++
       } else {
         rejected++
         for (const e of v.errors) if (errors.length < MAX_ERRORS) errors.push({ line: rec.line, ...e })
-        dead.push({
-          id: crypto.randomUUID(),
-          system: req.system,
-          entity: req.entity,
-          batch_id: req.batchId,
-          batch_uid: batchUid,
-          line: rec.line,
-          key: v.key,
-          raw: rec.text,
-          reason: v.reason,
-          errors: JSON.stringify(v.errors),
-          observed_at: req.observedAt,
-          received_at: receivedAt,
-        })
+        dead.push(deadLetter(req, batchUid, receivedAt, rec, v))
       }
       if (rows!.lines >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
     }
@@ -129,48 +157,30 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
   } finally {
     if (rows) chunkBuffers.release(rows)
   }
+  return { accepted, rejected, errors }
+}
 
-  const batch: BatchRow = {
-    batch_uid: batchUid,
-    system: req.system,
-    entity: req.entity,
-    batch_id: req.batchId,
-    mode: req.mode,
-    snapshot_id: req.mode === 'full' ? (req.snapshotId ?? batchUid) : null,
-    part: req.part,
-    last_part: req.mode === 'full' && (req.snapshotId === null || req.last),
-    observed_at: req.observedAt,
-    received_at: receivedAt,
-    accepted,
-    rejected,
-    deleted: 0,
-    source: req.source,
-  }
-  const result: BatchResult = { batch: req.batchId, accepted, rejected, duplicate: false, errors }
-  const commit = async () => {
-    let minObserved = req.observedAt
-    if (req.mode === 'full') {
-      const snap = req.snapshotId
-        ? await snapshotState(db, req.system, req.entity, req.snapshotId, batch)
-        : { parts: 1, complete: true, uids: [batchUid], observedAt: req.observedAt }
-      if (snap.complete) {
-        minObserved = snap.observedAt < minObserved ? snap.observedAt : minObserved
-        batch.deleted = await writeSnapshotTombstones(db, {
-          table,
-          system: req.system,
-          kind: req.kind,
-          observedAt: snap.observedAt,
-          receivedAt,
-          batchUid,
-          snapshotUids: snap.uids,
-        })
-      }
-      result.deleted = batch.deleted
-      if (req.snapshotId) result.snapshot = { id: req.snapshotId, parts: snap.parts, complete: snap.complete }
+/** The commit: for a full snapshot that is now complete, tombstones for what it no longer holds first. */
+async function commitRequest(db: Db, req: BatchRequest, batch: BatchRow, result: BatchResult): Promise<void> {
+  let minObserved = req.observedAt
+  if (req.mode === 'full') {
+    const snap = req.snapshotId
+      ? await snapshotState(db, req.system, req.entity, req.snapshotId, batch)
+      : { parts: 1, complete: true, uids: [batch.batch_uid], observedAt: req.observedAt }
+    if (snap.complete) {
+      minObserved = snap.observedAt < minObserved ? snap.observedAt : minObserved
+      batch.deleted = await writeSnapshotTombstones(db, {
+        table: `entity_${req.entity}`,
+        system: req.system,
+        kind: req.kind,
+        observedAt: snap.observedAt,
+        receivedAt: batch.received_at,
+        batchUid: batch.batch_uid,
+        snapshotUids: snap.uids,
+      })
     }
-    await commitBatch(db, batch, minObserved)
+    result.deleted = batch.deleted
+    if (req.snapshotId) result.snapshot = { id: req.snapshotId, parts: snap.parts, complete: snap.complete }
   }
-  if (req.mode === 'full' && req.snapshotId) await inSnapshotTurn(req.system, req.entity, req.snapshotId, commit)
-  else await commit()
-  return result
+  await commitBatch(db, batch, minObserved)
 }

@@ -8,8 +8,12 @@ import { AppError } from '../lib/errors.ts'
 export interface RawRecord {
   line: number
   text: string
-  /** Set when the record could not be framed (too long): it is rejected with this reason. */
+  /** Set when the record could not be framed (too long) or mapped: it is rejected with this reason. */
   error?: string
+  /** The field the error is about, when known (a connector's mapping names it). */
+  field?: string
+  /** With `error`: the record's key when it could still be read (it then counts as present in a full snapshot). */
+  key?: string
 }
 
 /** One record larger than this is rejected (and skipped) rather than buffered. */

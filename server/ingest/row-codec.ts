@@ -1,6 +1,7 @@
 // The ingest hot path: one raw record to one TSV row of its entity table, or the reasons it
 // cannot be one. Compiled per entity from the model spec (model/spec.ts), the same description
-// the zod schemas are built from.
+// the zod schemas are built from. This is the plain path; fast-line-shape.ts reads most lines
+// faster and must give exactly its answers.
 //
 // Exact decimals without a slow parser: JSON.parse turns a number literal into a double, and a
 // double read from a literal of at most 15 significant digits prints back (String(n)) as that
@@ -10,7 +11,7 @@
 import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
 import { Bad, checkValue } from '../model/check.ts'
 import { COMMON, ENTITY_SPECS, type EntityName, type FieldSpec } from '../model/spec.ts'
-import { LineShapes } from './line-shape.ts'
+import { withLineShapes } from './fast-line-shape.ts'
 
 export interface FieldError {
   field: string
@@ -83,30 +84,44 @@ function emptyValue(f: FieldSpec): string {
   }
 }
 
-function encodeValue(v: string | boolean | null, plain: boolean): string {
+function encodeValue(v: string | boolean | null): string {
   if (v === null) return '\\N'
   if (typeof v === 'boolean') return v ? 'true' : 'false'
-  return plain ? v : tsvEscape(v)
+  return tsvEscape(v)
 }
+
+const reject = (message: string): Encoded => ({ ok: false, key: null, reason: message, errors: [{ field: '', message }] })
+
+/** A line read into a record, or its rejection. */
+export type Parsed = { ok: true; rec: Record<string, unknown>; lossless: boolean } | { ok: false; rejected: Encoded }
 
 export interface Codec {
   /** The typed columns of a record (common and entity fields, tab-separated), or errors. */
   encode(text: string): Encoded
-  /** Lines read by the fast path (a known shape) rather than JSON.parse. */
-  fastReads: number
 }
 
-/** `useShapes: false` reads every line with JSON.parse (the fast path's tests compare the two). */
-export function compileCodec(entity: EntityName, useShapes = true): Codec {
+/** The plain path, in steps a faster reader of the same lines can share (fast-line-shape.ts). */
+export interface EntityCodec extends Codec {
+  /** The field names, common ones first: positions for encodeValues. */
+  readonly fields: readonly string[]
+  parse(text: string): Parsed
+  /** A parsed record's columns, with its unknown fields as JSON in `extra`. */
+  encodeRecord(rec: Record<string, unknown>, lossless: boolean): Encoded
+  /** The columns of a record of known fields only, given as values by field position. */
+  encodeValues(values: readonly unknown[]): Encoded
+}
+
+/** The plain path: JSON.parse (lossless-json for inexact numbers), then each field checked. */
+export function compileCodec(entity: EntityName): EntityCodec {
   const specs = [...COMMON, ...ENTITY_SPECS[entity]]
   const known = new Set(specs.map((f) => f.name))
   const tombstoneTail = ENTITY_SPECS[entity].map(emptyValue).join('\t')
-
+  const KEY = specs.findIndex((f) => f.name === 'key')
+  const DELETED = specs.findIndex((f) => f.name === 'deleted')
   // Field errors of the record being encoded: one array reused, copied only for a reject.
   const errors: FieldError[] = []
 
-  /** `plain`: the record's text has no backslash, so no string in it needs TSV escaping. */
-  function check(f: FieldSpec, v: unknown, plain: boolean): string {
+  function check(f: FieldSpec, v: unknown): string {
     if (v === undefined || v === null) {
       if (!f.optional) errors.push({ field: f.name, message: 'is required' })
       return f.name === 'deleted' ? 'false' : (f.default ?? '\\N')
@@ -116,65 +131,48 @@ export function compileCodec(entity: EntityName, useShapes = true): Codec {
       errors.push({ field: f.name, message: r.message })
       return ''
     }
-    return encodeValue(r, plain)
+    return encodeValue(r)
   }
 
-  // Lines in a shape seen before skip JSON.parse (line-shape.ts); `values` holds one line's
-  // values by field index, reused from line to line.
-  const shapes = new LineShapes(new Map(specs.map((f, i) => [f.name, i])))
-  const values: unknown[] = new Array(specs.length)
-  const KEY = specs.findIndex((f) => f.name === 'key')
-  const DELETED = specs.findIndex((f) => f.name === 'deleted')
-
   /** The columns of a record whose field values are `get(i)` (i: position in `specs`). */
-  function columns(get: (i: number) => unknown, plain: boolean, extra: () => string): Encoded {
+  function columns(get: (i: number) => unknown, extra: () => string): Encoded {
     const k = get(KEY)
     const key = typeof k === 'string' && k.length > 0 && k.length <= 128 ? k : null
     const tombstone = get(DELETED) === true
     errors.length = 0
     // COMMON comes first in `specs`, so a tombstone's fields are the first ones.
     const n = tombstone ? COMMON.length : specs.length
-    let cols = check(specs[0], get(0), plain)
-    for (let i = 1; i < n; i++) cols += '\t' + check(specs[i], get(i), plain)
-    if (errors.length)
-      return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: errors.slice() }
+    let cols = check(specs[0], get(0))
+    for (let i = 1; i < n; i++) cols += '\t' + check(specs[i], get(i))
+    if (errors.length) return { ok: false, key, reason: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors: errors.slice() }
     const row = (tombstone ? `${cols}\t${tombstoneTail}` : cols) + '\t' + extra()
     return { ok: true, key: key!, deleted: tombstone, values: row }
   }
 
-  const fromValues = (i: number) => values[i]
-  const NO_EXTRA = () => ''
+  function extraOf(rec: Record<string, unknown>, lossless: boolean): string {
+    let extra: Record<string, unknown> | null = null
+    for (const k in rec) if (!known.has(k)) (extra ??= {})[k] = rec[k]
+    return extra ? tsvEscape(lossless ? losslessStringify(extra)! : JSON.stringify(extra)) : ''
+  }
 
-  const codec: Codec = {
-    fastReads: 0,
-    encode(text) {
-      // A matched line has no escapes (so nothing to TSV-escape) and no unknown fields.
-      if (useShapes && shapes.read(text, values)) {
-        codec.fastReads++
-        return columns(fromValues, true, NO_EXTRA)
-      }
+  const codec: EntityCodec = {
+    fields: specs.map((f) => f.name),
+    parse(text) {
       let parsed: { value: unknown; lossless: boolean }
       try {
         parsed = parseRecord(text)
       } catch (e) {
-        const message = `malformed JSON: ${(e as Error).message}`
-        return { ok: false, key: null, reason: message, errors: [{ field: '', message }] }
+        return { ok: false, rejected: reject(`malformed JSON: ${(e as Error).message}`) }
       }
-      const obj = parsed.value
-      if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-        return { ok: false, key: null, reason: 'expected a JSON object', errors: [{ field: '', message: 'expected a JSON object' }] }
-      const rec = obj as Record<string, unknown>
-      if (useShapes && !parsed.lossless) shapes.learn(rec)
-      // JSON strings hold tabs, newlines and backslashes only as escapes: without a backslash
-      // in the text, every value is already valid TabSeparated.
-      const plain = text.indexOf('\\') === -1
-      return columns((i) => rec[specs[i].name], plain, () => {
-        let extra: Record<string, unknown> | null = null
-        for (const k in rec) {
-          if (!known.has(k)) (extra ??= {})[k] = rec[k]
-        }
-        return extra ? tsvEscape(parsed.lossless ? losslessStringify(extra)! : JSON.stringify(extra)) : ''
-      })
+      const v = parsed.value
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, rejected: reject('expected a JSON object') }
+      return { ok: true, rec: v as Record<string, unknown>, lossless: parsed.lossless }
+    },
+    encodeRecord: (rec, lossless) => columns((i) => rec[specs[i].name], () => extraOf(rec, lossless)),
+    encodeValues: (values) => columns((i) => values[i], () => ''),
+    encode(text) {
+      const p = codec.parse(text)
+      return p.ok ? codec.encodeRecord(p.rec, p.lossless) : p.rejected
     },
   }
   return codec
@@ -183,6 +181,6 @@ export function compileCodec(entity: EntityName, useShapes = true): Codec {
 const codecs = new Map<EntityName, Codec>()
 export function codecFor(entity: EntityName): Codec {
   let c = codecs.get(entity)
-  if (!c) codecs.set(entity, (c = compileCodec(entity)))
+  if (!c) codecs.set(entity, (c = withLineShapes(compileCodec(entity))))
   return c
 }

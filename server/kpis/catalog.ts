@@ -12,6 +12,9 @@ export interface KpiDef {
   definition: string
 }
 
+/** Unbilled WIP's age buckets by (as_of date − work_date) in days, young to old, as its SQL names them. */
+export const AGE_BUCKETS = ['0-30', '31-60', '61-90', '91+'] as const
+
 export const KPIS = {
   utilization: {
     unit: 'ratio', kind: 'ratio', dims: ['practice', 'region', 'resource', 'month'], period: true, title: 'Utilization',
@@ -21,7 +24,7 @@ export const KPIS = {
   unbilled_wip: {
     unit: 'currency', kind: 'sum', dims: ['age', 'project', 'practice', 'month'], period: false, title: 'Unbilled WIP',
     definition:
-      'Σ hours × bill_rate of ERP time entries approved, billable, with no invoice_key, work_date ≤ the date of as_of, on time-and-materials projects; by age bucket of (as_of date − work_date): 0-30, 31-60, 61-90, 91+ days.',
+      `Σ hours × bill_rate of ERP time entries approved, billable, with no invoice_key, work_date ≤ the date of as_of, on time-and-materials projects; by age bucket of (as_of date − work_date): ${AGE_BUCKETS.join(', ')} days.`,
   },
   backlog: {
     unit: 'currency', kind: 'sum', dims: ['project', 'practice', 'region'], period: false, title: 'Backlog',

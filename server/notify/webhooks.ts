@@ -4,12 +4,14 @@
 // recorded; failures retry with exponential backoff and stay visible in
 // GET /api/v1/notifications.
 import crypto from 'node:crypto'
+import pRetry from 'p-retry'
 import type { Db } from '../db/client.ts'
 import { insertRows, queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
 import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../lib/time.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
+import { addDecimals } from '../lib/decimal.ts'
 import type { Severity } from '../rules/catalog.ts'
 
 export interface NotifyOptions {
@@ -70,12 +72,7 @@ export class Notifier {
   private async queueAfterRun(openedIds: string[], now: Date): Promise<void> {
     if (!this.config.owners.some((o) => o.webhook)) return
     if (openedIds.length) {
-      const rows = await queryRows<ExceptionRow>(
-        this.db,
-        'notify.opened',
-        'SELECT id, rule, entity_key, owner, severity, amount_at_risk, currency, due_at FROM exception_state WHERE id IN {ids:Array(String)}',
-        { ids: openedIds },
-      )
+      const rows = await queryRows<ExceptionRow>(this.db, 'notify.opened', sqlFile('notifications/opened.sql'), { ids: openedIds })
       await this.enqueue('opened', rows)
     }
     const overdue = await queryRows<ExceptionRow>(this.db, 'notify.overdue', sqlFile('notifications/overdue.sql'), { now: toChDateTime(now) })
@@ -113,31 +110,45 @@ export class Notifier {
     while (this.inflight.size) await Promise.allSettled([...this.inflight])
   }
 
+  /** Sends until delivered or out of attempts; `done` attempts were made by an earlier process. */
   private async deliver(id: string, url: string, payload: string, done: number): Promise<void> {
-    for (let attempt = done + 1; attempt <= this.opts.maxAttempts; attempt++) {
-      let status = 0
-      let error = ''
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          // The delivery id lets a receiver drop a retry of a message it already took.
-          headers: { 'content-type': 'application/json', 'user-agent': 'crosswalk-notify', 'x-crosswalk-delivery': id, 'x-crosswalk-attempt': String(attempt) },
-          body: payload,
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-        })
-        status = res.status
-        await res.arrayBuffer().catch(() => {})
-        if (!res.ok) error = `HTTP ${res.status}`
-      } catch (e) {
-        error = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message
-      }
-      await insertRows(this.db, 'notification_attempts', [
-        { delivery_id: id, attempt, at: microsToCh(arrivalMicros()), ok: !error, status_code: status, error },
-      ]).catch((e) => console.error('cannot record a notification attempt:', e))
-      if (!error) return
-      if (attempt < this.opts.maxAttempts) await this.clock.sleep(this.opts.backoffMs * 2 ** (attempt - 1))
-      else console.error(`[${this.clock.now().toISOString()}] notification ${id} to ${new URL(url).host} failed after ${attempt} attempts: ${error}`)
+    const { maxAttempts, backoffMs } = this.opts
+    await pRetry((n) => this.attempt(id, url, payload, done + n), {
+      retries: Math.max(0, maxAttempts - done - 1),
+      // p-retry's own timer is zeroed: the backoff waits on the injected clock in onFailedAttempt,
+      // doubling from backoffMs and carrying on from the attempts an earlier process made.
+      minTimeout: 0,
+      maxTimeout: 0,
+      onFailedAttempt: async (e) => {
+        if (e.retriesLeft > 0) await this.clock.sleep(backoffMs * 2 ** (done + e.attemptNumber - 1))
+      },
+    }).catch((e: Error) =>
+      console.error(`[${this.clock.now().toISOString()}] notification ${id} to ${new URL(url).host} failed after ${maxAttempts} attempts: ${e.message}`),
+    )
+  }
+
+  /** One POST, recorded whatever its outcome; a failure throws its reason. */
+  private async attempt(id: string, url: string, payload: string, attempt: number): Promise<void> {
+    let status = 0
+    let error = ''
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        // The delivery id lets a receiver drop a retry of a message it already took.
+        headers: { 'content-type': 'application/json', 'user-agent': 'crosswalk-notify', 'x-crosswalk-delivery': id, 'x-crosswalk-attempt': String(attempt) },
+        body: payload,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      })
+      status = res.status
+      await res.arrayBuffer().catch(() => {})
+      if (!res.ok) error = `HTTP ${res.status}`
+    } catch (e) {
+      error = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message
     }
+    await insertRows(this.db, 'notification_attempts', [
+      { delivery_id: id, attempt, at: microsToCh(arrivalMicros()), ok: !error, status_code: status, error },
+    ]).catch((e) => console.error('cannot record a notification attempt:', e))
+    if (error) throw new Error(error)
   }
 
   async list(limit = 100) {
@@ -165,7 +176,8 @@ function money(amount: string, currency: string): string {
 
 /** Slack-compatible `text`, plus the structured fields a program would read. */
 export function message(event: 'opened' | 'overdue', owner: string, items: ExceptionRow[]) {
-  const total = items.reduce((s, i) => s + Number(i.amount_at_risk), 0)
+  // Summed exactly; only the sent number and the text's two decimals are rounded.
+  const total = items.reduce((s, i) => addDecimals(s, i.amount_at_risk), '0')
   const head =
     event === 'opened'
       ? `${items.length} new exception${items.length === 1 ? '' : 's'} for ${owner}`
@@ -175,11 +187,11 @@ export function message(event: 'opened' | 'overdue', owner: string, items: Excep
     .map((i) => `• ${i.rule} ${i.entity_key} (${i.severity}${Number(i.amount_at_risk) ? `, ${money(i.amount_at_risk, i.currency)} at risk` : ''})`)
   const more = items.length > 10 ? [`…and ${items.length - 10} more`] : []
   return {
-    text: [`${head}${total ? ` — ${money(String(total), items[0].currency)} at risk` : ''}`, ...lines, ...more].join('\n'),
+    text: [`${head}${Number(total) ? ` — ${money(total, items[0].currency)} at risk` : ''}`, ...lines, ...more].join('\n'),
     event,
     owner,
     count: items.length,
-    amount_at_risk: total,
+    amount_at_risk: Number(total),
     exceptions: items.slice(0, MAX_LISTED).map((i) => ({
       id: i.id,
       rule: i.rule,

@@ -2,12 +2,11 @@
 // cursor over every record for exports.
 import type { Db } from '../db/client.ts'
 import { queryRows } from '../db/query.ts'
-import { csvLineExpression, type SourceColumn } from '../exports/csv-sql.ts'
-import { xlsxRowExpression } from '../exports/xlsx-sql.ts'
+import { csvLineExpression, type SourceColumn } from '../exports/fast-csv-sql.ts'
+import { xlsxRowExpression } from '../exports/fast-xlsx-sql.ts'
 import { SHEET_ROWS } from '../exports/xlsx-cells.ts'
 import { rowsIn, type SheetChunk } from '../exports/xlsx.ts'
 import type { Column } from '../exports/columns.ts'
-import { collectYoung } from '../exports/young-gc.ts'
 import { streamRows } from '../db/stream.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { addDecimals } from '../lib/decimal.ts'
@@ -156,6 +155,16 @@ export async function* streamRecords(db: Db, c: Comparison, f: RecordFilter): As
   yield* streamRows(db, `reconciliation.export.${c.pair}.${c.entity}`, await compose(db, '_records.sql', c, f), { ...params(f), after: '', limit: ALL })
 }
 
+/**
+ * A sliceable comparison's records as rows, one key-range slice at a time: the plain path that
+ * streamRecordsCsv / Xlsx replace (test/bench/fast-export.ts races them).
+ */
+export async function* streamRecordSlices(db: Db, c: Comparison, f: RecordFilter, sliceKeys = SLICE_KEYS): AsyncGenerator<Record<string, unknown>[]> {
+  const sql = await compose(db, '_records.sql', c, f)
+  for await (const range of keyRanges(db, c, sliceKeys))
+    yield await queryRows(db, `reconciliation.export.${c.pair}.${c.entity}.rows`, sql, { ...params(f), ...range, after: '', limit: ALL }, SLICE_SETTINGS)
+}
+
 /** The columns of a comparison's record list, names and engine types, as the engine plans them. */
 export async function recordSource(db: Db, c: Comparison, f: RecordFilter): Promise<SourceColumn[]> {
   // DESCRIBE plans the query without running it: even a LIMIT 0 would build the comparison's joins.
@@ -168,7 +177,7 @@ export async function recordSource(db: Db, c: Comparison, f: RecordFilter): Prom
   return (await rs.json<{ name: string; type: string }>()).map(({ name, type }) => ({ name, type }))
 }
 
-/** A wrapper of _records.sql whose placeholders are expressions of ours (exports/*-sql.ts). */
+/** A wrapper of _records.sql whose placeholders are expressions of ours (exports/fast-*-sql.ts). */
 async function wrap(db: Db, file: string, c: Comparison, f: RecordFilter, parts: Record<string, string>): Promise<string> {
   const records = inner(await compose(db, '_records.sql', c, f))
   let sql = sqlFile(`reconciliation/${file}`).replace('{{records}}', () => records)
@@ -176,7 +185,7 @@ async function wrap(db: Db, file: string, c: Comparison, f: RecordFilter, parts:
   return `${inner(sql)}\nFORMAT RawBLOB`
 }
 
-/** One slice's answer, as the engine wrote it; its Buffers are collected once handed on. */
+/** One slice's answer, as the engine wrote it. */
 async function* rawSlices(db: Db, c: Comparison, f: RecordFilter, query: string, tag: string, sliceKeys: number, extra: () => Record<string, unknown> = () => ({})) {
   for await (const range of keyRanges(db, c, sliceKeys)) {
     const r = await db.client.exec({
@@ -187,12 +196,11 @@ async function* rawSlices(db: Db, c: Comparison, f: RecordFilter, query: string,
     const chunks: Uint8Array[] = []
     for await (const chunk of r.stream as AsyncIterable<Uint8Array>) chunks.push(chunk)
     yield chunks
-    collectYoung()
   }
 }
 
 /**
- * A sliceable comparison's records as CSV lines made by the engine (exports/csv-sql.ts), one
+ * A sliceable comparison's records as CSV lines made by the engine (exports/fast-csv-sql.ts), one
  * key-range slice at a time: the bytes of each slice's answer are handed on as they are.
  */
 export async function* streamRecordsCsv(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = SLICE_KEYS): AsyncGenerator<Uint8Array> {
@@ -200,7 +208,7 @@ export async function* streamRecordsCsv(db: Db, c: Comparison, f: RecordFilter, 
   for await (const chunks of rawSlices(db, c, f, await wrap(db, '_records_csv.sql', c, f, { texts, line }), 'csv', sliceKeys)) yield* chunks
 }
 
-/** The same for the rows of an XLSX export (exports/xlsx-sql.ts), numbered within sheets of `sheetRows`. */
+/** The same for the rows of an XLSX export (exports/fast-xlsx-sql.ts), numbered within sheets of `sheetRows`. */
 export async function* streamRecordsXlsx(db: Db, c: Comparison, f: RecordFilter, columns: Column[], source: SourceColumn[], sliceKeys = XLSX_SLICE_KEYS, sheetRows = SHEET_ROWS): AsyncGenerator<SheetChunk> {
   const { texts, row, currencies } = xlsxRowExpression(columns, source)
   let done = 0

@@ -9,14 +9,14 @@ import { sqlFile } from '../db/sql-files.ts'
 import { audit } from '../auth/audit.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { newToken } from '../auth/tokens.ts'
-import type { ApiToken, User } from '../auth/store.ts'
+import { tokenLive, type ApiToken, type User } from '../auth/store.ts'
 import { auditLog, changeUser, createToken, createUser, listTokens, listUsers, revokeToken } from './admin.schema.ts'
 
 const showUser = (u: User) => ({ id: u.id, name: u.name, email: u.email, role: u.role, disabled: u.disabled, has_password: Boolean(u.password_hash), created_at: u.created_at })
-const showToken = (t: ApiToken) => ({
+const showToken = (t: ApiToken, now: Date) => ({
   id: t.id, kind: t.kind, system: t.system || null, user_id: t.user_id || null, name: t.name, created_at: t.created_at,
   expires_at: t.expires_at, revoked_at: t.revoked_at, last_used_at: t.last_used_at,
-  status: t.revoked_at ? ('revoked' as const) : t.expires_at && Date.parse(t.expires_at) <= Date.now() ? ('expired' as const) : ('active' as const),
+  status: t.revoked_at ? ('revoked' as const) : !tokenLive(t, now) ? ('expired' as const) : ('active' as const),
 })
 
 export const userRoutes = routes()
@@ -48,7 +48,7 @@ export const userRoutes = routes()
   })
 
 export const tokenRoutes = routes()
-  .openapi(listTokens, async (c) => c.json({ items: (await c.var.services.access.tokens()).map(showToken), next_cursor: null }, 200))
+  .openapi(listTokens, async (c) => c.json({ items: (await c.var.services.access.tokens()).map((t) => showToken(t, c.var.services.clock.now())), next_cursor: null }, 200))
   .openapi(createToken, async (c) => {
     const b = c.req.valid('json')
     const { access, config } = c.var.services
@@ -63,7 +63,7 @@ export const tokenRoutes = routes()
     )
     await audit(c, 'token_create', t.id, { kind: t.kind, system: t.system || undefined, user_id: t.user_id || undefined })
     // The secret is shown once, here; only its digest is stored.
-    return c.json({ ...showToken(t), token: secret }, 201)
+    return c.json({ ...showToken(t, c.var.services.clock.now()), token: secret }, 201)
   })
   .openapi(revokeToken, async (c) => {
     const { id } = c.req.valid('param')
@@ -72,7 +72,7 @@ export const tokenRoutes = routes()
     if (!t) throw notFound(`No token with id ${id}.`)
     if (!t.revoked_at) await access.revokeToken(t)
     await audit(c, 'token_revoke', t.id, { kind: t.kind })
-    return c.json(showToken((await access.tokens({ id: t.id }))[0]), 200)
+    return c.json(showToken((await access.tokens({ id: t.id }))[0], c.var.services.clock.now()), 200)
   })
 
 interface AuditRow {

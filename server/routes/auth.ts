@@ -8,7 +8,7 @@ import { clientAddress } from '../auth/address.ts'
 import { csrfFor, csrfTokenOf, SESSION_COOKIE, unauthorized } from '../auth/middleware.ts'
 import { burnPasswordCheck, verifyPassword } from '../auth/passwords.ts'
 import { sha256Hex } from '../auth/tokens.ts'
-import type { User } from '../auth/store.ts'
+import { tokenLive, type User } from '../auth/store.ts'
 import { login, logout, me } from './auth.schema.ts'
 
 const publicUser = (u: Pick<User, 'id' | 'name' | 'email' | 'role'>) => ({ id: u.id, name: u.name, email: u.email, role: u.role })
@@ -32,7 +32,7 @@ export const authRoutes = routes()
       else if (!u || !u.password_hash) await burnPasswordCheck(body.password)
     } else {
       const t = await access.tokenByDigest(sha256Hex(body.token))
-      const live = t && t.kind === 'personal' && !t.revoked_at && !(t.expires_at && Date.parse(t.expires_at) <= Date.now())
+      const live = t && t.kind === 'personal' && tokenLive(t, c.var.services.clock.now())
       const u = live ? await access.user(t!.user_id) : null
       if (u && !u.disabled) user = u
     }

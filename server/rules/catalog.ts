@@ -2,6 +2,7 @@
 // and the thresholds its SQL file binds as parameters. Adding a rule is adding its
 // sql/rules/<name>.sql, an entry here and its test.
 import type { EntityName } from '../model/entities.ts'
+import type { KpiName } from '../kpis/catalog.ts'
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const
 export type Severity = (typeof SEVERITIES)[number]
@@ -82,3 +83,14 @@ export const RULES = {
 
 export type RuleName = keyof typeof RULES
 export const RULE_NAMES = Object.keys(RULES) as RuleName[]
+
+/** KPI → the rules whose exceptions explain it (the dashboard drills from a KPI to them). */
+export const KPI_RULES: Record<KpiName, RuleName[]> = {
+  utilization: ['time_entry_missing_in_erp', 'assignment_without_recent_time', 'resource_missing_in_psa'],
+  unbilled_wip: ['unbilled_time_over_90_days', 'time_entry_missing_in_erp'],
+  backlog: ['project_missing_in_erp', 'project_missing_in_psa'],
+  billing_cycle_days: ['invoice_amount_mismatch', 'unbilled_time_over_90_days'],
+  pipeline_to_project_hours: ['won_opportunity_without_project'],
+  realization: ['invoice_amount_mismatch', 'time_entry_hours_mismatch', 'assignment_rate_mismatch'],
+  money_at_risk: [],
+}

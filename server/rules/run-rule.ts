@@ -25,7 +25,7 @@ const CH_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/
 
 const STANDARD = new Set(['entity_key', 'systems', 'amount_at_risk', 'currency', 'practice', 'region', 'entity_type'])
 
-export function ruleParams(config: Config, rule: RuleName): Record<string, number> {
+function ruleParams(config: Config, rule: RuleName): Record<string, number> {
   const overrides = (config.rules[rule] ?? {}) as Record<string, unknown>
   const params: Record<string, number> = {}
   for (const [p, dflt] of Object.entries(RULES[rule].params)) params[p] = typeof overrides[p] === 'number' ? (overrides[p] as number) : dflt

@@ -219,10 +219,7 @@ export async function openExceptionsFor(db: Db, entityType: string | null, entit
   return queryRows<OpenException>(
     db,
     'transactions.exceptions',
-    `SELECT id, rule, entity_type, entity_key, status, severity, owner, toString(amount_at_risk) AS amount_at_risk
-     FROM exception_state
-     WHERE entity_key = {key:String} AND status != 'resolved' AND ({type:String} = '' OR entity_type = {type:String})
-     ORDER BY rule`,
+    sqlFile('transactions/open_exceptions.sql'),
     { key: entityKey, type: entityType ?? '' },
     { join_use_nulls: 1 },
   )

@@ -10,12 +10,15 @@
 -- needs two keys with the same 64-bit hash *and* the same packed version (observed_at,
 -- updated_at, arrival microsecond and line), which one ingest process never produces.
 
-CREATE VIEW IF NOT EXISTS cur_time_entry_range AS
+-- @note The views of the entities named below, columns as in 0003. Shipped text: its expansion is
+-- @note pinned by test/sql-templates.test.ts, so a later field is left out here with `except`.
+-- @each entity only time_entry expense
+CREATE VIEW IF NOT EXISTS cur_{{entity}}_range AS
 WITH
     per_system AS
     (
         SELECT key, system, max(ver) AS v, argMax(deleted, ver) AS is_deleted
-        FROM entity_time_entry
+        FROM entity_{{entity}}
         WHERE kind = {kind:String}
           AND observed_at <= {as_of:DateTime64(3, 'UTC')}
           AND key > {key_after:String}
@@ -23,72 +26,14 @@ WITH
           AND batch_uid IN (SELECT batch_uid FROM batches)
         GROUP BY key, system
     ),
-    winners AS
-    (
-        SELECT key, max(v) AS v FROM per_system WHERE NOT is_deleted GROUP BY key
-    )
-SELECT
-    key,
-    system,
-    native_id,
-    updated_at,
-    resource_key,
-    project_key,
-    work_date,
-    hours,
-    billable,
-    status,
-    bill_rate,
-    currency,
-    approved_at,
-    invoice_key,
-    extra,
-    observed_at
-FROM entity_time_entry
-WHERE kind = {kind:String}
+-- @include migrations/parts/current_view_columns.sql
   AND key > {key_after:String}
   AND ({key_upto:String} = '' OR key <= {key_upto:String})
   AND (cityHash64(key), ver) IN (SELECT cityHash64(key), v FROM winners)
 SETTINGS optimize_aggregation_in_order = 1;
+-- @between
 
-CREATE VIEW IF NOT EXISTS cur_expense_range AS
-WITH
-    per_system AS
-    (
-        SELECT key, system, max(ver) AS v, argMax(deleted, ver) AS is_deleted
-        FROM entity_expense
-        WHERE kind = {kind:String}
-          AND observed_at <= {as_of:DateTime64(3, 'UTC')}
-          AND key > {key_after:String}
-          AND ({key_upto:String} = '' OR key <= {key_upto:String})
-          AND batch_uid IN (SELECT batch_uid FROM batches)
-        GROUP BY key, system
-    ),
-    winners AS
-    (
-        SELECT key, max(v) AS v FROM per_system WHERE NOT is_deleted GROUP BY key
-    )
-SELECT
-    key,
-    system,
-    native_id,
-    updated_at,
-    resource_key,
-    project_key,
-    expense_date,
-    amount,
-    currency,
-    billable,
-    status,
-    invoice_key,
-    extra,
-    observed_at
-FROM entity_expense
-WHERE kind = {kind:String}
-  AND key > {key_after:String}
-  AND ({key_upto:String} = '' OR key <= {key_upto:String})
-  AND (cityHash64(key), ver) IN (SELECT cityHash64(key), v FROM winners)
-SETTINGS optimize_aggregation_in_order = 1;
+-- @end
 
 -- cur_time_entry is the whole key range of cur_time_entry_range: one definition of a time
 -- entry's winner for the five rules that read it and for exports.

@@ -15,3 +15,6 @@ export const baseURL = () => {
   if (!b) throw new Error('CW_BASE_URL is not set: run through playwright.config.ts (global-setup.ts starts the server).')
   return b
 }
+
+/** The Workday integration user of the imitation global setup starts (the connector's basic auth). */
+export const WORKDAY_AUTH = { username: 'ISU_Crosswalk', password: 'wd-e2e-password' }

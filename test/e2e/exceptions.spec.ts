@@ -3,7 +3,7 @@
 // without a reload. (The 100,000-row list is in perf.spec.ts.)
 import { ADMIN_TOKEN } from './env.ts'
 import { expect, json, settled, shot, signIn, test } from './fixtures.ts'
-import type { ExceptionDetail, ExceptionItem } from '../../web/lib/api-types.ts'
+import type { ExceptionDetail, ExceptionItem } from '../../web/lib/endpoints.ts'
 
 type List = { items: ExceptionItem[]; next_cursor: string | null }
 const keysOnScreen = (page: import('@playwright/test').Page) => page.getByTestId('row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key))

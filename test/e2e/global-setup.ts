@@ -1,13 +1,21 @@
 // Builds the dashboard, starts `crosswalk serve --demo` on a fresh temp data dir and a free port
 // on 127.0.0.1, waits for the demo firm, and creates one user per role. Tests read the address,
 // the admin token and the users from process.env (set here, inherited by the workers).
+// The demo sources are configured as `crosswalk serve` has them, except that Workday has a
+// connector (on demand only, so nothing pulls unasked) reading a local imitation of Workday's
+// report API, which serves the demo firm's own HR records: a pull re-reads what the demo sent
+// (a Workday pull is a full listing), so it changes no number another test checks.
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ADMIN_TOKEN, ROLE_USERS } from './env.ts'
+import { DEMO_SEED, generateFirm } from '../../ingest/demo/generate.ts'
+import { canonicalOf } from '../../ingest/cli/serve-apis.ts'
+import { nativeFirm, startWorkdayImitation } from '../../ingest/imitations/index.ts'
+import { DEMO_SOURCES } from '../../server/config/load.ts'
+import { ADMIN_TOKEN, ROLE_USERS, WORKDAY_AUTH } from './env.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -25,10 +33,14 @@ function freePort(): Promise<number> {
 export default async function globalSetup() {
   if (!process.env.CW_SKIP_BUILD) execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-e2e-'))
+  const workday = await startWorkdayImitation({ data: nativeFirm(canonicalOf(generateFirm({ seed: DEMO_SEED }))).workday, username: WORKDAY_AUTH.username, password: WORKDAY_AUTH.password })
+  const configFile = path.join(dataDir, 'e2e-config.json')
+  const connector = { type: 'workday', base_url: workday.url, report_url: workday.reportUrl, auth: { type: 'basic', username: WORKDAY_AUTH.username, password: '${CW_E2E_WORKDAY_PASSWORD}' } }
+  fs.writeFileSync(configFile, JSON.stringify({ sources: DEMO_SOURCES.map((s) => (s.system === 'workday' ? { ...s, connector } : s)) }, null, 2))
   const port = await freePort()
-  const server = spawn(process.execPath, [path.join(root, 'server/cli/crosswalk.mjs'), 'serve', '--data', dataDir, '--port', String(port), '--host', '127.0.0.1', '--demo'], {
+  const server = spawn(process.execPath, [path.join(root, 'server/cli/crosswalk.mjs'), 'serve', '--data', dataDir, '--port', String(port), '--host', '127.0.0.1', '--config', configFile, '--demo'], {
     cwd: root,
-    env: { ...process.env, CROSSWALK_ADMIN_TOKEN: ADMIN_TOKEN, CROSSWALK_DETECT_INTERVAL: '0' },
+    env: { ...process.env, CROSSWALK_ADMIN_TOKEN: ADMIN_TOKEN, CROSSWALK_DETECT_INTERVAL: '0', CW_E2E_WORKDAY_PASSWORD: WORKDAY_AUTH.password },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''
@@ -45,7 +57,11 @@ export default async function globalSetup() {
     server.stderr.on('data', onData)
     server.on('exit', (code) => reject(new Error(`The server exited (${code}) before it was ready:\n${log}`)))
   })
-  await ready
+  await ready.catch(async (e: unknown) => {
+    server.kill('SIGTERM')
+    await workday.close()
+    throw e
+  })
   const base = `http://127.0.0.1:${port}`
   for (const u of Object.values(ROLE_USERS)) {
     const res = await fetch(`${base}/api/v1/users`, {
@@ -61,6 +77,7 @@ export default async function globalSetup() {
   return async () => {
     server.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 500))
+    await workday.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }

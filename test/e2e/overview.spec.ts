@@ -3,7 +3,7 @@
 import { chartPoint, expect, json, settled, shot, signIn, test } from './fixtures.ts'
 import { formatKpi } from '../../web/lib/format.ts'
 import { ruleTitle } from '../../web/lib/rules.ts'
-import type { KpiAnswer, KpiDef, SummaryAnswer } from '../../web/lib/api-types.ts'
+import type { KpiAnswer, KpiDef, SummaryAnswer } from '../../web/lib/endpoints.ts'
 
 test('tiles show the API numbers, with coverage and a definition', async ({ page, api }) => {
   await signIn(page, 'admin')

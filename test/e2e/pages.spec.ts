@@ -1,7 +1,7 @@
 // Every page loads for an admin, with no console errors, and is saved as a screenshot (light,
 // dark, and the overview on a 390-wide phone).
 import { expect, json, settled, shot, signIn, test } from './fixtures.ts'
-import type { ExceptionItem, TransactionItem } from '../../web/lib/api-types.ts'
+import type { ExceptionItem, TransactionItem } from '../../web/lib/endpoints.ts'
 
 const PAGES: Array<[string, string, string]> = [
   ['/', 'overview', 'overview'],

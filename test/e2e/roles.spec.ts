@@ -2,7 +2,7 @@
 // them. Also signing in and out, and signing in with the admin token.
 import { ADMIN_TOKEN, ROLE_USERS } from './env.ts'
 import { expect, json, shot, signIn, test } from './fixtures.ts'
-import type { ExceptionItem } from '../../web/lib/api-types.ts'
+import type { ExceptionItem } from '../../web/lib/endpoints.ts'
 
 test('signed out: pages ask to sign in and come back after; a wrong password is refused', async ({ page }) => {
   await page.goto('/exceptions?severity=high')

@@ -4,7 +4,7 @@
 // the settings back as it found them: the other spec files share this server.
 import type { APIRequestContext } from '@playwright/test'
 import { expect, json, settled, shot, signIn, test } from './fixtures.ts'
-import type { ExceptionItem, SettingsAnswer } from '../../web/lib/api-types.ts'
+import type { ExceptionItem, SettingsAnswer } from '../../web/lib/endpoints.ts'
 import { formatDateTime, formatMoney } from '../../web/lib/format.ts'
 
 const X = 'time_entry_hours_mismatch'

@@ -1,6 +1,7 @@
-// Sources: a rejected line shows up with its reason, is fixed in place and replayed.
+// Sources: a rejected line shows up with its reason, is fixed in place and replayed; a source's
+// connector is shown to everyone and pulled now by an admin.
 import { ADMIN_TOKEN } from './env.ts'
-import { expect, shot, signIn, test } from './fixtures.ts'
+import { expect, json, shot, signIn, test } from './fixtures.ts'
 
 test('a rejected line is listed with its reason, fixed and replayed', async ({ page, api }) => {
   const key = `PRJ-E2E-DL-${Date.now()}`
@@ -22,4 +23,41 @@ test('a rejected line is listed with its reason, fixed and replayed', async ({ p
   await expect(page.getByTestId('dead-letter').filter({ hasText: key })).toHaveCount(0)
   const replayed = await (await api.get(`/api/v1/dead-letters?status=replayed&system=kantata`)).json()
   expect(replayed.items.some((d: { key: string }) => d.key === key)).toBe(true)
+})
+
+// Workday has a connector reading the imitation global-setup.ts starts (the demo firm's HR records).
+test('an admin sees the Workday connector, pulls now and follows the run to its end', async ({ page, api }) => {
+  await signIn(page, 'admin', '/sources')
+  await expect(page.locator('[data-testid=source-card][data-system=workday]').getByTestId('feed')).toHaveText('Workday API')
+  await expect(page.locator('[data-testid=source-card][data-system=kantata]').getByTestId('feed')).toHaveText('receives pushes')
+  const section = page.locator('[data-testid=connector][data-system=workday]')
+  await expect(section).toContainText('Workday connector')
+  await expect(section.getByTestId('schedule')).toHaveText('Pulls from the Workday API on demand only')
+  await expect(page.locator('[data-testid=connector]')).toHaveCount(1)
+  const before = (await json<{ items: unknown[] }>(api, '/api/v1/sources/workday/runs')).items.length
+
+  await section.getByTestId('pull-now').click()
+  await expect(page.getByTestId('toast').filter({ hasText: 'Workday: Pull done' })).toBeVisible({ timeout: 30_000 })
+  await expect(section.getByTestId('pull-now')).toBeEnabled()
+  const last = section.getByTestId('run').first()
+  await expect(last).toHaveAttribute('data-status', 'ok')
+  await expect(last).toContainText('Incremental')
+  await expect(last).toContainText('Pull now')
+  expect(Number((await last.getByTestId('run-records').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0)
+  await expect(section.getByTestId('run')).toHaveCount(before + 1)
+  await expect(page.locator('[data-testid=source-card][data-system=workday]').getByTestId('run-status')).toHaveText('OK')
+  await shot(page, 'sources-connector')
+
+  const runs = await json<{ items: Array<{ status: string; records: number; trigger: string }> }>(api, '/api/v1/sources/workday/runs')
+  expect(runs.items[0]).toMatchObject({ status: 'ok', trigger: 'api' })
+  expect(runs.items[0].records).toBeGreaterThan(0)
+})
+
+test('other roles see the connector and its last run, with no pull buttons', async ({ page }) => {
+  await signIn(page, 'ops', '/sources')
+  const section = page.locator('[data-testid=connector][data-system=workday]')
+  await expect(section).toContainText('Workday connector')
+  await expect(section.getByTestId('schedule')).toBeVisible()
+  await expect(page.getByTestId('pull-now')).toHaveCount(0)
+  await expect(page.getByTestId('pull-full')).toHaveCount(0)
 })

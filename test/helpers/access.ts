@@ -8,7 +8,6 @@ export const json = (body: unknown, method = 'POST', headers: Record<string, str
   headers: { 'content-type': 'application/json', ...headers },
 })
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function createUser(base: string, role: string, email = `${role}@firm.example`) {
   const password = `pw-${role}-${Math.random().toString(36).slice(2)}-long`

@@ -1,6 +1,6 @@
 // An exception's history: append-only events, newest first, with who, when and the note.
 import { For, Show } from 'solid-js'
-import type { HistoryEvent } from '../lib/api-types.ts'
+import type { HistoryEvent } from '../lib/endpoints.ts'
 import { formatDateTime, formatRelative, humanize } from '../lib/format.ts'
 
 const VERB: Record<string, string> = {

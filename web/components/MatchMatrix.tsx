@@ -2,7 +2,7 @@
 // deals...), how many records match, differ, or exist on one side only; each count drills into
 // the records. Shows an empty state when the server has no reconciliation (404 → null).
 import { For, Show } from 'solid-js'
-import type { MatchRow, MatchStatus, ReconciliationAnswer } from '../lib/api-types.ts'
+import { totals, type MatchRow, type MatchStatus, type ReconciliationAnswer } from '../lib/endpoints.ts'
 import { formatMoney, formatNumber, formatPercent } from '../lib/format.ts'
 import { EmptyState, Skeleton } from './feedback.tsx'
 
@@ -64,7 +64,7 @@ export default function MatchMatrix(props: {
                 </tr>
               </thead>
               <tbody>
-                <For each={a().items}>
+                <For each={totals(a())}>
                   {(row) => (
                     <tr data-testid="matrix-row" data-pair={row.pair} data-entity={row.entity}>
                       <td>

@@ -1,7 +1,7 @@
 // A transaction's spans as a waterfall: one bar per span on a shared time axis, nested by
 // parent, failed steps in red; a click shows the span's attributes.
 import { createSignal, For, Show } from 'solid-js'
-import type { Span } from '../lib/api-types.ts'
+import type { Span } from '../lib/endpoints.ts'
 import { formatDuration, formatField } from '../lib/format.ts'
 import { timeTicks, waterfallRows } from '../lib/waterfall.ts'
 

@@ -1,151 +1,161 @@
-// One typed function per API call the dashboard makes.
-import { get, invalidate, NORMAL, post, request, URGENT, type Priority, type Query } from './api.ts'
-import type {
-  BulkAnswer,
-  CloseAnswer,
-  Comparison,
-  DeadLetter,
-  ExceptionDetail,
-  ExceptionItem,
-  HealthAnswer,
-  HealthRow,
-  KpiAnswer,
-  KpiDef,
-  KpiName,
-  ListAnswer,
-  Notification,
-  ReconciliationAnswer,
-  ReconRecord,
-  ReplayAnswer,
-  Route,
-  RoutePreview,
-  SettingsAnswer,
-  SettingsBody,
-  SettingsSaved,
-  SessionAnswer,
-  SourceItem,
-  SummaryAnswer,
-  TimelineAnswer,
-  TransactionDetail,
-  TransactionItem,
-  TriageAction,
-  Role,
-} from './api-types.ts'
+// One typed function per API call the dashboard makes, through the typed client: requests and
+// answers are the server's route schemas (server/routes/*.schema.ts), so a change there that
+// the dashboard does not follow fails tsc here or where the answer is read.
+import type { InferRequestType, InferResponseType } from 'hono/client'
+import type { KpiName } from '../../server/kpis/catalog.ts'
+import { answer, answerOrNull, client, NORMAL, URGENT, via, type Priority } from './api.ts'
 
-const V1 = '/api/v1'
+const v1 = client.api.v1
+const ex = v1.exceptions
+const kpis = v1.kpis
+
+type In<F> = InferRequestType<F>
+type Out<F> = InferResponseType<F>
 
 // Sign-in (CONTRACT §7).
 export const auth = {
-  login: (body: { email: string; password: string } | { token: string }) => request<SessionAnswer>('POST', `${V1}/auth/login`, { body, priority: URGENT }),
-  me: () => request<SessionAnswer>('GET', `${V1}/auth/me`, { priority: URGENT }),
-  logout: () => request<unknown>('POST', `${V1}/auth/logout`, { body: {}, optional: true, priority: URGENT }),
+  login: (json: In<typeof v1.auth.login.$post>['json']) => answer(v1.auth.login.$post({ json }, via({ priority: URGENT }))),
+  me: () => answer(v1.auth.me.$get(undefined, via({ priority: URGENT, fresh: true }))),
+  logout: () => answer(v1.auth.logout.$post(undefined, via({ priority: URGENT, optional: true }))),
 }
 
-export const kpiCatalog = () => get<ListAnswer<KpiDef>>(`${V1}/kpis`, undefined, { ttlMs: 600_000 })
+export type KpiQuery = In<(typeof kpis)[':name']['$get']>['query']
 
-export interface KpiQuery {
-  from?: string
-  to?: string
-  as_of?: string
-  by?: string
-}
+export const kpi = (name: KpiName, query: KpiQuery, priority: Priority = NORMAL) =>
+  answer(kpis[':name'].$get({ param: { name }, query }, via({ priority, ttlMs: 60_000 })))
 
-export const kpi = (name: KpiName, q: KpiQuery, priority: Priority = NORMAL) => get<KpiAnswer>(`${V1}/kpis/${name}`, { ...q }, { priority, ttlMs: 60_000 })
+export type ExceptionQuery = In<typeof ex.$get>['query']
+export type SummaryQuery = Omit<In<typeof ex.summary.$get>['query'], 'by'>
+export type SummaryBy = In<typeof ex.summary.$get>['query']['by']
 
-export const exceptionList = (q: Query, fresh = false, priority: Priority = NORMAL) => get<ListAnswer<ExceptionItem>>(`${V1}/exceptions`, q, { ttlMs: 5_000, fresh, priority })
+export const exceptionList = (query: ExceptionQuery, fresh = false, priority: Priority = NORMAL) => answer(ex.$get({ query }, via({ ttlMs: 5_000, fresh, priority })))
 
-export const exceptionSummary = (by: string, q: Query = {}, fresh = false) =>
-  get<SummaryAnswer>(`${V1}/exceptions/summary`, { by, ...q }, { ttlMs: 10_000, fresh })
+export const exceptionSummary = (by: SummaryBy, query: SummaryQuery = {}, fresh = false) =>
+  answer(ex.summary.$get({ query: { ...query, by } }, via({ ttlMs: 10_000, fresh })))
 
 /** Opened/resolved per week over `weeks` weeks, and money at risk at each of `at`. */
 export const exceptionTimeline = (weeks: number, at: string[] = [], priority: Priority = NORMAL) =>
-  get<TimelineAnswer>(`${V1}/exceptions/timeline`, { weeks, at }, { ttlMs: 30_000, priority })
+  answer(ex.timeline.$get({ query: { weeks: String(weeks), at } }, via({ ttlMs: 30_000, priority })))
 
-export const exceptionDetail = (id: string) => get<ExceptionDetail>(`${V1}/exceptions/${encodeURIComponent(id)}`, undefined, { fresh: true })
+export const exceptionDetail = (id: string) => answer(ex[':id'].$get({ param: { id } }, via({ fresh: true })))
 
-export interface ActionBody {
-  action: TriageAction
-  owner?: string
-  note?: string
+export type ActionBody = In<(typeof ex)[':id']['actions']['$post']>['json']
+
+export const actOn = (id: string, json: ActionBody) => answer(ex[':id'].actions.$post({ param: { id }, json }, via()))
+
+export const actOnMany = (ids: string[], b: ActionBody) => answer(ex.actions.$post({ json: { ids, ...b } }, via()))
+
+export type TransactionQuery = In<typeof v1.transactions.$get>['query']
+export const transactionList = (query: TransactionQuery) => answer(v1.transactions.$get({ query }, via({ ttlMs: 10_000 })))
+
+type HealthQuery = In<typeof v1.transactions.health.$get>['query']
+export const transactionHealth = (by: NonNullable<HealthQuery['by']>, query: Omit<HealthQuery, 'by'> = {}) =>
+  answer(v1.transactions.health.$get({ query: { ...query, by } }, via({ ttlMs: 30_000 })))
+
+export const transactionDetail = (traceId: string) => answer(v1.transactions[':traceId'].$get({ param: { traceId } }, via({ ttlMs: 60_000 })))
+
+export const sources = (fresh = false) => answer(v1.sources.$get({ query: {} }, via({ fresh })))
+
+const src = v1.sources[':system']
+export type PullMode = NonNullable<In<typeof src.pull.$post>['query']['mode']>
+// Connector pulls (CONTRACT §8; admin): start one now, list a source's runs, follow one run.
+export const connectors = {
+  /** 202 {run_id}: the pull started (or the one already running). */
+  pull: (system: string, mode: PullMode) => answer(src.pull.$post({ param: { system }, query: { mode } }, via())),
+  runs: (system: string, limit = 10) => answer(src.runs.$get({ param: { system }, query: { limit } }, via({ fresh: true }))),
+  run: (system: string, runId: string) => answer(src.runs[':run_id'].$get({ param: { system, run_id: runId } }, via({ fresh: true }))),
 }
-
-export const actOn = (id: string, b: ActionBody) => post<ExceptionDetail>(`${V1}/exceptions/${encodeURIComponent(id)}/actions`, b)
-
-export const actOnMany = (ids: string[], b: ActionBody) => post<BulkAnswer>(`${V1}/exceptions/actions`, { ids, ...b })
-
-export const transactionList = (q: Query) => get<ListAnswer<TransactionItem>>(`${V1}/transactions`, q, { ttlMs: 10_000 })
-
-export const transactionHealth = (by: 'workflow' | 'day' | 'workflow_day', q: Query = {}) =>
-  get<ListAnswer<HealthRow> & { from: string; to: string }>(`${V1}/transactions/health`, { by, ...q }, { ttlMs: 30_000 })
-
-export const transactionDetail = (traceId: string) => get<TransactionDetail>(`${V1}/transactions/${traceId}`, undefined, { ttlMs: 60_000 })
-
-export const sources = (fresh = false) => get<ListAnswer<SourceItem> & { as_of: string }>(`${V1}/sources`, undefined, { fresh })
 
 /** Unauthenticated: freshness per source for every role, executives included. */
-export const health = (fresh = false) => get<HealthAnswer>(`${V1}/health`, undefined, { ttlMs: 15_000, fresh })
+export const health = (fresh = false) => answer(v1.health.$get(undefined, via({ ttlMs: 15_000, fresh })))
 
-export const deadLetters = (q: Query) => get<ListAnswer<DeadLetter>>(`${V1}/dead-letters`, q, { ttlMs: 0, fresh: true })
+export type DeadLetterQuery = In<(typeof v1)['dead-letters']['$get']>['query']
+export const deadLetters = (query: DeadLetterQuery) => answer(v1['dead-letters'].$get({ query }, via({ ttlMs: 0, fresh: true })))
 
-export const replay = (items: Array<{ id: string; raw?: string }>) => post<ReplayAnswer>(`${V1}/dead-letters/replay`, { items })
+export const replay = (items: In<(typeof v1)['dead-letters']['replay']['$post']>['json']['items']) => answer(v1['dead-letters'].replay.$post({ json: { items } }, via()))
 
-export const notifications = () => get<ListAnswer<Notification>>(`${V1}/notifications`, { limit: 50 }, { fresh: true })
+export const notifications = () => answer(v1.notifications.$get({ query: { limit: 50 } }, via({ fresh: true })))
 
-export const detect = (asOf?: string) => post<{ opened?: number; resolved?: number; [k: string]: unknown }>(`${V1}/detect`, {}, { as_of: asOf })
+export const detect = (asOf?: string) => answer(v1.detect.$post({ query: { as_of: asOf } }, via()))
 
+export type ReconciliationQuery = In<typeof v1.reconciliation.$get>['query']
 /** The system-pair match matrix; null on 404 (a server without reconciliation). */
-export const reconciliation = (q: Query) => get<ReconciliationAnswer | null>(`${V1}/reconciliation`, q, { optional: true, ttlMs: 30_000 })
+export const reconciliation = (query: ReconciliationQuery) =>
+  answerOrNull(v1.reconciliation.$get({ query }, via({ optional: true, ttlMs: 30_000 })))
 
-export const reconciliationRecords = (q: Query) => get<ListAnswer<ReconRecord> & { comparison: Comparison }>(`${V1}/reconciliation/records`, q, { ttlMs: 15_000 })
+export type RecordQuery = In<typeof v1.reconciliation.records.$get>['query']
+export const reconciliationRecords = (query: RecordQuery) => answer(v1.reconciliation.records.$get({ query }, via({ ttlMs: 15_000 })))
 
-export const closeReadiness = (month: string) => get<CloseAnswer | null>(`${V1}/close`, { month }, { optional: true, ttlMs: 30_000 })
+export const closeReadiness = (month: string) => answerOrNull(v1.close.$get({ query: { month } }, via({ optional: true, ttlMs: 30_000 })))
 
-export interface AdminUser {
-  id: string
-  name: string
-  email: string
-  role: Role
-  disabled: boolean
-  has_password: boolean
-  created_at: string
-}
-
-export interface AdminToken {
-  id: string
-  kind: 'collector' | 'personal'
-  system: string | null
-  user_id: string | null
-  name: string
-  created_at: string
-  expires_at: string | null
-  revoked_at: string | null
-  last_used_at: string | null
-  status: 'active' | 'revoked' | 'expired'
+/** Export URLs, with the list's own filters. */
+export const exportUrl = {
+  exceptions: (format: 'csv' | 'xlsx', query: ExceptionQuery) => v1.exports[`exceptions.${format}`].$path({ query }),
+  reconciliation: (format: 'csv' | 'xlsx', query: RecordQuery) => v1.exports[`reconciliation.${format}`].$path({ query }),
 }
 
 export const admin = {
-  users: () => get<ListAnswer<AdminUser>>(`${V1}/users`, undefined, { fresh: true }),
-  createUser: (b: { name: string; email: string; role: Role; password?: string }) => post<AdminUser>(`${V1}/users`, b),
-  updateUser: (id: string, b: Partial<{ name: string; role: Role; password: string; disabled: boolean }>) => request<AdminUser>('PATCH', `${V1}/users/${encodeURIComponent(id)}`, { body: b }),
-  tokens: () => get<ListAnswer<AdminToken>>(`${V1}/tokens`, undefined, { fresh: true }),
-  createToken: (b: { kind: 'collector' | 'personal'; system?: string; user_id?: string; name?: string }) => post<AdminToken & { token: string }>(`${V1}/tokens`, b),
-  revokeToken: (id: string) => request<AdminToken>('DELETE', `${V1}/tokens/${encodeURIComponent(id)}`),
-  audit: () => get<ListAnswer<{ id: string; at: string; actor: string; action: string; target: string; outcome: string }>>(`${V1}/audit`, { limit: 25 }, { fresh: true }),
+  users: () => answer(v1.users.$get(undefined, via({ fresh: true }))),
+  createUser: (json: In<typeof v1.users.$post>['json']) => answer(v1.users.$post({ json }, via())),
+  updateUser: (id: string, json: In<(typeof v1.users)[':id']['$patch']>['json']) => answer(v1.users[':id'].$patch({ param: { id }, json }, via())),
+  tokens: () => answer(v1.tokens.$get(undefined, via({ fresh: true }))),
+  createToken: (json: In<typeof v1.tokens.$post>['json']) => answer(v1.tokens.$post({ json }, via())),
+  revokeToken: (id: string) => answer(v1.tokens[':id'].$delete({ param: { id } }, via())),
+  audit: () => answer(v1.audit.$get({ query: { limit: 25 } }, via({ fresh: true }))),
 }
+
+export type SettingsChange = In<typeof v1.settings.$put>['json']
 
 // Routing, rule overrides and SLAs (admin). A save applies at once and changes what lists and
 // summaries will show after the next detection run, so it drops the GET cache like any write.
 export const settings = {
-  get: () => get<SettingsAnswer>(`${V1}/settings`, undefined, { fresh: true }),
+  get: () => answer(v1.settings.$get(undefined, via({ fresh: true }))),
   /** With the version the editor loaded: a save over a newer one is refused (409 settings_changed). */
-  save: async (b: Partial<SettingsBody>, version?: string) => {
-    try {
-      return await request<SettingsSaved>('PUT', `${V1}/settings`, { body: b, headers: version === undefined ? undefined : { 'If-Match': `"${version}"` } })
-    } finally {
-      invalidate()
-    }
-  },
+  save: (json: SettingsChange, version?: string) =>
+    answer(v1.settings.$put({ json, header: { 'if-match': version === undefined ? undefined : `"${version}"` } }, via())),
   /** A read, though a POST (it carries a draft, with the drafted rule owners and severities the
    *  routes fall back to and match on): it changes nothing, so the cache stays. */
-  preview: (routing: Route[], rules?: SettingsBody['rules']) => request<RoutePreview>('POST', `${V1}/settings/routing/preview`, { body: { routing, rules } }),
+  preview: (routing: Route[], rules?: RuleOverrides) => answer(v1.settings.routing.preview.$post({ json: { routing, rules } }, via({ read: true }))),
 }
+
+// The answers the dashboard reads, named once for the components that take them as props.
+export type SessionAnswer = Out<typeof v1.auth.me.$get>
+export type User = SessionAnswer['user']
+export type Role = User['role']
+// KPI and rule names are the catalogues' (server/kpis/catalog.ts, server/rules/catalog.ts).
+export type { KpiName } from '../../server/kpis/catalog.ts'
+export type Unit = KpiAnswer['unit']
+/** GET /kpis: the catalogue as the API publishes it (the dashboard imports it instead). */
+export type KpiDef = Out<typeof kpis.$get>['items'][number]
+export type KpiAnswer = Out<(typeof kpis)[':name']['$get']>
+export type KpiRow = KpiAnswer['rows'][number]
+export type ExceptionItem = Out<typeof ex.$get>['items'][number]
+export type ExceptionDetail = Out<(typeof ex)[':id']['$get']>
+export type HistoryEvent = ExceptionDetail['history'][number]
+export type TriageAction = ActionBody['action']
+export type SummaryAnswer = Out<typeof ex.summary.$get>
+export type TransactionItem = Out<typeof v1.transactions.$get>['items'][number]
+export type TransactionDetail = Out<(typeof v1.transactions)[':traceId']['$get']>
+export type Span = TransactionDetail['spans'][number]
+export type HealthRow = Out<typeof v1.transactions.health.$get>['items'][number]
+export type SourceItem = Out<typeof v1.sources.$get>['items'][number]
+export type ConnectorStatus = NonNullable<SourceItem['connector']>
+export type ConnectorRun = Out<typeof src.runs.$get>['items'][number]
+export type DeadLetter = Out<(typeof v1)['dead-letters']['$get']>['items'][number]
+export type ReconciliationAnswer = Out<typeof v1.reconciliation.$get>
+export type ReconRecord = Out<typeof v1.reconciliation.records.$get>['items'][number]
+export type MatchStatus = ReconRecord['status']
+export type CloseAnswer = Out<typeof v1.close.$get>
+export type SettingsAnswer = Out<typeof v1.settings.$get>
+export type RoutePreview = Out<typeof v1.settings.routing.preview.$post>
+export type MatchRow = Extract<ReconciliationAnswer['items'][number], { records: number }>
+/** The comparisons in total (an answer without `by` has only these). */
+export const totals = (a: ReconciliationAnswer) => a.items.filter((i): i is MatchRow => 'records' in i)
+export type Route = SettingsAnswer['routing'][number]
+export type RouteMatch = Route['match']
+export type RuleOverrides = SettingsAnswer['rules']
+export type RuleOverride = NonNullable<RuleOverrides[keyof RuleOverrides]>
+export type SlaHours = SettingsAnswer['sla_hours']
+export type SettingsBody = Pick<SettingsAnswer, 'routing' | 'rules' | 'sla_hours'>
+export type RuleDefault = SettingsAnswer['defaults'][keyof SettingsAnswer['defaults']]
+export type { Severity } from '../../server/rules/catalog.ts'

@@ -1,12 +1,13 @@
 // The exception list's view (filters and sort) as it lives in the URL, so a view can be shared
 // and bookmarked: parsing, a canonical query string, the API query, and the client-side order
 // used to merge polled rows into what is already on screen. Pure.
-import type { ExceptionItem } from './api-types.ts'
+import type { ExceptionItem, ExceptionQuery } from './endpoints.ts'
 
 export const LIST_FILTERS = ['rule', 'owner', 'severity', 'status', 'system', 'practice', 'region'] as const
 export type ListFilter = (typeof LIST_FILTERS)[number]
 
-export const SORT_OPTIONS = ['-amount_at_risk', 'amount_at_risk', 'age', '-age', 'due_at', '-due_at'] as const
+// The sorts the list offers, of those the server takes.
+export const SORT_OPTIONS = ['-amount_at_risk', 'amount_at_risk', 'age', '-age', 'due_at', '-due_at'] as const satisfies ReadonlyArray<ExceptionQuery['sort']>
 export type SortKey = (typeof SORT_OPTIONS)[number]
 
 export const SORT_LABELS: Record<SortKey, string> = {
@@ -67,8 +68,9 @@ export function viewToSearch(v: ExceptionView, extra: Record<string, string | un
 }
 
 /** The list API's query for a view (status "all" passes through; empty means open+acknowledged). */
-export function viewToApiQuery(v: ExceptionView): Record<string, string> {
-  return Object.fromEntries(viewParams(v))
+export function viewToApiQuery(v: ExceptionView): ExceptionQuery {
+  // Values as the URL holds them: the server checks each and names any it does not take.
+  return Object.fromEntries(viewParams(v)) as ExceptionQuery
 }
 
 export function sameView(a: ExceptionView, b: ExceptionView): boolean {

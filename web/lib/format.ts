@@ -1,7 +1,7 @@
 // Formatters for everything a person reads: money by locale with its currency, percentages,
 // dates, datetimes, relative times and durations. Pure: locale and time zone are parameters
 // (the UI passes the browser's), so tests pin them.
-import type { Unit } from './api-types.ts'
+import type { Unit } from './endpoints.ts'
 
 const nf = new Map<string, Intl.NumberFormat>()
 function numberFormat(locale: string, o: Intl.NumberFormatOptions): Intl.NumberFormat {

@@ -1,9 +1,9 @@
 // What each overview tile asks the KPI API for, and how answers become a tile: the value for the
-// period, the previous period's, and six monthly points. Period KPIs (utilization, billing
-// cycle, pipeline, realization) are computed over [from, to]; point-in-time KPIs (WIP, backlog,
-// money at risk) are read as of an instant. The request plan is pure and tested.
-import type { KpiAnswer, KpiName } from './api-types.ts'
-import type { KpiQuery } from './endpoints.ts'
+// period, the previous period's, and six monthly points. Period KPIs (the catalogue's `period`)
+// are computed over [from, to]; the others are positions read as of an instant. Titles, units,
+// definitions and dimensions are the server's catalogue. The request plan is pure and tested.
+import { COVERAGE_TEXT, KPIS, KPI_NAMES } from '../../server/kpis/catalog.ts'
+import type { KpiAnswer, KpiName, KpiQuery } from './endpoints.ts'
 import { formatHours, formatMoney, formatNumber } from './format.ts'
 import { endOfDay, monthsBack, previousRange, sparklineInstants, type DateRange } from './periods.ts'
 
@@ -14,15 +14,24 @@ export interface TileDef {
   pointInTime: boolean
 }
 
-export const TILES: TileDef[] = [
-  { name: 'utilization', goodWhenUp: true, pointInTime: false },
-  { name: 'unbilled_wip', goodWhenUp: false, pointInTime: true },
-  { name: 'backlog', goodWhenUp: true, pointInTime: true },
-  { name: 'billing_cycle_days', goodWhenUp: false, pointInTime: false },
-  { name: 'pipeline_to_project_hours', goodWhenUp: false, pointInTime: false },
-  { name: 'realization', goodWhenUp: true, pointInTime: false },
-  { name: 'money_at_risk', goodWhenUp: false, pointInTime: true },
-]
+/** How each KPI reads: a rise is good news or bad (a KPI the server adds must be placed here). */
+const GOOD_WHEN_UP: Record<KpiName, boolean> = {
+  utilization: true,
+  unbilled_wip: false,
+  backlog: true,
+  billing_cycle_days: false,
+  pipeline_to_project_hours: false,
+  realization: true,
+  money_at_risk: false,
+}
+
+/** One tile per KPI, in the catalogue's order. */
+export const TILES: TileDef[] = KPI_NAMES.map((name) => ({ name, goodWhenUp: GOOD_WHEN_UP[name], pointInTime: !KPIS[name].period }))
+
+/** A KPI's catalogue entry: title, unit, definition, dimensions, and what coverage means. */
+export const kpiDef = (name: KpiName) => ({ name, ...KPIS[name], coverage: COVERAGE_TEXT })
+export type CatalogEntry = ReturnType<typeof kpiDef>
+export const isKpiName = (s: string | undefined): s is KpiName => s !== undefined && s in KPIS
 
 /**
  * The breakdown the overview charts next to a tile: asked for with the tile's own value (every

@@ -1,6 +1,6 @@
 // What each role may see and do (CONTRACT §7), for hiding what a person cannot use. The server
 // enforces the same; this only keeps the UI honest. Pure.
-import type { Role } from './api-types.ts'
+import type { Role } from './endpoints.ts'
 import { RULES } from '../../server/rules/catalog.ts'
 
 export const PAGES = ['overview', 'exceptions', 'finance', 'transactions', 'sources', 'settings'] as const

@@ -4,7 +4,7 @@
 // lifetime and sent as Authorization instead.
 import { createSignal } from 'solid-js'
 import { ApiError, credentials, invalidate, setUnauthorizedHandler } from './api.ts'
-import type { User } from './api-types.ts'
+import type { User } from './endpoints.ts'
 import { auth } from './endpoints.ts'
 
 export type SessionState =

@@ -1,6 +1,6 @@
 // A trace's spans laid out as a waterfall: parents before children (depth-first, by start),
 // each bar's offset and width as a share of the whole trace. Pure.
-import type { Span } from './api-types.ts'
+import type { Span } from './endpoints.ts'
 
 export interface WaterfallRow {
   span: Span

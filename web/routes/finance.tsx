@@ -6,14 +6,12 @@ import { createResource, Show } from 'solid-js'
 import { ErrorNote, Skeleton } from '../components/feedback.tsx'
 import Icon from '../components/icons.tsx'
 import MatchMatrix, { type MatrixPick } from '../components/MatchMatrix.tsx'
-import { download, errorMessage } from '../lib/api.ts'
-import type { MatchStatus } from '../lib/api-types.ts'
-import { closeReadiness, reconciliation } from '../lib/endpoints.ts'
+import { closeReadiness, exportUrl, reconciliation, type MatchStatus } from '../lib/endpoints.ts'
+import { saveExport } from '../lib/exports.ts'
 import { formatMonth } from '../lib/format.ts'
 import { canExport, FINANCE_RULES } from '../lib/permissions.ts'
 import { fmt, locale } from '../lib/prefs.ts'
 import { currentUser } from '../lib/session.ts'
-import { toast } from '../lib/toast.ts'
 import CloseReadiness from './finance/close.tsx'
 import ReconRecords from './finance/records.tsx'
 
@@ -36,13 +34,7 @@ export default function Finance() {
   const [matrix, { refetch: refetchMatrix }] = createResource(range, (r) => reconciliation({ from: r.from, to: r.to }))
   const role = () => currentUser()?.role ?? 'executive'
 
-  const exportExceptions = async (format: 'csv' | 'xlsx') => {
-    try {
-      toast(`Downloaded ${await download(`/api/v1/exports/exceptions.${format}`, { rule: FINANCE_RULES }, `crosswalk-finance-exceptions.${format}`)}`)
-    } catch (e) {
-      toast(errorMessage(e), 'error', 7000)
-    }
-  }
+  const exportExceptions = (format: 'csv' | 'xlsx') => saveExport(exportUrl.exceptions(format, { rule: FINANCE_RULES }), `crosswalk-finance-exceptions.${format}`)
 
   return (
     <div class="page finance" data-testid="finance">

@@ -2,13 +2,12 @@
 // as_of instant that live in the URL. Every tile opens its breakdown; every chart element
 // drills into the filtered exception list (or the breakdown, for roles without the list).
 import { useNavigate, useSearchParams } from '@solidjs/router'
-import { createMemo, createResource, For, lazy, Show, Suspense } from 'solid-js'
+import { createMemo, For, lazy, Show, Suspense } from 'solid-js'
 import KpiTile from '../components/KpiTile.tsx'
 import { Skeleton } from '../components/feedback.tsx'
-import type { KpiDef, KpiName } from '../lib/api-types.ts'
-import { kpiCatalog } from '../lib/endpoints.ts'
-import { formatChange, formatDate, formatKpi, humanize } from '../lib/format.ts'
-import { TILES } from '../lib/kpi-tiles.ts'
+import type { KpiName } from '../lib/endpoints.ts'
+import { formatChange, formatDate, formatKpi } from '../lib/format.ts'
+import { isKpiName, kpiDef, TILES } from '../lib/kpi-tiles.ts'
 import { isPeriod, PERIOD_LABELS, PERIODS, periodRange, type PeriodPreset } from '../lib/periods.ts'
 import { fmt } from '../lib/prefs.ts'
 import { canReadExceptions } from '../lib/permissions.ts'
@@ -20,16 +19,6 @@ import { useTiles } from './overview/use-tiles.ts'
 const OverviewCharts = lazy(() => import('./overview/charts.tsx'))
 const Breakdown = lazy(() => import('./overview/breakdown.tsx'))
 void OverviewCharts.preload()
-
-const FALLBACK_TITLES: Record<KpiName, string> = {
-  utilization: 'Utilization',
-  unbilled_wip: 'Unbilled WIP',
-  backlog: 'Backlog',
-  billing_cycle_days: 'Billing cycle',
-  pipeline_to_project_hours: 'Pipeline to project',
-  realization: 'Realization',
-  money_at_risk: 'Money at risk',
-}
 
 function ChartsLoading() {
   return (
@@ -64,11 +53,9 @@ export default function Overview() {
     { equals: (a, b) => a.asOf.getTime() === b.asOf.getTime() && a.range.from === b.range.from && a.range.to === b.range.to },
   )
 
-  const [catalog] = createResource(() => kpiCatalog().then((c) => c.items))
-  const def = (name: KpiName): KpiDef | undefined => catalog()?.find((k) => k.name === name)
   const tiles = useTiles(query, fmt)
-
-  const openBreakdown = (name: KpiName) => setParams({ kpi: name, by: def(name)?.dims[0] ?? undefined })
+  const openBreakdown = (name: KpiName) => setParams({ kpi: name, by: kpiDef(name).dims[0] })
+  const picked = () => (isKpiName(params.kpi) ? params.kpi : null)
 
   return (
     <div class="page overview" data-testid="overview">
@@ -100,12 +87,13 @@ export default function Overview() {
         <For each={TILES}>
           {(t) => {
             const s = () => tiles[t.name]
-            const unit = () => def(t.name)?.unit ?? (t.name === 'utilization' || t.name === 'realization' ? 'ratio' : t.name === 'billing_cycle_days' ? 'days' : t.name === 'pipeline_to_project_hours' ? 'hours' : 'currency')
+            const def = kpiDef(t.name)
+            const unit = () => def.unit
             return (
               <KpiTile
                 name={t.name}
-                title={def(t.name)?.title ?? FALLBACK_TITLES[t.name]}
-                definition={def(t.name)?.definition ?? ''}
+                title={def.title}
+                definition={def.definition}
                 value={!s().loaded && !s().error ? null : formatKpi(unit(), s().value, fmt().locale, fmt().currency)}
                 detail={s().detail}
                 change={formatChange(unit(), s().value, s().previous, fmt().locale)}
@@ -113,7 +101,7 @@ export default function Overview() {
                 goodWhenUp={t.goodWhenUp}
                 spark={s().spark}
                 coverage={s().coverage}
-                coverageText={def(t.name)?.coverage}
+                coverageText={def.coverage}
                 locale={fmt().locale}
                 error={s().error}
                 wide={t.name === 'money_at_risk'}
@@ -128,16 +116,18 @@ export default function Overview() {
         <OverviewCharts query={query()} onDrill={(href) => navigate(href)} onBreakdown={(name, by) => setParams({ kpi: name, by })} />
       </Suspense>
 
-      <Show when={params.kpi && TILES.some((t) => t.name === params.kpi)}>
-        <Breakdown
-          name={params.kpi as KpiName}
-          by={params.by}
-          def={def(params.kpi as KpiName)}
-          query={query()}
-          title={def(params.kpi as KpiName)?.title ?? humanize(params.kpi)}
-          onBy={(by) => setParams({ by })}
-          onClose={() => setParams({ kpi: undefined, by: undefined })}
-        />
+      <Show when={picked()}>
+        {(name) => (
+          <Breakdown
+            name={name()}
+            by={params.by}
+            def={kpiDef(name())}
+            query={query()}
+            title={kpiDef(name()).title}
+            onBy={(by) => setParams({ by })}
+            onClose={() => setParams({ kpi: undefined, by: undefined })}
+          />
+        )}
       </Show>
     </div>
   )

@@ -1,14 +1,17 @@
 // Sources: each system's kind, last batch, freshness against the SLA and records by entity;
 // then the rejected lines in the dead-letter store with their reasons, fixable and replayable.
 import { useSearchParams } from '@solidjs/router'
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, Index, onCleanup, Show } from 'solid-js'
+import ConnectorSection from '../components/ConnectorSection.tsx'
+import { LastRunLine, typeLabel } from '../components/ConnectorRuns.tsx'
 import { EmptyState, ErrorNote, Skeleton } from '../components/feedback.tsx'
 import Icon from '../components/icons.tsx'
 import { errorMessage } from '../lib/api.ts'
-import type { DeadLetter, SourceItem } from '../lib/api-types.ts'
+import type { ConnectorStatus, DeadLetter, SourceItem } from '../lib/endpoints.ts'
 import { deadLetters, replay, sources } from '../lib/endpoints.ts'
 import { formatDateTime, formatNumber, formatRelative, humanize } from '../lib/format.ts'
-import { canReplay } from '../lib/permissions.ts'
+import { canReplay, isAdmin } from '../lib/permissions.ts'
+import { followedRun } from '../lib/pulls.ts'
 import { locale } from '../lib/prefs.ts'
 import { currentUser } from '../lib/session.ts'
 import { toast } from '../lib/toast.ts'
@@ -44,7 +47,16 @@ function SourceCard(props: { s: SourceItem; now: number }) {
         <div><dt>Received</dt><dd>{humanize(props.s.last_entity)}, {formatRelative(props.s.last_received_at, props.now, locale())}</dd></div>
         <div><dt>Batches</dt><dd>{formatNumber(props.s.batches, locale())}</dd></div>
         <div><dt>Rejected lines</dt><dd classList={{ overdue: props.s.rejected > 0 }} data-testid="rejected">{formatNumber(props.s.rejected, locale())}</dd></div>
+        <div>
+          <dt>Feed</dt>
+          <dd data-testid="feed" title={props.s.connector ? `Pulls from the ${typeLabel(props.s.connector.type)} API` : 'The system sends its records to the ingest API'}>
+            {props.s.connector ? `${typeLabel(props.s.connector.type)} API` : 'receives pushes'}
+          </dd>
+        </div>
       </dl>
+      <Show when={props.s.connector}>
+        <LastRunLine run={followedRun(props.s.system) ?? props.s.connector?.last_run ?? null} now={props.now} />
+      </Show>
       <table class="table compact">
         <tbody>
           <For each={entities()} fallback={<tr><td class="muted">No records yet.</td></tr>}>
@@ -116,9 +128,13 @@ function DeadLetterRow(props: { d: DeadLetter; selected: boolean; onToggle: () =
 
 export default function Sources() {
   const [params, setParams] = useSearchParams<{ dl?: string; system?: string }>()
-  const [now] = createSignal(Date.now())
-  const [list, { refetch }] = createResource(() => sources(true))
-  const status = () => (params.dl === 'replayed' || params.dl === 'all' ? params.dl : 'pending')
+  const [now, setNow] = createSignal(Date.now())
+  const tick = setInterval(() => setNow(Date.now()), 15_000)
+  onCleanup(() => clearInterval(tick))
+  const [list, { refetch: refetchList }] = createResource(() => sources(true))
+  const refetch = () => (setNow(Date.now()), refetchList())
+  const withConnector = () => (list()?.items ?? []).filter((s): s is SourceItem & { connector: ConnectorStatus } => s.connector !== null)
+  const status = (): 'pending' | 'replayed' | 'all' => (params.dl === 'replayed' || params.dl === 'all' ? params.dl : 'pending')
   const [letters, { refetch: refetchLetters }] = createResource(() => ({ status: status(), system: params.system }), (q) => deadLetters({ ...q, limit: 200 }))
   const [selected, setSelected] = createSignal<Set<string>>(new Set())
   const mayReplay = () => canReplay(currentUser()?.role ?? 'executive')
@@ -157,6 +173,8 @@ export default function Sources() {
               {(s) => <SourceCard s={s} now={now()} />}
             </For>
           </div>
+          {/* By position, not identity: a refetched list keeps each section (and its runs) in place. */}
+          <Index each={withConnector()}>{(s) => <ConnectorSection s={s()} now={now()} mayPull={isAdmin(currentUser()?.role ?? 'executive')} onChanged={() => void refetch()} />}</Index>
         </Show>
       </Show>
 

@@ -9,7 +9,7 @@ import { EmptyState, ErrorNote, Skeleton } from '../components/feedback.tsx'
 import SpanWaterfall from '../components/SpanWaterfall.tsx'
 import VirtualTable, { type Column } from '../components/VirtualTable.tsx'
 import { errorMessage } from '../lib/api.ts'
-import type { TransactionItem } from '../lib/api-types.ts'
+import type { TransactionItem, TransactionQuery } from '../lib/endpoints.ts'
 import { workflowHealthOption } from '../lib/charts/series.ts'
 import { transactionDetail, transactionHealth, transactionList } from '../lib/endpoints.ts'
 import { formatDateTime, formatDuration, formatNumber, formatPercent, humanize } from '../lib/format.ts'
@@ -18,17 +18,31 @@ import { ruleTitle } from '../lib/rules.ts'
 
 type Params = { workflow?: string; status?: string; system?: string; entity_key?: string; days?: string; trace?: string }
 
-export default function Transactions() {
-  const [params, setParams] = useSearchParams<Params>()
-  const days = () => (['7', '30', '90'].includes(params.days ?? '') ? Number(params.days) : 30)
-  const from = () => new Date(Date.now() - days() * 86400_000).toISOString().slice(0, 10)
-  const filter = () => ({ workflow: params.workflow, status: params.status, system: params.system, entity_key: params.entity_key, from: from() })
+/** The status filter the list takes; anything else in the URL means any status. */
+const txStatus = (s?: string): TransactionQuery['status'] => (s === 'ok' || s === 'failed' ? s : undefined)
 
-  const [byWorkflow] = createResource(from, (f) => transactionHealth('workflow', { from: f }))
-  const [byDay, { refetch: refetchDays }] = createResource(
-    () => ({ f: from(), w: params.workflow }),
-    ({ f, w }) => transactionHealth(w ? 'workflow_day' : 'day', { from: f }).then((h) => (w ? h.items.filter((i) => i.workflow === w) : h.items)),
-  )
+const columns: Column<TransactionItem>[] = [
+  { id: 'status', width: '96px', header: 'Status', cell: (t) => <span class={`pill ${t().status === 'failed' ? 'sev-critical' : 'status-resolved'}`}>{t().status === 'failed' ? 'Failed' : 'OK'}</span> },
+  { id: 'workflow', width: '150px', header: 'Workflow', cell: (t) => <span class="cell-main">{humanize(t().workflow)}</span> },
+  {
+    id: 'entity',
+    width: 'minmax(0, 1.2fr)',
+    header: 'Entity',
+    cell: (t) => (
+      <div class="cell-stack">
+        <span class="mono">{t().entity_key ?? '—'}</span>
+        <span class="cell-sub">{humanize(t().entity_type)}</span>
+      </div>
+    ),
+  },
+  { id: 'systems', width: 'minmax(0, 1.2fr)', header: 'Systems', cell: (t) => <span class="muted">{t().systems.join(' → ')}</span> },
+  { id: 'started', width: '196px', header: 'Started', cell: (t) => <>{formatDateTime(t().started_at, locale())}</> },
+  { id: 'duration', width: '90px', align: 'right', header: 'Duration', cell: (t) => <>{formatDuration(t().duration_ms)}</> },
+  { id: 'error', width: 'minmax(0, 1.6fr)', header: 'Failed step', cell: (t) => <span class="tx-fail" title={t().error_message ?? ''}>{t().failed_step ? `${t().failed_step}: ${t().error_message ?? ''}` : ''}</span> },
+]
+
+/** The list for the filters: a first page, and more as the table scrolls. */
+function useTransactionList(filter: () => TransactionQuery) {
   const [more, setMore] = createSignal<TransactionItem[]>([])
   const [cursor, setCursor] = createSignal<string | null>(null)
   const [list, { refetch }] = createResource(filter, async (q) => {
@@ -49,27 +63,87 @@ export default function Transactions() {
       console.error(errorMessage(e))
     }
   }
-  const [detail] = createResource(() => params.trace, transactionDetail)
+  return { list, rows, refetch, loadMore }
+}
 
-  const columns: Column<TransactionItem>[] = [
-    { id: 'status', width: '96px', header: 'Status', cell: (t) => <span class={`pill ${t().status === 'failed' ? 'sev-critical' : 'status-resolved'}`}>{t().status === 'failed' ? 'Failed' : 'OK'}</span> },
-    { id: 'workflow', width: '150px', header: 'Workflow', cell: (t) => <span class="cell-main">{humanize(t().workflow)}</span> },
-    {
-      id: 'entity',
-      width: 'minmax(0, 1.2fr)',
-      header: 'Entity',
-      cell: (t) => (
-        <div class="cell-stack">
-          <span class="mono">{t().entity_key ?? '—'}</span>
-          <span class="cell-sub">{humanize(t().entity_type)}</span>
-        </div>
-      ),
-    },
-    { id: 'systems', width: 'minmax(0, 1.2fr)', header: 'Systems', cell: (t) => <span class="muted">{t().systems.join(' → ')}</span> },
-    { id: 'started', width: '196px', header: 'Started', cell: (t) => <>{formatDateTime(t().started_at, locale())}</> },
-    { id: 'duration', width: '90px', align: 'right', header: 'Duration', cell: (t) => <>{formatDuration(t().duration_ms)}</> },
-    { id: 'error', width: 'minmax(0, 1.6fr)', header: 'Failed step', cell: (t) => <span class="tx-fail" title={t().error_message ?? ''}>{t().failed_step ? `${t().failed_step}: ${t().error_message ?? ''}` : ''}</span> },
-  ]
+type Health = Awaited<ReturnType<typeof transactionHealth>>['items'][number]
+
+/** A card per workflow: failure rate and p95; a click filters the page to it (again: all). */
+function WorkflowCards(props: { health: Health[] | undefined; loading: boolean; active?: string; onPick: (workflow: string | undefined) => void }) {
+  return (
+    <section class="wf-cards" aria-label="Workflow health">
+      <Show when={!props.loading} fallback={<Skeleton lines={2} height={60} />}>
+        <For each={props.health ?? []} fallback={<EmptyState title="No transactions in this window">Send traces to POST /v1/traces (OTLP/HTTP) with a crosswalk.workflow attribute.</EmptyState>}>
+          {(w) => (
+            <button class="card wf-card" classList={{ active: props.active === w.workflow }} onClick={() => props.onPick(props.active === w.workflow ? undefined : (w.workflow ?? undefined))} data-testid="workflow-card">
+              <div class="cell-main">{humanize(w.workflow)}</div>
+              <div class="wf-stats">
+                <div>
+                  <div class="big-num" classList={{ bad: w.failure_rate > 0.1 }}>{formatPercent(w.failure_rate, locale(), 0)}</div>
+                  <div class="muted small">failed of {formatNumber(w.transactions, locale())}</div>
+                </div>
+                <div>
+                  <div class="big-num">{formatDuration(w.p95_ms)}</div>
+                  <div class="muted small">p95 · p50 {formatDuration(w.p50_ms)}</div>
+                </div>
+              </div>
+            </button>
+          )}
+        </For>
+      </Show>
+    </section>
+  )
+}
+
+/** One transaction: its facts, span waterfall and the open exceptions of its entity. */
+function TransactionDrawer(props: { trace: string; onClose: () => void }) {
+  const [detail] = createResource(() => props.trace, transactionDetail)
+  return (
+    <Drawer title={<>Transaction <span class="mono muted">{props.trace.slice(0, 12)}…</span></>} onClose={props.onClose} testid="tx-detail" wide>
+      <Show when={!detail.error} fallback={<ErrorNote error={detail.error} />}>
+        <Show when={detail()} fallback={<Skeleton lines={6} />}>
+          {(d) => (
+            <>
+              <dl class="facts">
+                <div><dt>Workflow</dt><dd>{humanize(d().workflow)}</dd></div>
+                <div><dt>Entity</dt><dd class="mono">{d().entity_key ?? '—'}</dd></div>
+                <div><dt>Status</dt><dd classList={{ overdue: d().status === 'failed' }}>{d().status === 'failed' ? `Failed at ${d().failed_step}` : 'OK'}</dd></div>
+                <div><dt>Started</dt><dd>{formatDateTime(d().started_at, locale())}</dd></div>
+                <div><dt>Duration</dt><dd>{formatDuration(d().duration_ms)}</dd></div>
+                <div><dt>Spans</dt><dd>{d().spans.length}</dd></div>
+              </dl>
+              <Show when={d().error_message}>
+                <div class="error-note">{d().error_message}</div>
+              </Show>
+              <h3 class="section-title">Spans</h3>
+              <SpanWaterfall spans={d().spans} />
+              <h3 class="section-title">Open exceptions for {d().entity_key}</h3>
+              <Show when={d().exceptions.length} fallback={<p class="muted small">None.</p>}>
+                <ul class="related-list">
+                  <For each={d().exceptions}>{(e) => <li><A href={`/exceptions?id=${e.id}`}>{ruleTitle(e.rule)}</A> <span class="muted small">· {e.owner}</span></li>}</For>
+                </ul>
+              </Show>
+            </>
+          )}
+        </Show>
+      </Show>
+    </Drawer>
+  )
+}
+
+export default function Transactions() {
+  const [params, setParams] = useSearchParams<Params>()
+  const days = () => (['7', '30', '90'].includes(params.days ?? '') ? Number(params.days) : 30)
+  const from = () => new Date(Date.now() - days() * 86400_000).toISOString().slice(0, 10)
+  const filter = () => ({ workflow: params.workflow, status: txStatus(params.status), system: params.system, entity_key: params.entity_key, from: from() })
+
+  const [byWorkflow] = createResource(from, (f) => transactionHealth('workflow', { from: f }))
+  const [byDay, { refetch: refetchDays }] = createResource(
+    () => ({ f: from(), w: params.workflow }),
+    ({ f, w }) => transactionHealth(w ? 'workflow_day' : 'day', { from: f }).then((h) => (w ? h.items.filter((i) => i.workflow === w) : h.items)),
+  )
+  const { list, rows, refetch, loadMore } = useTransactionList(filter)
+
 
   return (
     <div class="page transactions" data-testid="transactions">
@@ -90,27 +164,7 @@ export default function Transactions() {
         </div>
       </header>
 
-      <section class="wf-cards" aria-label="Workflow health">
-        <Show when={!byWorkflow.loading} fallback={<Skeleton lines={2} height={60} />}>
-          <For each={byWorkflow()?.items ?? []} fallback={<EmptyState title="No transactions in this window">Send traces to POST /v1/traces (OTLP/HTTP) with a crosswalk.workflow attribute.</EmptyState>}>
-            {(w) => (
-              <button class="card wf-card" classList={{ active: params.workflow === w.workflow }} onClick={() => setParams({ workflow: params.workflow === w.workflow ? undefined : (w.workflow ?? undefined) })} data-testid="workflow-card">
-                <div class="cell-main">{humanize(w.workflow)}</div>
-                <div class="wf-stats">
-                  <div>
-                    <div class="big-num" classList={{ bad: w.failure_rate > 0.1 }}>{formatPercent(w.failure_rate, locale(), 0)}</div>
-                    <div class="muted small">failed of {formatNumber(w.transactions, locale())}</div>
-                  </div>
-                  <div>
-                    <div class="big-num">{formatDuration(w.p95_ms)}</div>
-                    <div class="muted small">p95 · p50 {formatDuration(w.p50_ms)}</div>
-                  </div>
-                </div>
-              </button>
-            )}
-          </For>
-        </Show>
-      </section>
+      <WorkflowCards health={byWorkflow()?.items} loading={byWorkflow.loading} active={params.workflow} onPick={(workflow) => setParams({ workflow })} />
 
       <ChartCard title={`Health per day${params.workflow ? ` · ${humanize(params.workflow)}` : ''}`} subtitle="Failure rate and p95 duration" loading={byDay.loading} error={byDay.error} onRetry={refetchDays} empty={byDay()?.length === 0 && 'No transactions in this window'} testid="chart-health">
         <Chart option={workflowHealthOption(byDay() ?? [], palette(), fmt())} height={220} label="Failure rate and p95 duration per day" testid="chart-workflow-health" />
@@ -142,35 +196,7 @@ export default function Transactions() {
       </div>
 
       <Show when={params.trace}>
-        <Drawer title={<>Transaction <span class="mono muted">{params.trace?.slice(0, 12)}…</span></>} onClose={() => setParams({ trace: undefined })} testid="tx-detail" wide>
-          <Show when={!detail.error} fallback={<ErrorNote error={detail.error} />}>
-            <Show when={detail()} fallback={<Skeleton lines={6} />}>
-              {(d) => (
-                <>
-                  <dl class="facts">
-                    <div><dt>Workflow</dt><dd>{humanize(d().workflow)}</dd></div>
-                    <div><dt>Entity</dt><dd class="mono">{d().entity_key ?? '—'}</dd></div>
-                    <div><dt>Status</dt><dd classList={{ overdue: d().status === 'failed' }}>{d().status === 'failed' ? `Failed at ${d().failed_step}` : 'OK'}</dd></div>
-                    <div><dt>Started</dt><dd>{formatDateTime(d().started_at, locale())}</dd></div>
-                    <div><dt>Duration</dt><dd>{formatDuration(d().duration_ms)}</dd></div>
-                    <div><dt>Spans</dt><dd>{d().spans.length}</dd></div>
-                  </dl>
-                  <Show when={d().error_message}>
-                    <div class="error-note">{d().error_message}</div>
-                  </Show>
-                  <h3 class="section-title">Spans</h3>
-                  <SpanWaterfall spans={d().spans} />
-                  <h3 class="section-title">Open exceptions for {d().entity_key}</h3>
-                  <Show when={d().exceptions.length} fallback={<p class="muted small">None.</p>}>
-                    <ul class="related-list">
-                      <For each={d().exceptions}>{(e) => <li><A href={`/exceptions?id=${e.id}`}>{ruleTitle(e.rule)}</A> <span class="muted small">· {e.owner}</span></li>}</For>
-                    </ul>
-                  </Show>
-                </>
-              )}
-            </Show>
-          </Show>
-        </Drawer>
+        {(trace) => <TransactionDrawer trace={trace()} onClose={() => setParams({ trace: undefined })} />}
       </Show>
     </div>
   )

@@ -1,7 +1,8 @@
 // Pure ECharts option builders for the bar charts of the overview and the KPI breakdown.
 // Each data item carries the key to drill down by (rule id, owner, practice...), read back from
 // the click event.
-import type { Unit } from '../api-types.ts'
+import { AGE_BUCKETS, KPIS } from '../../../server/kpis/catalog.ts'
+import type { Unit } from '../endpoints.ts'
 import { formatKpi, formatMoney, formatNumber, formatPercent } from '../format.ts'
 import { axisStyle, baseOption, valueTicks, type ChartOption, type Fmt, type Palette } from './palette.ts'
 
@@ -101,7 +102,7 @@ export function utilizationOption(rows: Array<{ group: string; value: number | n
   const items = [...rows]
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
     .map((r) => ({ key: r.group, label: r.group || '(none)', value: r.value, note: r.numerator != null ? `${formatNumber(r.numerator, fmt.locale, 1)} billable h` : undefined }))
-  return barListOption({ items, unit: 'ratio', palette, fmt, target, name: 'Utilization' })
+  return barListOption({ items, unit: KPIS.utilization.unit, palette, fmt, target, name: KPIS.utilization.title })
 }
 
 /** Money at risk by rule (titles shown, rule ids drilled) or by owner, largest first. */
@@ -110,10 +111,11 @@ export function moneyByGroupOption(rows: Array<{ group: string; amount_at_risk: 
     .sort((a, b) => b.amount_at_risk - a.amount_at_risk || b.count - a.count)
     .slice(0, top)
     .map((r) => ({ key: r.group, label: labelOf(r.group), value: r.amount_at_risk, note: `${formatNumber(r.count, fmt.locale)} open exception${r.count === 1 ? '' : 's'}` }))
-  return barListOption({ items, unit: 'currency', palette, fmt, name: 'Money at risk' })
+  return barListOption({ items, unit: KPIS.money_at_risk.unit, palette, fmt, name: KPIS.money_at_risk.title })
 }
 
-export const WIP_BUCKETS = ['0-30', '31-60', '61-90', '91+'] as const
+/** The age buckets of unbilled WIP, young to old, as the server names them. */
+export const WIP_BUCKETS = AGE_BUCKETS
 
 /** Unbilled WIP as one bar stacked by age bucket, young to old; each segment drills down. */
 export function wipAgingOption(rows: Array<{ group: string; value: number | null }>, palette: Palette, fmt: Fmt): ChartOption {
@@ -134,7 +136,7 @@ export function wipAgingOption(rows: Array<{ group: string; value: number | null
     },
     grid: { left: 4, right: 12, top: 8, bottom: 4, containLabel: true },
     xAxis: { type: 'value', ...valueTicks(fmt), ...axisStyle(p), axisLabel: { ...axisStyle(p).axisLabel, formatter: (v: number) => formatMoney(v, fmt.currency, fmt.locale, true) } },
-    yAxis: { type: 'category', data: ['Unbilled WIP'], ...axisStyle(p), axisLabel: { show: false } },
+    yAxis: { type: 'category', data: [KPIS.unbilled_wip.title], ...axisStyle(p), axisLabel: { show: false } },
     series: WIP_BUCKETS.map((b, i) => ({
       type: 'bar' as const,
       name: b,

@@ -1,7 +1,7 @@
 // Pure option builders for charts over time and freshness: exceptions opened vs resolved per
 // week, data freshness per source against the SLA, workflow health per day, and the SVG path
 // of a KPI tile's sparkline.
-import type { HealthRow } from '../api-types.ts'
+import type { HealthRow } from '../endpoints.ts'
 import { formatDuration, formatNumber, formatPercent } from '../format.ts'
 import { escapeHtml } from './bars.ts'
 import { axisStyle, baseOption, valueTicks, type ChartOption, type Fmt, type Palette } from './palette.ts'

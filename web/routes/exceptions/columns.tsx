@@ -1,7 +1,7 @@
 // The exception table's columns.
 import type { Column } from '../../components/VirtualTable.tsx'
 import { SeverityPill, StatusPill } from '../../components/pills.tsx'
-import type { ExceptionItem } from '../../lib/api-types.ts'
+import type { ExceptionItem } from '../../lib/endpoints.ts'
 import type { SortKey } from '../../lib/exception-view.ts'
 import { formatDateTime, formatMoney, formatRelative } from '../../lib/format.ts'
 import { ruleTitle } from '../../lib/rules.ts'

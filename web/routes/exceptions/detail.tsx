@@ -7,7 +7,7 @@ import Icon from '../../components/icons.tsx'
 import { SeverityPill, StatusPill } from '../../components/pills.tsx'
 import SideBySide from '../../components/SideBySide.tsx'
 import SpanWaterfall from '../../components/SpanWaterfall.tsx'
-import type { ExceptionDetail as Detail, TransactionItem } from '../../lib/api-types.ts'
+import type { ExceptionDetail as Detail, TransactionItem } from '../../lib/endpoints.ts'
 import { exceptionDetail, transactionDetail } from '../../lib/endpoints.ts'
 import { formatDateTime, formatDuration, formatMoney, formatRelative, humanize } from '../../lib/format.ts'
 import { canTriage } from '../../lib/permissions.ts'
@@ -76,75 +76,10 @@ export default function ExceptionDetailPanel(props: { id: string; version: numbe
         <Show when={data()} fallback={<div class="detail-body"><Skeleton lines={8} height={16} /></div>}>
           {(d) => (
             <>
-              <header class="detail-head">
-                <div class="detail-title">
-                  <div class="detail-pills">
-                    <SeverityPill severity={d().severity} />
-                    <StatusPill status={d().status} resolution={d().resolution} />
-                    <span class="tag">{humanize(d().entity_type)}</span>
-                  </div>
-                  <h2 data-testid="detail-title">{ruleTitle(d().rule)}</h2>
-                  <div class="mono muted" data-testid="detail-key">
-                    {d().entity_key}
-                  </div>
-                </div>
-                <button class="icon-btn" onClick={() => props.onClose()} aria-label="Close detail" data-testid="detail-close">
-                  <Icon name="close" />
-                </button>
-              </header>
+              <DetailHead detail={d()} onClose={props.onClose} />
               <div class="detail-body">
-                <dl class="facts">
-                  <div>
-                    <dt>At risk</dt>
-                    <dd class="fact-big" data-testid="detail-amount">
-                      {d().amount_at_risk ? formatMoney(d().amount_at_risk, d().currency ?? 'USD', locale()) : '—'}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>Owner</dt>
-                    <dd data-testid="detail-owner">{d().owner}</dd>
-                  </div>
-                  <div>
-                    <dt>Due</dt>
-                    <dd classList={{ overdue: d().overdue && d().status !== 'resolved' }} title={formatDateTime(d().due_at, locale())}>
-                      {d().status === 'resolved' ? 'resolved' : formatRelative(d().due_at, Date.now(), locale())}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>Systems</dt>
-                    <dd>{d().systems.join(', ')}</dd>
-                  </div>
-                  <div>
-                    <dt>First detected</dt>
-                    <dd>{formatDateTime(d().first_detected_at, locale())}</dd>
-                  </div>
-                  <Show when={d().practice || d().region}>
-                    <div>
-                      <dt>Practice · region</dt>
-                      <dd>{[d().practice, d().region].filter(Boolean).join(' · ')}</dd>
-                    </div>
-                  </Show>
-                </dl>
-                <div class="detail-actions">
-                  <Show
-                    when={d().status !== 'resolved'}
-                    fallback={
-                      <button class="btn" disabled={!may() || busy()} onClick={() => act('reopen')} data-testid="action-reopen">
-                        Reopen
-                      </button>
-                    }
-                  >
-                    <button class="btn" disabled={!may() || busy() || d().status !== 'open'} onClick={() => act('acknowledge')} data-testid="action-acknowledge" title="Acknowledge (a)">
-                      Acknowledge <kbd>a</kbd>
-                    </button>
-                    <button class="btn btn-primary" disabled={!may() || busy()} onClick={() => props.onDialog({ action: 'resolve', ids: [props.id] })} data-testid="action-resolve" title="Resolve (r)">
-                      Resolve… <kbd>r</kbd>
-                    </button>
-                    <button class="btn" disabled={!may() || busy()} onClick={() => props.onDialog({ action: 'assign', ids: [props.id] })} data-testid="action-assign">
-                      Assign…
-                    </button>
-                  </Show>
-                </div>
+                <DetailFacts detail={d()} />
+                <DetailActions status={d().status} may={may()} busy={busy()} onAct={act} onDialog={(action) => props.onDialog({ action, ids: [props.id] })} />
                 <Show when={!may()}>
                   <p class="muted small">Your role can read this exception; {ruleInfo(d().rule)?.finance ? 'finance' : 'delivery ops'} triages it.</p>
                 </Show>
@@ -179,5 +114,89 @@ export default function ExceptionDetailPanel(props: { id: string; version: numbe
         </Show>
       </Show>
     </aside>
+  )
+}
+
+function DetailHead(props: { detail: Detail; onClose: () => void }) {
+  return (
+    <header class="detail-head">
+      <div class="detail-title">
+        <div class="detail-pills">
+          <SeverityPill severity={props.detail.severity} />
+          <StatusPill status={props.detail.status} resolution={props.detail.resolution} />
+          <span class="tag">{humanize(props.detail.entity_type)}</span>
+        </div>
+        <h2 data-testid="detail-title">{ruleTitle(props.detail.rule)}</h2>
+        <div class="mono muted" data-testid="detail-key">
+          {props.detail.entity_key}
+        </div>
+      </div>
+      <button class="icon-btn" onClick={() => props.onClose()} aria-label="Close detail" data-testid="detail-close">
+        <Icon name="close" />
+      </button>
+    </header>
+  )
+}
+
+function DetailFacts(props: { detail: Detail }) {
+  return (
+    <dl class="facts">
+      <div>
+        <dt>At risk</dt>
+        <dd class="fact-big" data-testid="detail-amount">
+          {props.detail.amount_at_risk ? formatMoney(props.detail.amount_at_risk, props.detail.currency ?? 'USD', locale()) : '—'}
+        </dd>
+      </div>
+      <div>
+        <dt>Owner</dt>
+        <dd data-testid="detail-owner">{props.detail.owner}</dd>
+      </div>
+      <div>
+        <dt>Due</dt>
+        <dd classList={{ overdue: props.detail.overdue && props.detail.status !== 'resolved' }} title={formatDateTime(props.detail.due_at, locale())}>
+          {props.detail.status === 'resolved' ? 'resolved' : formatRelative(props.detail.due_at, Date.now(), locale())}
+        </dd>
+      </div>
+      <div>
+        <dt>Systems</dt>
+        <dd>{props.detail.systems.join(', ')}</dd>
+      </div>
+      <div>
+        <dt>First detected</dt>
+        <dd>{formatDateTime(props.detail.first_detected_at, locale())}</dd>
+      </div>
+      <Show when={props.detail.practice || props.detail.region}>
+        <div>
+          <dt>Practice · region</dt>
+          <dd>{[props.detail.practice, props.detail.region].filter(Boolean).join(' · ')}</dd>
+        </div>
+      </Show>
+    </dl>
+  )
+}
+
+/** Triage from the panel: acknowledge, resolve or assign while open; reopen once resolved. */
+function DetailActions(props: { status: Detail['status']; may: boolean; busy: boolean; onAct: (a: 'acknowledge' | 'reopen') => void; onDialog: (a: 'resolve' | 'assign') => void }) {
+  return (
+    <div class="detail-actions">
+      <Show
+        when={props.status !== 'resolved'}
+        fallback={
+          <button class="btn" disabled={!props.may || props.busy} onClick={() => props.onAct('reopen')} data-testid="action-reopen">
+            Reopen
+          </button>
+        }
+      >
+        <button class="btn" disabled={!props.may || props.busy || props.status !== 'open'} onClick={() => props.onAct('acknowledge')} data-testid="action-acknowledge" title="Acknowledge (a)">
+          Acknowledge <kbd>a</kbd>
+        </button>
+        <button class="btn btn-primary" disabled={!props.may || props.busy} onClick={() => props.onDialog('resolve')} data-testid="action-resolve" title="Resolve (r)">
+          Resolve… <kbd>r</kbd>
+        </button>
+        <button class="btn" disabled={!props.may || props.busy} onClick={() => props.onDialog('assign')} data-testid="action-assign">
+          Assign…
+        </button>
+      </Show>
+    </div>
   )
 }

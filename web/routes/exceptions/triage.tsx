@@ -3,7 +3,7 @@
 import { createSignal, For, Show } from 'solid-js'
 import Modal from '../../components/Modal.tsx'
 import { errorMessage } from '../../lib/api.ts'
-import type { TriageAction } from '../../lib/api-types.ts'
+import type { TriageAction } from '../../lib/endpoints.ts'
 import { actOn, actOnMany } from '../../lib/endpoints.ts'
 import { toast } from '../../lib/toast.ts'
 

@@ -2,7 +2,7 @@
 // poll that merges new and changed rows in without a reload.
 import { batch, createEffect, createSignal, on, onCleanup } from 'solid-js'
 import { errorMessage } from '../../lib/api.ts'
-import type { ExceptionItem } from '../../lib/api-types.ts'
+import type { ExceptionItem } from '../../lib/endpoints.ts'
 import { exceptionList } from '../../lib/endpoints.ts'
 import { mergePolled, viewToApiQuery, viewToSearch, type ExceptionView } from '../../lib/exception-view.ts'
 import { pollMs } from '../../lib/prefs.ts'

@@ -1,9 +1,10 @@
 // Month-close readiness: the share of the month's time entries and invoices that reconcile,
 // what blocks the close, unbilled WIP at month end, and the open finance exceptions by rule.
 import { A } from '@solidjs/router'
+import { KPIS } from '../../../server/kpis/catalog.ts'
 import { For, Show } from 'solid-js'
 import { EmptyState } from '../../components/feedback.tsx'
-import type { CloseAnswer } from '../../lib/api-types.ts'
+import type { CloseAnswer } from '../../lib/endpoints.ts'
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format.ts'
 import { ruleTitle } from '../../lib/rules.ts'
 
@@ -24,7 +25,7 @@ export default function CloseReadiness(props: { close: CloseAnswer | null; local
                 {formatNumber(c().time.matched + c().invoices.matched, props.locale)} of {formatNumber(c().time.records + c().invoices.records, props.locale)} time entries and invoices reconcile
               </p>
               <p class="muted small">
-                Unbilled WIP at month end: <strong>{formatMoney(c().unbilled_wip.value, props.currency, props.locale, true)}</strong>
+                {KPIS.unbilled_wip.title} at month end: <strong>{formatMoney(c().unbilled_wip.value, props.currency, props.locale, true)}</strong>
               </p>
             </div>
           </div>

@@ -3,11 +3,11 @@
 // export buttons download exactly these records.
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { EmptyState, ErrorNote, Skeleton } from '../../components/feedback.tsx'
-import Icon from '../../components/icons.tsx'
+import ExportButtons from '../../components/ExportButtons.tsx'
 import SideBySide from '../../components/SideBySide.tsx'
-import { download, errorMessage } from '../../lib/api.ts'
-import type { MatchStatus, ReconRecord } from '../../lib/api-types.ts'
-import { reconciliationRecords } from '../../lib/endpoints.ts'
+import { errorMessage } from '../../lib/api.ts'
+import { exportUrl, reconciliationRecords, type MatchStatus, type ReconRecord } from '../../lib/endpoints.ts'
+import { saveExport } from '../../lib/exports.ts'
 import { formatDate, formatMoney, humanize } from '../../lib/format.ts'
 import { ruleTitle } from '../../lib/rules.ts'
 import { toast } from '../../lib/toast.ts'
@@ -36,13 +36,7 @@ export default function ReconRecords(props: { pair: string; entity: string; stat
       toast(errorMessage(e), 'error')
     }
   }
-  const exportAs = async (format: 'csv' | 'xlsx') => {
-    try {
-      toast(`Downloaded ${await download(`/api/v1/exports/reconciliation.${format}`, query(), `crosswalk-reconciliation.${format}`)}`)
-    } catch (e) {
-      toast(errorMessage(e), 'error', 7000)
-    }
-  }
+  const exportAs = (format: 'csv' | 'xlsx') => saveExport(exportUrl.reconciliation(format, query()), `crosswalk-reconciliation.${format}`)
   const sideName = (side: 'a' | 'b') => cmp()?.[side] ?? side.toUpperCase()
 
   return (
@@ -58,12 +52,7 @@ export default function ReconRecords(props: { pair: string; entity: string; stat
         </div>
         <Show when={props.canExport}>
           <div class="card-actions">
-            <button class="btn btn-small" onClick={() => exportAs('csv')} data-testid="export-recon-csv">
-              <Icon name="download" size={15} /> CSV
-            </button>
-            <button class="btn btn-small" onClick={() => exportAs('xlsx')} data-testid="export-recon-xlsx">
-              <Icon name="download" size={15} /> XLSX
-            </button>
+            <ExportButtons onExport={exportAs} testid="export-recon" small />
           </div>
         </Show>
       </header>
@@ -94,10 +83,10 @@ export default function ReconRecords(props: { pair: string; entity: string; stat
                           <td class="nowrap">{formatDate(r.period, props.locale)}</td>
                           <td>{r.practice ?? '—'}</td>
                           <td class="mono">{r.project_key ?? '—'}</td>
-                          <td class="num">{formatMoney(r.amount_a, r.currency, props.locale)}</td>
-                          <td class="num">{formatMoney(r.amount_b, r.currency, props.locale)}</td>
+                          <td class="num">{formatMoney(r.amount_a, r.currency ?? undefined, props.locale)}</td>
+                          <td class="num">{formatMoney(r.amount_b, r.currency ?? undefined, props.locale)}</td>
                           <td class="num" classList={{ neg: (r.amount_diff ?? 0) !== 0 }}>
-                            {formatMoney(r.amount_diff, r.currency, props.locale)}
+                            {formatMoney(r.amount_diff, r.currency ?? undefined, props.locale)}
                           </td>
                         </tr>
                         <Show when={open() === r.key}>

@@ -6,11 +6,11 @@ import Chart from '../../components/Chart.tsx'
 import Drawer from '../../components/Drawer.tsx'
 import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
 import { CoverageBadge } from '../../components/pills.tsx'
-import type { KpiDef, KpiName, Unit } from '../../lib/api-types.ts'
+import type { KpiName } from '../../lib/endpoints.ts'
 import { barListOption } from '../../lib/charts/bars.ts'
 import { kpi } from '../../lib/endpoints.ts'
 import { formatKpi, formatMonth, formatNumber, humanize } from '../../lib/format.ts'
-import { TILES } from '../../lib/kpi-tiles.ts'
+import { TILES, type CatalogEntry } from '../../lib/kpi-tiles.ts'
 import { endOfDay, type DateRange } from '../../lib/periods.ts'
 import { canReadExceptions } from '../../lib/permissions.ts'
 import { fmt, palette } from '../../lib/prefs.ts'
@@ -20,15 +20,15 @@ import { currentUser } from '../../lib/session.ts'
 export default function Breakdown(props: {
   name: KpiName
   by?: string
-  def?: KpiDef
+  def: CatalogEntry
   title: string
   query: { range: DateRange; asOf: Date; live: boolean }
   onBy: (by: string) => void
   onClose: () => void
 }) {
-  const dims = () => props.def?.dims ?? []
+  const dims = () => props.def.dims
   const by = () => (props.by && dims().includes(props.by) ? props.by : dims()[0])
-  const unit = (): Unit => props.def?.unit ?? 'currency'
+  const unit = () => props.def.unit
   const pointInTime = () => TILES.find((t) => t.name === props.name)?.pointInTime ?? false
   const args = () => {
     const b = by()
@@ -49,7 +49,7 @@ export default function Breakdown(props: {
 
   return (
     <Drawer title={<>{props.title} <span class="muted">by {humanize(by() ?? '').toLowerCase()}</span></>} onClose={props.onClose} testid="breakdown" wide>
-      <p class="muted small">{props.def?.definition}</p>
+      <p class="muted small">{props.def.definition}</p>
       <div class="tabs" role="tablist">
         <For each={dims()}>
           {(d) => (

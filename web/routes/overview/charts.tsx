@@ -1,12 +1,11 @@
 // The overview's charts. Each element drills down: to the exception list filtered by what was
 // clicked, or, for roles that only read KPIs and summaries, to the KPI's breakdown.
-import { createResource, For, Show } from 'solid-js'
+import { createResource, For, Show, type Resource } from 'solid-js'
 import Chart, { type ChartClick } from '../../components/Chart.tsx'
 import ChartCard from '../../components/ChartCard.tsx'
-import type { KpiName } from '../../lib/api-types.ts'
 import { moneyByGroupOption, utilizationOption, WIP_BUCKETS, wipAgingOption } from '../../lib/charts/bars.ts'
 import { freshnessOption, openedResolvedOption } from '../../lib/charts/series.ts'
-import { exceptionSummary, health, kpi } from '../../lib/endpoints.ts'
+import { exceptionSummary, health, kpi, type KpiAnswer, type KpiName, type SummaryAnswer } from '../../lib/endpoints.ts'
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format.ts'
 import { endOfDay, type DateRange } from '../../lib/periods.ts'
 import { canReadExceptions, canSee } from '../../lib/permissions.ts'
@@ -14,8 +13,20 @@ import { fmt, palette, setUtilizationTarget, utilizationTarget } from '../../lib
 import { ruleTitle } from '../../lib/rules.ts'
 import { currentUser } from '../../lib/session.ts'
 import { weeklyOpenedResolved } from './weekly.ts'
+import { KPIS } from '../../../server/kpis/catalog.ts'
 
 const SLA_HOURS = 24
+
+/** A chart card's states from one resource (getters, so the card follows the resource). */
+const states = <T,>(r: Resource<T>, refetch: () => void) => ({
+  get loading() {
+    return r.loading
+  },
+  get error(): unknown {
+    return r.error
+  },
+  onRetry: () => void refetch(),
+})
 
 export default function OverviewCharts(props: {
   query: { range: DateRange; asOf: Date; live: boolean }
@@ -38,157 +49,38 @@ export default function OverviewCharts(props: {
   const [weekly, { refetch: rwk }] = createResource(list, (ok) => (ok ? weeklyOpenedResolved() : null))
   const [fresh, { refetch: rf }] = createResource(() => health())
 
-  const wipDrill = (bucket: string) => (bucket === '91+' ? drill(q('rule', 'unbilled_time_over_90_days'), ['unbilled_wip', 'project']) : props.onBreakdown('unbilled_wip', 'project'))
   const drill = (href: string, fallback?: [KpiName, string]) => (list() ? props.onDrill(href) : fallback && props.onBreakdown(...fallback))
   const q = (k: string, v: string) => `/exceptions?${new URLSearchParams({ [k]: v })}`
+  // The oldest bucket is what unbilled_time_over_90_days flags: its exceptions explain it.
+  const wipDrill = (bucket: string) => (bucket === WIP_BUCKETS.at(-1) ? drill(q('rule', 'unbilled_time_over_90_days'), ['unbilled_wip', 'project']) : props.onBreakdown('unbilled_wip', 'project'))
+  const freshDrill = (c: ChartClick) => (list() ? props.onDrill(q('system', c.key)) : canSee(role(), 'sources') && props.onDrill('/sources'))
 
   return (
     <section class="charts" aria-label="Charts">
-      <ChartCard
-        title="Utilization by practice"
-        subtitle={`Target ${formatPercent(utilizationTarget(), fmt().locale, 0)} · billable approved hours over capacity`}
-        loading={byPractice.loading}
-        error={byPractice.error}
-        onRetry={rp}
-        empty={byPractice()?.rows.length === 0 && 'No capacity in this period'}
-        testid="chart-utilization-practice"
-        actions={
-          <label class="target-input" title="Target utilization">
-            <span class="muted small">Target</span>
-            <input
-              type="number"
-              min="10"
-              max="120"
-              step="5"
-              value={Math.round(utilizationTarget() * 100)}
-              data-testid="utilization-target"
-              onChange={(e) => {
-                const v = Number(e.currentTarget.value)
-                if (v >= 10 && v <= 120) setUtilizationTarget(v / 100)
-              }}
-            />
-            <span class="muted small">%</span>
-          </label>
-        }
-      >
-        <Chart
-          option={utilizationOption(byPractice()?.rows ?? [], utilizationTarget(), palette(), fmt())}
-          height={Math.max(150, (byPractice()?.rows.length ?? 0) * 40 + 40)}
-          label="Utilization by practice"
-          testid="chart-practice"
-          onClick={(c: ChartClick) => drill(q('practice', c.key), ['utilization', 'practice'])}
-        />
-      </ChartCard>
-      <ChartCard
-        title="Utilization by region"
-        subtitle="Same period and target"
-        loading={byRegion.loading}
-        error={byRegion.error}
-        onRetry={rr}
-        empty={byRegion()?.rows.length === 0 && 'No capacity in this period'}
-        testid="chart-utilization-region"
-      >
-        <Chart
-          option={utilizationOption(byRegion()?.rows ?? [], utilizationTarget(), palette(), fmt())}
-          height={Math.max(150, (byRegion()?.rows.length ?? 0) * 40 + 40)}
-          label="Utilization by region"
-          testid="chart-region"
-          onClick={(c) => drill(q('region', c.key), ['utilization', 'region'])}
-        />
-      </ChartCard>
-      <ChartCard
-        title="Unbilled WIP by age"
-        subtitle={<Show when={wip()}>{(w) => <>{formatMoney(w().value, fmt().currency, fmt().locale, true)} approved, billable, not invoiced</>}</Show>}
-        loading={wip.loading}
-        error={wip.error}
-        onRetry={rw}
-        empty={wip()?.value === 0 && 'No unbilled time: everything approved is invoiced'}
-        testid="chart-wip"
-      >
-        <Chart
-          option={wipAgingOption(wip()?.rows ?? [], palette(), fmt())}
-          height={96}
-          label="Unbilled WIP by age bucket"
-          testid="chart-wip-aging"
-          onClick={(c) => wipDrill(c.key)}
-        />
-        <div class="buckets">
-          <For each={[...WIP_BUCKETS]}>
-            {(b, i) => {
-              const v = () => wip()?.rows.find((r) => r.group === b)?.value ?? 0
-              return (
-                <button class="bucket" onClick={() => wipDrill(b)} data-testid={`wip-${b}`}>
-                  <span class="bucket-dot" style={{ background: palette().aging[i()] }} />
-                  <span class="muted small">{b} days</span>
-                  <strong>{formatMoney(v(), fmt().currency, fmt().locale, true)}</strong>
-                  <span class="muted small">{wip()?.value ? formatPercent(v() / wip()!.value!, fmt().locale, 0) : '—'}</span>
-                </button>
-              )
-            }}
-          </For>
-        </div>
-      </ChartCard>
-      <ChartCard
-        title="Money at risk by rule"
-        subtitle={<Show when={byRule()}>{(s) => <>{formatNumber(s().items.reduce((n, r) => n + r.count, 0), fmt().locale)} open exceptions</>}</Show>}
-        loading={byRule.loading}
-        error={byRule.error}
-        onRetry={rru}
-        empty={byRule()?.items.length === 0 && 'Nothing at risk: no open exceptions'}
-        testid="chart-money-rule"
-      >
-        <Chart
-          option={moneyByGroupOption(byRule()?.items ?? [], ruleTitle, palette(), fmt())}
-          height={Math.min(8, byRule()?.items.length ?? 0) * 34 + 30}
-          label="Money at risk by rule"
-          testid="chart-rule"
-          onClick={(c) => drill(q('rule', c.key), ['money_at_risk', 'rule'])}
-        />
-      </ChartCard>
-      <ChartCard title="Money at risk by owner" loading={byOwner.loading} error={byOwner.error} onRetry={ro} empty={byOwner()?.items.length === 0 && 'No open exceptions'} testid="chart-money-owner">
-        <Chart
-          option={moneyByGroupOption(byOwner()?.items ?? [], (g) => g, palette(), fmt())}
-          height={Math.min(8, byOwner()?.items.length ?? 0) * 34 + 30}
-          label="Money at risk by owner"
-          testid="chart-owner"
-          onClick={(c) => drill(q('owner', c.key), ['money_at_risk', 'owner'])}
-        />
-      </ChartCard>
+      <UtilizationCard by="practice" answer={byPractice()} {...states(byPractice, rp)} onClick={(c) => drill(q('practice', c.key), ['utilization', 'practice'])} />
+      <UtilizationCard by="region" answer={byRegion()} {...states(byRegion, rr)} onClick={(c) => drill(q('region', c.key), ['utilization', 'region'])} />
+      <WipCard answer={wip()} {...states(wip, rw)} onBucket={wipDrill} />
+      <MoneyCard by="rule" answer={byRule()} {...states(byRule, rru)} label={ruleTitle} onClick={(c) => drill(q('rule', c.key), ['money_at_risk', 'rule'])} />
+      <MoneyCard by="owner" answer={byOwner()} {...states(byOwner, ro)} label={(g) => g} onClick={(c) => drill(q('owner', c.key), ['money_at_risk', 'owner'])} />
       <ChartCard
         title="Data freshness"
         subtitle={`Hours since each source last sent data · SLA ${SLA_HOURS} h`}
-        loading={fresh.loading}
-        error={fresh.error}
-        onRetry={rf}
+        {...states(fresh, rf)}
         empty={fresh()?.sources.length === 0 && 'No sources configured'}
         testid="chart-freshness"
       >
         <Chart
-          option={freshnessOption(
-            (fresh()?.sources ?? []).map((s) => ({ system: s.system, ageHours: s.age_seconds === null ? null : s.age_seconds / 3600 })),
-            SLA_HOURS,
-            palette(),
-            fmt(),
-          )}
+          option={freshnessOption((fresh()?.sources ?? []).map((s) => ({ system: s.system, ageHours: s.age_seconds === null ? null : s.age_seconds / 3600 })), SLA_HOURS, palette(), fmt())}
           height={Math.max(120, (fresh()?.sources.length ?? 0) * 36 + 40)}
           label="Data freshness per source"
           testid="chart-sources"
-          onClick={(c) => (list() ? props.onDrill(q('system', c.key)) : canSee(role(), 'sources') && props.onDrill('/sources'))}
+          onClick={freshDrill}
         />
         <p class="muted small legend-note">
           {(fresh()?.sources ?? []).filter((s) => !s.fresh).length} of {(fresh()?.sources ?? []).length} sources late
         </p>
       </ChartCard>
-      <ChartCard
-        title="Exceptions opened vs resolved"
-        subtitle="Per week, last 8 weeks"
-        loading={weekly.loading}
-        error={weekly.error}
-        onRetry={rwk}
-        empty={!list() && 'Weekly trend is shown to roles that read the exception list'}
-        testid="chart-weekly"
-        wide
-      >
+      <ChartCard title="Exceptions opened vs resolved" subtitle="Per week, last 8 weeks" {...states(weekly, rwk)} empty={!list() && 'Weekly trend is shown to roles that read the exception list'} testid="chart-weekly" wide>
         <Chart
           option={openedResolvedOption(weekly() ?? [], palette(), fmt())}
           height={200}
@@ -198,5 +90,114 @@ export default function OverviewCharts(props: {
         />
       </ChartCard>
     </section>
+  )
+}
+
+interface CardState {
+  loading: boolean
+  error?: unknown
+  onRetry: () => void
+}
+
+/** Utilization by practice (with the target, which colours bars under it) or by region. */
+function UtilizationCard(props: CardState & { by: 'practice' | 'region'; answer: KpiAnswer | undefined; onClick: (c: ChartClick) => void }) {
+  const practice = () => props.by === 'practice'
+  return (
+    <ChartCard
+      title={`Utilization by ${props.by}`}
+      subtitle={practice() ? `Target ${formatPercent(utilizationTarget(), fmt().locale, 0)} · billable approved hours over capacity` : 'Same period and target'}
+      loading={props.loading}
+      error={props.error}
+      onRetry={props.onRetry}
+      empty={props.answer?.rows.length === 0 && 'No capacity in this period'}
+      testid={`chart-utilization-${props.by}`}
+      actions={practice() ? <TargetInput /> : undefined}
+    >
+      <Chart
+        option={utilizationOption(props.answer?.rows ?? [], utilizationTarget(), palette(), fmt())}
+        height={Math.max(150, (props.answer?.rows.length ?? 0) * 40 + 40)}
+        label={`Utilization by ${props.by}`}
+        testid={`chart-${props.by}`}
+        onClick={props.onClick}
+      />
+    </ChartCard>
+  )
+}
+
+function TargetInput() {
+  return (
+    <label class="target-input" title="Target utilization">
+      <span class="muted small">Target</span>
+      <input
+        type="number"
+        min="10"
+        max="120"
+        step="5"
+        value={Math.round(utilizationTarget() * 100)}
+        data-testid="utilization-target"
+        onChange={(e) => {
+          const v = Number(e.currentTarget.value)
+          if (v >= 10 && v <= 120) setUtilizationTarget(v / 100)
+        }}
+      />
+      <span class="muted small">%</span>
+    </label>
+  )
+}
+
+/** Unbilled WIP as one bar stacked by age, with a button per bucket. */
+function WipCard(props: CardState & { answer: KpiAnswer | undefined; onBucket: (bucket: string) => void }) {
+  const total = () => props.answer?.value ?? 0
+  return (
+    <ChartCard
+      title={`${KPIS.unbilled_wip.title} by age`}
+      subtitle={<Show when={props.answer}>{(w) => <>{formatMoney(w().value, fmt().currency, fmt().locale, true)} approved, billable, not invoiced</>}</Show>}
+      loading={props.loading}
+      error={props.error}
+      onRetry={props.onRetry}
+      empty={props.answer?.value === 0 && 'No unbilled time: everything approved is invoiced'}
+      testid="chart-wip"
+    >
+      <Chart option={wipAgingOption(props.answer?.rows ?? [], palette(), fmt())} height={96} label={`${KPIS.unbilled_wip.title} by age bucket`} testid="chart-wip-aging" onClick={(c) => props.onBucket(c.key)} />
+      <div class="buckets">
+        <For each={[...WIP_BUCKETS]}>
+          {(b, i) => {
+            const v = () => props.answer?.rows.find((r) => r.group === b)?.value ?? 0
+            return (
+              <button class="bucket" onClick={() => props.onBucket(b)} data-testid={`wip-${b}`}>
+                <span class="bucket-dot" style={{ background: palette().aging[i()] }} />
+                <span class="muted small">{b} days</span>
+                <strong>{formatMoney(v(), fmt().currency, fmt().locale, true)}</strong>
+                <span class="muted small">{total() ? formatPercent(v() / total(), fmt().locale, 0) : '—'}</span>
+              </button>
+            )
+          }}
+        </For>
+      </div>
+    </ChartCard>
+  )
+}
+
+/** Money at risk of open exceptions by rule or by owner. */
+function MoneyCard(props: CardState & { by: 'rule' | 'owner'; answer: SummaryAnswer | undefined; label: (group: string) => string; onClick: (c: ChartClick) => void }) {
+  const items = () => props.answer?.items ?? []
+  return (
+    <ChartCard
+      title={`Money at risk by ${props.by}`}
+      subtitle={props.by === 'rule' ? <Show when={props.answer}>{(s) => <>{formatNumber(s().items.reduce((n, r) => n + r.count, 0), fmt().locale)} open exceptions</>}</Show> : undefined}
+      loading={props.loading}
+      error={props.error}
+      onRetry={props.onRetry}
+      empty={props.answer?.items.length === 0 && (props.by === 'rule' ? 'Nothing at risk: no open exceptions' : 'No open exceptions')}
+      testid={`chart-money-${props.by}`}
+    >
+      <Chart
+        option={moneyByGroupOption(items(), props.label, palette(), fmt())}
+        height={Math.min(8, items().length) * 34 + 30}
+        label={`Money at risk by ${props.by}`}
+        testid={`chart-${props.by}`}
+        onClick={props.onClick}
+      />
+    </ChartCard>
   )
 }

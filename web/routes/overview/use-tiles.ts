@@ -5,7 +5,7 @@
 import { createComputed, on } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { errorMessage, HIGH, LOW } from '../../lib/api.ts'
-import type { KpiName } from '../../lib/api-types.ts'
+import type { KpiName } from '../../lib/endpoints.ts'
 import { exceptionSummary, kpi } from '../../lib/endpoints.ts'
 import { formatNumber } from '../../lib/format.ts'
 import { monthlySeries, planTile, TILES, tileDetail } from '../../lib/kpi-tiles.ts'

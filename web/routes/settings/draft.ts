@@ -2,9 +2,11 @@
 // Inputs hold strings ('' = use the default) so a half-typed number never becomes a value; the
 // body carries only what differs from the rule catalogue, so saving an untouched rule sends
 // nothing for it and "overridden" means exactly "differs from the default". Pure.
-import type { Route, RouteMatch, RuleDefault, RuleOverride, SettingsBody, Severity, SlaHours } from '../../lib/api-types.ts'
+import type { Route, RouteMatch, RuleDefault, RuleOverride, SettingsBody, Severity, SlaHours } from '../../lib/endpoints.ts'
 
-export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low']
+import { SEVERITIES } from '../../lib/rules.ts'
+
+export { SEVERITIES }
 
 /** The server's SLA hours where sla_hours leaves a severity out (GET /settings sla_defaults). */
 export type SlaDefaults = Record<Severity, number>
@@ -33,6 +35,9 @@ export interface Draft {
 
 export type Defaults = Record<string, RuleDefault>
 
+/** Per-rule values read by a rule name held as a string. */
+export type ByName<T> = Partial<Record<string, T>>
+
 let nextKey = 1
 export const newRoute = (owner = ''): RouteDraft => ({ key: nextKey++, rule: '', severity: '', practice: '', region: '', system: '', owner })
 
@@ -42,8 +47,9 @@ export function defaultRule(def: RuleDefault): RuleDraft {
 
 export function toDraft(s: SettingsBody, defaults: Defaults, slaDefaults: SlaDefaults): Draft {
   const rules: Record<string, RuleDraft> = {}
+  const overrides: ByName<RuleOverride> = s.rules
   for (const [name, def] of Object.entries(defaults)) {
-    const o: RuleOverride = s.rules[name] ?? {}
+    const o: RuleOverride = overrides[name] ?? {}
     const params: Record<string, string> = {}
     // An override equal to the default shows as the default (an empty input), as it is one.
     for (const [p, d] of Object.entries(def.params)) params[p] = typeof o[p] === 'number' && o[p] !== d ? String(o[p]) : ''

@@ -8,10 +8,9 @@ import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
 import { ApiError, errorMessage } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
 import { locale } from '../../lib/prefs.ts'
-import type { SettingsAnswer, SettingsBody } from '../../lib/api-types.ts'
-import { settings } from '../../lib/endpoints.ts'
+import { settings, type RuleOverride, type SettingsAnswer, type SettingsBody } from '../../lib/endpoints.ts'
 import { toast } from '../../lib/toast.ts'
-import { badField, sameBody, toBody, toDraft, type Draft } from './draft.ts'
+import { badField, sameBody, toBody, toDraft, type ByName, type Draft } from './draft.ts'
 import type { OwnerOption } from './owner-select.tsx'
 import RoutingEditor from './routing-editor.tsx'
 import RulesEditor from './rules-editor.tsx'
@@ -69,7 +68,8 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
   const changes = () => {
     const b = body()
     const s = saved()
-    const rules = Object.keys(defaults).filter((r) => !sameBody(b.rules[r], s.rules[r])).length
+    const [now, before]: ByName<RuleOverride>[] = [b.rules, s.rules]
+    const rules = Object.keys(defaults).filter((r) => !sameBody(now[r], before[r])).length
     return [
       rules ? `${rules} rule${rules === 1 ? '' : 's'}` : '',
       sameBody(b.sla_hours, s.sla_hours) ? '' : 'service levels',
@@ -104,7 +104,30 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
     setDraftRaw(toDraft(saved(), defaults, sla))
   }
 
-  // Unsaved work is not lost to a stray click: in-app links ask first, closing the tab warns.
+  useLeaveGuard(dirty)
+
+  const invalid = () => error()?.field ?? null
+  return (
+    <div class="settings-editor" data-testid="settings-editor">
+      <RulesEditor draft={draft} setDraft={setDraft} defaults={defaults} saved={saved().rules} owners={owners()} invalid={invalid()} />
+      <SlaEditor draft={draft} setDraft={setDraft} defaults={sla} invalid={invalid()} />
+      <RoutingEditor draft={draft} setDraft={setDraft} defaults={defaults} owners={owners()} invalid={invalid()} />
+      <SaveBar
+        dirty={dirty()}
+        error={error()}
+        saving={saving()}
+        revision={revision()}
+        changes={changes()}
+        onReload={props.onReload}
+        onDiscard={discard}
+        onSave={save}
+      />
+    </div>
+  )
+}
+
+/** Unsaved work is not lost to a stray click: in-app links ask first, closing the tab warns. */
+function useLeaveGuard(dirty: () => boolean) {
   useBeforeLeave((e) => {
     if (!dirty() || e.defaultPrevented) return
     e.preventDefault()
@@ -117,57 +140,62 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
   }
   window.addEventListener('beforeunload', onUnload)
   onCleanup(() => window.removeEventListener('beforeunload', onUnload))
-
-  const invalid = () => error()?.field ?? null
-  return (
-    <div class="settings-editor" data-testid="settings-editor">
-      <RulesEditor draft={draft} setDraft={setDraft} defaults={defaults} saved={saved().rules} owners={owners()} invalid={invalid()} />
-      <SlaEditor draft={draft} setDraft={setDraft} defaults={sla} invalid={invalid()} />
-      <RoutingEditor draft={draft} setDraft={setDraft} defaults={defaults} owners={owners()} invalid={invalid()} />
-      <div class="card save-bar" classList={{ dirty: dirty() }} data-testid="save-bar">
-        <Show when={error()}>
-          {(e) => (
-            <div class="error-note" role="alert" data-testid="settings-error">
-              <div>
-                <strong>Not saved.</strong> <span data-testid="settings-error-message">{e().message}</span>
-              </div>
-              <Show when={e().stale}>
-                <button type="button" class="btn" onClick={() => props.onReload()} data-testid="settings-reload">
-                  Load the saved settings
-                </button>
-              </Show>
-            </div>
-          )}
-        </Show>
-        <div class="save-row">
-          <div class="save-status">
-            <Show
-              when={dirty()}
-              fallback={
-                <span class="muted small">
-                  <Show when={revision().version}>
-                    <span data-testid="settings-last-saved">
-                      Last saved by {revision().by} {formatDateTime(`${revision().version.replace(' ', 'T')}Z`, locale())}.{' '}
-                    </span>
-                  </Show>
-                  Saved settings apply at once (the next detection run grades, times and routes exceptions with them) and take the place of the config file's{' '}
-                  <code>rules</code>, <code>sla_hours</code> and <code>routing</code>. Every save is audited.
-                </span>
-              }
-            >
-              <span class="pill status-acknowledged" data-testid="settings-dirty">Unsaved changes</span>
-              <span class="muted small" data-testid="settings-changes">{changes().join(' · ')}</span>
-            </Show>
-          </div>
-          <button type="button" class="btn" onClick={discard} disabled={!dirty() || saving()} data-testid="settings-discard">
-            Discard changes
-          </button>
-          <button type="button" class="btn btn-primary" onClick={save} disabled={!dirty() || saving()} data-testid="settings-save">
-            {saving() ? 'Saving…' : 'Save changes'}
-          </button>
-        </div>
-      </div>
-    </div>
-  )
 }
 
+/** Why the last save was refused, what is unsaved (or when the settings were saved), and the buttons. */
+function SaveBar(props: {
+  dirty: boolean
+  error: { message: string; field: string | null; stale: boolean } | null
+  saving: boolean
+  revision: { version: string; by: string }
+  changes: string[]
+  onReload: () => void
+  onDiscard: () => void
+  onSave: () => void
+}) {
+  return (
+  <div class="card save-bar" classList={{ dirty: props.dirty }} data-testid="save-bar">
+    <Show when={props.error}>
+      {(e) => (
+        <div class="error-note" role="alert" data-testid="settings-error">
+          <div>
+            <strong>Not saved.</strong> <span data-testid="settings-error-message">{e().message}</span>
+          </div>
+          <Show when={e().stale}>
+            <button type="button" class="btn" onClick={() => props.onReload()} data-testid="settings-reload">
+              Load the saved settings
+            </button>
+          </Show>
+        </div>
+      )}
+    </Show>
+    <div class="save-row">
+      <div class="save-status">
+        <Show
+          when={props.dirty}
+          fallback={
+            <span class="muted small">
+              <Show when={props.revision.version}>
+                <span data-testid="settings-last-saved">
+                  Last saved by {props.revision.by} {formatDateTime(`${props.revision.version.replace(' ', 'T')}Z`, locale())}.{' '}
+                </span>
+              </Show>
+              Saved settings apply at once (the next detection run grades, times and routes exceptions with them) and take the place of the config file's{' '}
+              <code>rules</code>, <code>sla_hours</code> and <code>routing</code>. Every save is audited.
+            </span>
+          }
+        >
+          <span class="pill status-acknowledged" data-testid="settings-dirty">Unsaved changes</span>
+          <span class="muted small" data-testid="settings-changes">{props.changes.join(' · ')}</span>
+        </Show>
+      </div>
+      <button type="button" class="btn" onClick={() => props.onDiscard()} disabled={!props.dirty || props.saving} data-testid="settings-discard">
+        Discard changes
+      </button>
+      <button type="button" class="btn btn-primary" onClick={() => props.onSave()} disabled={!props.dirty || props.saving} data-testid="settings-save">
+        {props.saving ? 'Saving…' : 'Save changes'}
+      </button>
+    </div>
+  </div>
+  )
+}

@@ -3,7 +3,7 @@
 import { For, Show } from 'solid-js'
 import type { SetStoreFunction } from 'solid-js/store'
 import { SeverityPill } from '../../components/pills.tsx'
-import type { Severity } from '../../lib/api-types.ts'
+import type { Severity } from '../../lib/endpoints.ts'
 import { hoursLabel, SEVERITIES, type Draft, type SlaDefaults } from './draft.ts'
 
 export default function SlaEditor(props: { draft: Draft; setDraft: SetStoreFunction<Draft>; defaults: SlaDefaults; invalid: string | null }) {

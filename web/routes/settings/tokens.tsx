@@ -1,12 +1,11 @@
 // Admin: API tokens. Collector tokens let a source send data; personal tokens sign a person in
 // from scripts. The secret is shown once, when created.
 import { createResource, createSignal, For, Show } from 'solid-js'
-import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
-import { errorMessage } from '../../lib/api.ts'
+import { CardHead, ItemsTable } from '../../components/ListCard.tsx'
 import { admin, sources } from '../../lib/endpoints.ts'
 import { formatRelative } from '../../lib/format.ts'
 import { locale } from '../../lib/prefs.ts'
-import { toast } from '../../lib/toast.ts'
+import { attempt, toast } from '../../lib/toast.ts'
 
 export default function Tokens() {
   const [tokens, { refetch }] = createResource(() => admin.tokens())
@@ -18,67 +17,45 @@ export default function Tokens() {
   const [secret, setSecret] = createSignal<string | null>(null)
   const create = async (e: SubmitEvent) => {
     e.preventDefault()
-    try {
-      const t = await admin.createToken(kind() === 'collector' ? { kind: 'collector', system: target(), name: name() || undefined } : { kind: 'personal', user_id: target(), name: name() || undefined })
-      setSecret(t.token)
+    const body = kind() === 'collector' ? { kind: 'collector' as const, system: target(), name: name() || undefined } : { kind: 'personal' as const, user_id: target(), name: name() || undefined }
+    if (await attempt(async () => setSecret((await admin.createToken(body)).token))) {
       setName('')
       void refetch()
-    } catch (err) {
-      toast(errorMessage(err), 'error', 7000)
     }
   }
   const revoke = async (id: string) => {
-    try {
-      await admin.revokeToken(id)
-      toast('Token revoked')
-      void refetch()
-    } catch (err) {
-      toast(errorMessage(err), 'error', 7000)
-    }
+    if (await attempt(() => admin.revokeToken(id), 'Token revoked')) void refetch()
   }
   return (
     <section class="card" data-testid="tokens">
-      <header class="card-head">
-        <div>
-          <h2>API tokens</h2>
-          <p class="muted small">Only a digest is stored: copy a new token when it is shown.</p>
-        </div>
-      </header>
+      <CardHead title="API tokens" note="Only a digest is stored: copy a new token when it is shown." />
       <Show when={secret()}>
         <div class="notice secret">
           New token (shown once): <code data-testid="new-token">{secret()}</code>
           <button class="btn btn-small" onClick={() => (navigator.clipboard?.writeText(secret()!), toast('Copied'))}>Copy</button>
         </div>
       </Show>
-      <Show when={!tokens.error} fallback={<ErrorNote error={tokens.error} onRetry={refetch} />}>
-        <Show when={tokens()} fallback={<Skeleton lines={3} />}>
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr><th>Name</th><th>Kind</th><th>For</th><th>Last used</th><th>Status</th><th /></tr>
-              </thead>
-              <tbody>
-                <For each={tokens()!.items} fallback={<tr><td colspan="6" class="muted">No tokens yet. Sources can also use tokens from the config file.</td></tr>}>
-                  {(t) => (
-                    <tr>
-                      <td>{t.name}</td>
-                      <td>{t.kind}</td>
-                      <td class="mono small">{t.system ?? users()?.items.find((u) => u.id === t.user_id)?.email ?? t.user_id}</td>
-                      <td class="small">{t.last_used_at ? formatRelative(t.last_used_at, Date.now(), locale()) : 'never'}</td>
-                      <td><span class={`pill ${t.status === 'active' ? 'status-resolved' : ''}`}>{t.status}</span></td>
-                      <td>
-                        <Show when={t.status === 'active'}>
-                          <button class="btn btn-small btn-danger" onClick={() => revoke(t.id)}>Revoke</button>
-                        </Show>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-        </Show>
-      </Show>
+      <ItemsTable
+        items={tokens}
+        onRetry={refetch}
+        headers={['Name', 'Kind', 'For', 'Last used', 'Status', '']}
+        empty={<tr><td colspan="6" class="muted">No tokens yet. Sources can also use tokens from the config file.</td></tr>}
+      >
+        {(t) => (
+          <tr>
+            <td>{t.name}</td>
+            <td>{t.kind}</td>
+            <td class="mono small">{t.system ?? users()?.items.find((u) => u.id === t.user_id)?.email ?? t.user_id}</td>
+            <td class="small">{t.last_used_at ? formatRelative(t.last_used_at, Date.now(), locale()) : 'never'}</td>
+            <td><span class={`pill ${t.status === 'active' ? 'status-resolved' : ''}`}>{t.status}</span></td>
+            <td>
+              <Show when={t.status === 'active'}>
+                <button class="btn btn-small btn-danger" onClick={() => revoke(t.id)}>Revoke</button>
+              </Show>
+            </td>
+          </tr>
+        )}
+      </ItemsTable>
       <form class="inline-form" onSubmit={create}>
         <select value={kind()} onChange={(e) => (setKind(e.currentTarget.value as 'collector' | 'personal'), setTarget(''))} aria-label="Kind">
           <option value="collector">Collector (a source)</option>

@@ -1,0 +1,100 @@
+// A pull cut short by a crash (CONTRACT §8): the server runs in a child process and pulls
+// Kantata (firm-small's psa) from its imitation; the imitation never answers one page of time
+// entries, so the pull stands still with the pages before it committed; the server is killed
+// (SIGKILL) there and started again on the same data dir. The run shows failed with a sentence,
+// a rerun completes, the pages read again are duplicates, and every record is stored exactly once.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Fault } from '../ingest/imitations/index.ts'
+import { systemClock } from '../server/lib/clock.ts'
+import { parseConfig } from '../server/config/load.ts'
+import { ADMIN, api, startServer, tempDir } from './helpers/server.ts'
+import { counts, firmCounts, pull, rawConfig, secretsEnv, SECRETS, startImitations, startPull, versions, type Imitations } from './connectors-pull.support.ts'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const CLI = path.join(ROOT, 'server/cli/crosswalk.mjs')
+const HANG_AT = 10 // the 10th page of time entries is never answered
+
+let im: Imitations
+afterAll(() => im?.close())
+
+function kantataConfig() {
+  const raw = rawConfig(im.ims) as { sources: Array<Record<string, any>> }
+  const kantata = raw.sources.find((s) => s.system === 'kantata')!
+  // A hung request must not time out and be retried on the wall clock: the kill comes first.
+  kantata.connector.limits = { timeout_ms: 600_000 }
+  return { sources: [kantata] }
+}
+
+describe('a pull cut short by a crash', () => {
+  it('shows the run failed after a restart; a rerun completes with every record stored once', { timeout: 120_000 }, async () => {
+    const faults: Fault[] = [{ request: HANG_AT, path: '/api/v1/time_entries', type: 'hang' }]
+    im = await startImitations(systemClock, { faults: { kantata: faults }, vendors: ['kantata'] })
+    const dataDir = tempDir()
+    const configFile = path.join(dataDir, '..', `cw-pull-crash-${process.pid}.json`)
+    fs.writeFileSync(configFile, JSON.stringify(kantataConfig()))
+
+    const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--config', configFile], {
+      cwd: ROOT,
+      env: { ...process.env, ...SECRETS, CROSSWALK_ADMIN_TOKEN: ADMIN, CROSSWALK_DETECT_INTERVAL: '0', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    let crashed: any
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', () => {
+          const m = /Crosswalk .*?(http:\/\/\S+)/.exec(stdout)
+          if (m) resolve(m[1])
+        })
+        void exited.then(() => reject(new Error(`the server exited; stderr: ${stderr}`)))
+      })
+      const runId = await startPull(url, 'kantata', 'incremental')
+      // Wait until the imitation holds the hung request: the runner asks for a page only once
+      // the one before is committed and saved, so the run stands still here.
+      while (!im.ims.kantata.stats.faultsFired.length) await new Promise((res) => setTimeout(res, 20))
+      crashed = (await api(url, `/api/v1/sources/kantata/runs/${runId}`)).body
+      expect(crashed).toMatchObject({ status: 'running', run_id: runId })
+      expect(crashed.pages).toBeGreaterThan(HANG_AT - 1)
+    } finally {
+      child.kill('SIGKILL')
+    }
+    expect(await exited).toBe('SIGKILL')
+    for (const secret of Object.values(SECRETS)) expect(stdout + stderr).not.toContain(secret)
+
+    // Started again on the same data dir (in this process now), same config and imitation.
+    secretsEnv()
+    const server = await startServer({ dataDir, config: parseConfig(kantataConfig(), 'test config') })
+    try {
+      const [failed] = (await api(server.url, '/api/v1/sources/kantata/runs')).body.items
+      expect(failed).toMatchObject({ run_id: crashed.run_id, status: 'failed', mode: 'incremental' })
+      expect(failed.error).toMatch(/^The server stopped during this run; .+\.$/)
+      // What the killed run committed: the earlier entities and HANG_AT − 1 pages of time entries.
+      expect(failed.pages).toBeGreaterThanOrEqual(crashed.pages)
+      expect(failed.records).toBeGreaterThan(0)
+      const partial = await counts(server.url)
+      expect(partial['kantata/time_entry']).toBe((HANG_AT - 1) * 200)
+      const t = await api(server.url, `/api/v1/transactions/${failed.run_id.replace(/-/g, '')}`)
+      expect(t.body).toMatchObject({ workflow: 'collect', status: 'failed' })
+
+      const rerun = await pull(server.url, 'kantata', 'incremental')
+      expect(rerun).toMatchObject({ status: 'ok', error: null, rejected: 0 })
+      const want = firmCounts(['kantata'])
+      expect(await counts(server.url)).toEqual(want)
+      // Each record stored once: the pages read again were duplicates, not doubles.
+      for (const [se, n] of Object.entries(want)) expect(await versions(server.db, se.split('/')[1], 'kantata'), se).toBe(n)
+      const total = Object.values(want).reduce((a, b) => a + b, 0)
+      expect(failed.records + rerun.records).toBe(total)
+    } finally {
+      await server.close()
+      fs.rmSync(configFile, { force: true })
+    }
+  })
+})

@@ -1,0 +1,162 @@
+// The server-side pull end to end (CONTRACT §8): firm-small served by the imitations of its four
+// systems (Salesforce crm, NetSuite erp, Kantata psa, Workday hr), pulled by the connectors
+// through the real server and real HTTP, then detected at the firm's as_of: exactly the KPIs and
+// exceptions of expected.json. Then what the runs record, and an incremental pull after a change.
+//
+// History: the firm's plan observed Workday at 2026-06-29T06:00 and everything else by
+// 2026-06-30T10:00 (with older full listings and deltas in between that the newer ones replace).
+// A pull's observed_at is its start time, so Workday is pulled with the server's clock at
+// 2026-06-29T06:00 and the rest at 2026-06-30T10:00: `source_stale` (the only result that
+// depends on when a source was observed) then comes out as in expected.json. The older batches'
+// records that the later full listings replaced are not in any system any more, so no pull can
+// bring them back; no rule or KPI reads them (they are deleted as of the later listing).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ManualClock } from '../server/lib/clock.ts'
+import { RULE_NAMES } from '../server/rules/catalog.ts'
+import { useServer } from './helpers/fixture.ts'
+import { expected, plan } from './helpers/firm.ts'
+import { api } from './helpers/server.ts'
+import { withOffset } from '../ingest/imitations/formats.ts'
+import { counts, firmCounts, pull, pullConfig, SECRETS, startImitations, stored, versions, type Imitations } from './connectors-pull.support.ts'
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b))
+
+const clock = new ManualClock('2026-06-29T06:00:00Z')
+let im: Imitations
+const runs: Record<string, any> = {}
+
+describe('firm-small pulled from the imitations of its systems', () => {
+  const server = useServer(async () => {
+    im = await startImitations(clock)
+    return { clock, config: pullConfig(im.ims) }
+  })
+  afterAll(() => im?.close())
+
+  beforeAll(async () => {
+    runs.workday = await pull(server.url, 'workday', 'full')
+    clock.advance(Date.parse('2026-06-30T10:00:00Z') - clock.now().getTime())
+    for (const s of ['salesforce', 'netsuite', 'kantata']) runs[s] = await pull(server.url, s, 'full')
+  })
+
+  it('every run ends ok, with no rejected record', () => {
+    for (const [s, r] of Object.entries(runs)) {
+      expect(r, s).toMatchObject({ status: 'ok', mode: 'full', error: null, rejected: 0 })
+      expect(r.pages, s).toBeGreaterThan(0)
+    }
+  })
+
+  it('stores exactly the firm’s records per system and entity', async () => {
+    expect(await counts(server.url, plan.as_of)).toEqual(firmCounts())
+  })
+
+  async function allExceptions() {
+    const items: any[] = []
+    let cursor: string | null = null
+    do {
+      const r: any = await api(server.url, `/api/v1/exceptions?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
+      expect(r.status).toBe(200)
+      items.push(...r.body.items)
+      cursor = r.body.next_cursor
+    } while (cursor)
+    return items
+  }
+
+  it('detects exactly the exceptions of expected.json', async () => {
+    const r = await api(server.url, `/api/v1/detect?as_of=${plan.as_of}`, { method: 'POST' })
+    expect(r.status).toBe(200)
+    const items = await allExceptions()
+    const byRule: Record<string, string[]> = {}
+    for (const e of items) (byRule[e.rule] ??= []).push(e.entity_key)
+    for (const rule of RULE_NAMES) {
+      if (rule === 'transaction_failed') continue // from traces, not from records: the firm's traces are not pulled
+      expect([...(byRule[rule] ?? [])].sort(), rule).toEqual([...(expected.exceptions[rule] ?? [])].sort())
+    }
+    const total = Object.entries(expected.exceptions as Record<string, string[]>).filter(([k]) => k !== 'transaction_failed').reduce((n, [, v]) => n + v.length, 0)
+    expect(items.length).toBe(total)
+  })
+
+  it('computes every KPI of expected.json', async () => {
+    const k = expected.kpis
+    const q = (name: string, extra = '') => api(server.url, `/api/v1/kpis/${name}?as_of=${plan.as_of}${extra}`).then((r) => r.body)
+    const u = await q('utilization', `&from=${k.utilization.from}&to=${k.utilization.to}&by=practice`)
+    expect(close(u.value, k.utilization.value)).toBe(true)
+    expect(u.numerator).toBe(k.utilization.numerator)
+    expect(u.denominator).toBe(k.utilization.denominator)
+    for (const [practice, v] of Object.entries<number>(k.utilization.by_practice)) expect(close(u.rows.find((r: any) => r.group === practice).value, v), practice).toBe(true)
+    const w = await q('unbilled_wip', '&by=age')
+    expect(close(w.value, k.unbilled_wip.value)).toBe(true)
+    for (const [bucket, v] of Object.entries<number>(k.unbilled_wip.by_age)) expect(close(w.rows.find((r: any) => r.group === bucket).value, v), bucket).toBe(true)
+    expect(close((await q('backlog')).value, k.backlog.value)).toBe(true)
+    const b = await q('billing_cycle_days', `&from=${k.billing_cycle_days.from}&to=${k.billing_cycle_days.to}`)
+    expect(close(b.value, k.billing_cycle_days.value)).toBe(true)
+    expect(b.denominator).toBe(k.billing_cycle_days.n)
+    const p = await q('pipeline_to_project_hours', `&from=${k.pipeline_to_project_hours.from}&to=${k.pipeline_to_project_hours.to}`)
+    expect(p.n).toBe(k.pipeline_to_project_hours.n)
+    expect(close(p.value, k.pipeline_to_project_hours.value)).toBe(true)
+    expect(close(p.median_low, k.pipeline_to_project_hours.median_low)).toBe(true)
+    expect(close(p.median_high, k.pipeline_to_project_hours.median_high)).toBe(true)
+    const r = await q('realization', `&from=${k.realization.from}&to=${k.realization.to}`)
+    expect(close(r.value, k.realization.value)).toBe(true)
+  })
+
+  it('records each run: status, pages, records, rejected and the cursor per entity', async () => {
+    const r = await api(server.url, '/api/v1/sources/kantata/runs')
+    expect(r.status).toBe(200)
+    expect(r.body.items).toHaveLength(1)
+    const run = r.body.items[0]
+    expect(run).toEqual(runs.kantata)
+    expect(run).toMatchObject({ mode: 'full', status: 'ok', started_at: '2026-06-30T10:00:00.000Z', error: null })
+    expect(run.records).toBe(Object.values(firmCounts(['kantata'])).reduce((a, b) => a + b, 0))
+    expect(Object.keys(run.cursor).sort()).toEqual(['assignment', 'expense', 'project', 'resource', 'time_entry'])
+    for (const c of Object.values<any>(run.cursor)) expect(c).toBeTruthy()
+    expect(Date.parse(run.ended_at)).toBeGreaterThanOrEqual(Date.parse(run.started_at))
+    // NetSuite also reads its employees (lookup only, never sent): they count as pages, not records.
+    const ns = runs.netsuite
+    expect(ns.records).toBe(Object.values(firmCounts(['netsuite'])).reduce((a, b) => a + b, 0))
+    expect(Object.keys(ns.cursor)).toContain('time_entry')
+  })
+
+  it('shows each connector and its last run on the Sources list; no secret anywhere', async () => {
+    const r = await api(server.url, '/api/v1/sources')
+    expect(r.status).toBe(200)
+    const wd = r.body.items.find((s: any) => s.system === 'workday')
+    expect(wd.connector).toMatchObject({ type: 'workday', every: null, full_every: null, next_run_at: null, next_mode: null })
+    expect(wd.connector.last_run).toMatchObject({ run_id: runs.workday.run_id, status: 'ok', mode: 'full' })
+    for (const s of r.body.items) expect(s.connector?.last_run?.status, s.system).toBe('ok')
+    const text = JSON.stringify(r.body) + JSON.stringify((await api(server.url, '/api/v1/sources/netsuite/runs')).body)
+    for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret)
+  })
+
+  it('makes each pull a `collect` transaction of its system, one span per page', async () => {
+    const r = await api(server.url, '/api/v1/transactions?workflow=collect&limit=50')
+    expect(r.status).toBe(200)
+    const t = r.body.items.find((x: any) => x.trace_id === runs.kantata.run_id.replace(/-/g, ''))
+    expect(t).toMatchObject({ workflow: 'collect', status: 'ok', systems: ['kantata'] })
+    expect(r.body.items.filter((x: any) => x.workflow === 'collect')).toHaveLength(4)
+    const one = await api(server.url, `/api/v1/transactions/${t.trace_id}`)
+    expect(one.status).toBe(200)
+    expect(one.body.spans.length).toBe(runs.kantata.pages + 1)
+  })
+
+  it('an incremental pull after one record changes re-sends only that change; an unchanged re-read is a duplicate', async () => {
+    clock.advance(3_600_000)
+    const before = await counts(server.url)
+    const versionsBefore = await versions(server.db, 'time_entry', 'kantata')
+    // One Kantata time entry changes: 7.25 h, modified a minute ago.
+    const te = im.native.kantata.time_entries[0]
+    const key = im.native.kantata.custom_field_values.find((c) => c.subject_type === 'TimeEntry' && c.subject_id === te.id && c.custom_field_name === 'crosswalk_key')!.value
+    expect(Number((await stored(server.db, 'time_entry', 'psa', 'kantata')).get(String(key))!.hours)).not.toBe(7.25)
+    Object.assign(te, { time_in_minutes: 435, updated_at: withOffset(new Date(clock.now().getTime() - 60_000).toISOString(), -480) })
+    const run = await pull(server.url, 'kantata', 'incremental')
+    expect(run).toMatchObject({ status: 'ok', mode: 'incremental', rejected: 0, records: 1 })
+    expect(Number((await stored(server.db, 'time_entry', 'psa', 'kantata')).get(String(key))!.hours)).toBe(7.25)
+    expect(await versions(server.db, 'time_entry', 'kantata')).toBe(versionsBefore + 1)
+    expect(await counts(server.url)).toEqual(before)
+    // Nothing changed since: the overlap re-reads that record, its page is a duplicate, nothing is stored twice.
+    clock.advance(60_000)
+    const again = await pull(server.url, 'kantata', 'incremental')
+    expect(again).toMatchObject({ status: 'ok', records: 0, rejected: 0 })
+    expect(await versions(server.db, 'time_entry', 'kantata')).toBe(versionsBefore + 1)
+    expect(await counts(server.url)).toEqual(before)
+  })
+})

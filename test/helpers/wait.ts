@@ -1,0 +1,6 @@
+// Waiting for something to happen without sleeping: check again after every turn of the event
+// loop (the server runs in this process, so its I/O moves between checks). Vitest's own timeout
+// bounds the wait; a fixed sleep would only guess how long the machine needs.
+export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setImmediate(r))
+}
