@@ -16,7 +16,8 @@ import { counts, firmCounts, pull, rawConfig, secretsEnv, SECRETS, startImitatio
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CLI = path.join(ROOT, 'server/cli/crosswalk.mjs')
-const HANG_AT = 10 // the 10th page of time entries is never answered
+const HANG_AT = 5 // the 5th page of time entries is never answered
+const TIME_ENTRIES = 1_500 // of the firm's, so the pull has 8 pages of time entries (and the test is quick)
 
 let im: Imitations
 afterAll(() => im?.close())
@@ -26,13 +27,17 @@ function kantataConfig() {
   const kantata = raw.sources.find((s) => s.system === 'kantata')!
   // A hung request must not time out and be retried on the wall clock: the kill comes first.
   kantata.connector.limits = { timeout_ms: 600_000 }
+  // One page a batch, so each page commits (and its cursor moves) before the next is asked for.
+  kantata.connector.batch_records = 200
   return { sources: [kantata] }
 }
 
 describe('a pull cut short by a crash', () => {
-  it('shows the run failed after a restart; a rerun completes with every record stored once', { timeout: 120_000 }, async () => {
+  it('shows the run failed after a restart; a rerun completes with every record stored once', { timeout: 240_000 }, async () => {
     const faults: Fault[] = [{ request: HANG_AT, path: '/api/v1/time_entries', type: 'hang' }]
     im = await startImitations(systemClock, { faults: { kantata: faults }, vendors: ['kantata'] })
+    im.native.kantata.time_entries.splice(TIME_ENTRIES)
+    const want: Record<string, number> = { ...firmCounts(['kantata']), 'kantata/time_entry': TIME_ENTRIES }
     const dataDir = tempDir()
     const configFile = path.join(dataDir, '..', `cw-pull-crash-${process.pid}.json`)
     fs.writeFileSync(configFile, JSON.stringify(kantataConfig()))
@@ -62,7 +67,7 @@ describe('a pull cut short by a crash', () => {
       while (!im.ims.kantata.stats.faultsFired.length) await new Promise((res) => setTimeout(res, 20))
       crashed = (await api(url, `/api/v1/sources/kantata/runs/${runId}`)).body
       expect(crashed).toMatchObject({ status: 'running', run_id: runId })
-      expect(crashed.pages).toBeGreaterThan(HANG_AT - 1)
+      expect(crashed.pages).toBeGreaterThanOrEqual(3 + HANG_AT - 2)
     } finally {
       child.kill('SIGKILL')
     }
@@ -76,17 +81,19 @@ describe('a pull cut short by a crash', () => {
       const [failed] = (await api(server.url, '/api/v1/sources/kantata/runs')).body.items
       expect(failed).toMatchObject({ run_id: crashed.run_id, status: 'failed', mode: 'incremental' })
       expect(failed.error).toMatch(/^The server stopped during this run; .+\.$/)
-      // What the killed run committed: the earlier entities and HANG_AT − 1 pages of time entries.
-      expect(failed.pages).toBeGreaterThanOrEqual(crashed.pages)
-      expect(failed.records).toBeGreaterThan(0)
+      // What the killed run committed, all of it kept: resources, projects and assignments (one
+      // page each), then whole pages of 200 time entries. (Usually HANG_AT − 1 of them; one fewer
+      // if a request was retried, since the fault counts requests, not pages.)
+      expect(failed).toMatchObject({ pages: crashed.pages, records: crashed.records })
       const partial = await counts(server.url)
-      expect(partial['kantata/time_entry']).toBe((HANG_AT - 1) * 200)
+      expect(partial).toMatchObject({ 'kantata/resource': want['kantata/resource'], 'kantata/project': want['kantata/project'], 'kantata/assignment': want['kantata/assignment'] })
+      expect(partial['kantata/time_entry']).toBe((crashed.pages - 3) * 200)
+      expect(crashed.records).toBe(want['kantata/resource'] + want['kantata/project'] + want['kantata/assignment'] + partial['kantata/time_entry'])
       const t = await api(server.url, `/api/v1/transactions/${failed.run_id.replace(/-/g, '')}`)
       expect(t.body).toMatchObject({ workflow: 'collect', status: 'failed' })
 
       const rerun = await pull(server.url, 'kantata', 'incremental')
       expect(rerun).toMatchObject({ status: 'ok', error: null, rejected: 0 })
-      const want = firmCounts(['kantata'])
       expect(await counts(server.url)).toEqual(want)
       // Each record stored once: the pages read again were duplicates, not doubles.
       for (const [se, n] of Object.entries(want)) expect(await versions(server.db, se.split('/')[1], 'kantata'), se).toBe(n)

@@ -6,10 +6,15 @@
 // History: the firm's plan observed Workday at 2026-06-29T06:00 and everything else by
 // 2026-06-30T10:00 (with older full listings and deltas in between that the newer ones replace).
 // A pull's observed_at is its start time, so Workday is pulled with the server's clock at
-// 2026-06-29T06:00 and the rest at 2026-06-30T10:00: `source_stale` (the only result that
-// depends on when a source was observed) then comes out as in expected.json. The older batches'
-// records that the later full listings replaced are not in any system any more, so no pull can
-// bring them back; no rule or KPI reads them (they are deleted as of the later listing).
+// 2026-06-29T06:00 and the rest at 2026-06-30T10:00: `source_stale` (the only data rule that
+// depends on when a source was observed) then comes out exactly as in expected.json. The older
+// batches' records that later full listings replaced (Kantata's 06-28 time entries, NetSuite's
+// late 06-29 delta) are in no system any more, so no pull brings them back; at as_of they are
+// deleted in the fixture's history too, so no rule or KPI sees them. NetSuite's 06-30T11:00 delta
+// is pulled at 10:00 (observed earlier than in the fixture, still before as_of): same records.
+// Every KPI and every data rule's exceptions are compared exactly. Not compared:
+// `transaction_failed`, whose exceptions come from the firm's traces (traces.json), which are
+// spans sent to /v1/traces, not records a connector pulls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../server/lib/clock.ts'
 import { RULE_NAMES } from '../server/rules/catalog.ts'
@@ -36,7 +41,7 @@ describe('firm-small pulled from the imitations of its systems', () => {
     runs.workday = await pull(server.url, 'workday', 'full')
     clock.advance(Date.parse('2026-06-30T10:00:00Z') - clock.now().getTime())
     for (const s of ['salesforce', 'netsuite', 'kantata']) runs[s] = await pull(server.url, s, 'full')
-  })
+  }, 300_000) // ~60 batches through the ingest pipeline: 20–30 s on an idle machine, far more on a busy one
 
   it('every run ends ok, with no rejected record', () => {
     for (const [s, r] of Object.entries(runs)) {

@@ -6,7 +6,7 @@ import { systemClock } from '../../server/lib/clock.ts'
 import { isoDate } from './formats.ts'
 import { verifyTba, type TbaCredentials } from './oauth1.ts'
 import { matches, parseSelect, sortRows } from './soql.ts'
-import { startServer, type CommonOptions, type Imitation, type ImitationRequest, type ImitationResponse } from './server.ts'
+import { frozenOf, startServer, type CommonOptions, type Imitation, type ImitationRequest, type ImitationResponse } from './server.ts'
 
 /** One row as SuiteQL answers it: every value text. `__df` holds BUILTIN.DF display values. */
 export type NsRow = Record<string, string | null | undefined | Record<string, string>> & { id: string; __df?: Record<string, string> }
@@ -50,6 +50,7 @@ export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<Imi
   const cap = opts.offsetCap ?? 100_000
   const nonces = new Set<string>()
   let revoked = false
+  const frozen = frozenOf(opts)
 
   const handler = (req: ImitationRequest): ImitationResponse => {
     const url = `http://${String(req.headers.host ?? '').toLowerCase()}${req.path}${req.query.size ? `?${req.query}` : ''}`
@@ -69,6 +70,12 @@ export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<Imi
     if (!Number.isInteger(offset) || offset < 0) return fail(400, 'Bad Request', 'INVALID_PARAMETER', 'offset must be 0 or more.')
     // unconfirmed: how a page past the cap is refused; the cap itself is documented (REFERENCE §2.2)
     if (offset > 0 && offset >= cap) return fail(400, 'Bad Request', 'INVALID_PARAMETER', `Offset paging reaches ${cap} results at most; page by id instead.`)
+    return frozen ? frozen.answer(`${req.path}?${req.query}\n${req.body}`, () => answer(req)) : answer(req)
+  }
+
+  const answer = (req: ImitationRequest): ImitationResponse => {
+    const limit = Number(req.query.get('limit') ?? 1000)
+    const offset = Number(req.query.get('offset') ?? 0)
     let q
     try {
       q = parseSelect((JSON.parse(req.body || '{}') as { q?: string }).q ?? '', true)
@@ -78,8 +85,27 @@ export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<Imi
     const table = opts.data[q.from]
     if (!table) return fail(400, 'Bad Request', 'INVALID_PARAMETER', `Invalid search query. Detailed unprocessed description follows. Search error occurred: Record '${q.from}' was not found.`)
     const get = (r: NsRow, f: string) => comparable(r[f.replace(/^\w+\./, '')])
-    let rows = table.filter((r) => q.where.every((c) => matches(get(r, c.field), c)))
-    rows = sortRows(rows, q.orderBy, get)
+    let rows: NsRow[]
+    // Frozen: the listing without a keyset condition (`id > N` on the one ascending ORDER BY
+    // column) is filtered and sorted once; the condition is then a binary search into it.
+    const order = q.orderBy.length === 1 && !q.orderBy[0].desc ? q.orderBy[0].field.replace(/^\w+\./, '') : undefined
+    const keyset = frozen && order ? q.where.find((c) => c.op === '>' && c.value !== null && c.field.replace(/^\w+\./, '') === order) : undefined
+    if (frozen) {
+      const rest = q.where.filter((c) => c !== keyset)
+      const from = q.from
+      const all = frozen.once(`rows:${from}|${JSON.stringify(rest)}|${JSON.stringify(q.orderBy)}`, () =>
+        sortRows(table.filter((r) => rest.every((c) => matches(get(r, c.field), c))), q.orderBy, get))
+      let lo = 0
+      let hi = keyset ? all.length : 0
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (matches(get(all[mid], keyset!.field), keyset!)) hi = mid
+        else lo = mid + 1
+      }
+      rows = lo ? all.slice(lo) : all
+    } else {
+      rows = sortRows(table.filter((r) => q.where.every((c) => matches(get(r, c.field), c))), q.orderBy, get)
+    }
     if (q.limit !== undefined) rows = rows.slice(0, q.limit)
     const slice = rows.slice(offset, Math.min(offset + limit, cap)) // rows past the cap are out of reach
     const base = `${req.origin}${req.path}`

@@ -81,6 +81,8 @@ export const connectorSchema = z.strictObject({
   /** Harvest requires `User-Agent: App (contact)`. */
   user_agent: z.string().optional(),
   page_size: z.number().int().positive().optional(),
+  /** Records sent to the engine per batch (whole pages, default 10,000): the cursor moves per batch. */
+  batch_records: z.number().int().positive().optional(),
   /** NetSuite: rows one SuiteQL query serves through offsets before keyset paging. */
   row_cap: z.number().int().positive().optional(),
   /** NetSuite: the zone SuiteQL compares TO_DATE literals in (a live tenant must confirm). */

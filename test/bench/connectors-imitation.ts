@@ -25,7 +25,7 @@ export function syntheticFirm(n: number): Record<string, Rec[]> {
   const project: Rec[] = []
   for (let i = 0; i < 200; i++) {
     project.push({
-      key: `PRJ-${String(i).padStart(5, '0')}`, name: `Project ${i}`, status: 'active', billing_type: 't_and_m', account_key: `ACC-${i % 50}`,
+      key: `PRJ-${String(i).padStart(5, '0')}`, name: `Project ${i}`, status: 'active', billing_type: 'time_and_materials', account_key: `ACC-${i % 50}`,
       start_date: '2025-01-01', end_date: '2026-12-31', currency: 'USD', budget_amount: '250000.00', budget_hours: '2000',
     })
   }

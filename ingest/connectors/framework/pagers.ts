@@ -17,9 +17,9 @@ export interface Paged<T> {
 
 /** Follow a next link until there is none (Salesforce nextRecordsUrl, Dataverse @odata.nextLink,
  *  Harvest links.next, NetSuite links[rel=next]). */
-export async function* nextUrlPager<T>(first: string, fetchPage: (url: string) => Promise<HttpResult<T>>, nextOf: (body: T) => string | null | undefined): AsyncGenerator<Paged<T>> {
+export async function* nextUrlPager<T>(first: string, fetchPage: (url: string) => Promise<HttpResult<T>>, nextOf: (body: T) => string | null | undefined, readAhead = false): AsyncGenerator<Paged<T>> {
   const seen = new Set<string>()
-  // Each next page is requested before the current one is handed over (read-ahead), so the
+  // With readAhead, each next page is requested before the current one is handed over, so the
   // round trip overlaps the consumer's work; the requests and their order are unchanged.
   let pending: Promise<HttpResult<T>> | null = fetchPage(first)
   for (let url: string | null = first; pending; ) {
@@ -29,8 +29,9 @@ export async function* nextUrlPager<T>(first: string, fetchPage: (url: string) =
     // A next link pointing back at a page already read would loop forever: treat it as the end.
     const last = !next || seen.has(next)
     url = last ? null : next
-    pending = url ? ahead(fetchPage(url)) : null
+    if (readAhead) pending = url ? ahead(fetchPage(url)) : null
     yield { result, last }
+    if (!readAhead) pending = url ? fetchPage(url) : null
   }
 }
 
@@ -44,6 +45,8 @@ export interface OffsetPagerOptions<T> {
   hasMore(body: T): boolean
   /** The key of a row, for the keyset (`WHERE id > last ORDER BY id`). */
   keyOf(row: unknown): string
+  /** Request the next page before handing over the current one (see nextUrlPager). */
+  readAhead?: boolean
 }
 
 /** Offset + limit while `hasMore` (NetSuite), with a keyset fallback when the next offset would
@@ -66,9 +69,10 @@ export async function* offsetKeysetPager<T>(o: OffsetPagerOptions<T>): AsyncGene
       afterKey = o.keyOf(rows[rows.length - 1])
       offset = 0
     }
-    // Read-ahead: the next page is on its way while this one is handed over.
-    pending = ahead(o.fetchPage({ offset, limit: o.limit, afterKey }))
+    const next = { offset, limit: o.limit, afterKey }
+    if (o.readAhead) pending = ahead(o.fetchPage(next))
     yield { result, last: false, afterKey: pageKey }
+    if (!o.readAhead) pending = o.fetchPage(next)
   }
 }
 
@@ -79,6 +83,8 @@ export async function* pageNumberPager<T>(o: {
   fetchPage(page: number): Promise<HttpResult<T>>
   items(body: T): unknown[]
   pageCount(body: T): number | undefined
+  /** Request the next page before handing over the current one (see nextUrlPager). */
+  readAhead?: boolean
 }): AsyncGenerator<Paged<T>> {
   let pending = o.fetchPage(1)
   for (let page = 1; ; page++) {
@@ -86,10 +92,11 @@ export async function* pageNumberPager<T>(o: {
     const count = o.pageCount(result.body)
     const rows = o.items(result.body).length
     const last = count !== undefined ? page >= count : rows < o.perPage
-    // Read-ahead: the next page is on its way while this one is handed over.
-    if (!(last || rows === 0)) pending = ahead(o.fetchPage(page + 1))
-    yield { result, last: last || rows === 0 }
-    if (last || rows === 0) return
+    const end = last || rows === 0
+    if (o.readAhead && !end) pending = ahead(o.fetchPage(page + 1))
+    yield { result, last: end }
+    if (end) return
+    if (!o.readAhead) pending = o.fetchPage(page + 1)
   }
 }
 

@@ -46,6 +46,9 @@ export interface ConnectorConfig {
   /** Harvest requires `User-Agent: App (contact)`. */
   user_agent?: string
   page_size?: number
+  /** Request each next page while the current one is mapped and stored (default off: a page is
+   *  asked for only once the one before is committed, which the crash-recovery test relies on). */
+  read_ahead?: boolean
   /** NetSuite: rows one SuiteQL query serves through offsets (100,000); past it, keyset paging. */
   row_cap?: number
   /** NetSuite: the IANA zone SuiteQL compares TO_DATE literals in (default UTC; a live tenant must confirm). */

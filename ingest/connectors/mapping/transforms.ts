@@ -36,20 +36,25 @@ export function toDecimal(v: unknown): string {
   return norm
 }
 
+const DECIMAL_PARTS = /^(-?)(\d+)(?:\.(\d+))?$/
+
 function scaled(text: string): [bigint, number] {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text)!
+  const m = DECIMAL_PARTS.exec(text)!
   const frac = m[3] ?? ''
   const n = BigInt(m[2] + frac)
   return [m[1] ? -n : n, frac.length]
 }
 
-function printScaled(n: bigint, scale: number): string {
-  const neg = n < 0n
+function printScaled(n: bigint | number, scale: number): string {
+  const neg = n < 0
   const digits = (neg ? -n : n).toString().padStart(scale + 1, '0')
   const int = digits.slice(0, digits.length - scale)
   const frac = digits.slice(digits.length - scale).replace(/0+$/, '')
   return `${neg && /[1-9]/.test(int + frac) ? '-' : ''}${int}${frac ? `.${frac}` : ''}`
 }
+
+/** Integers below 10^15 are exact in a double, and so are their sums, products and exact quotients. */
+const SAFE_DIGITS = 15
 
 /**
  * a ÷ b on decimal text. `exact`: the quotient must end within the 8 places the store keeps
@@ -57,6 +62,30 @@ function printScaled(n: bigint, scale: number): string {
  * the 8th place (hours: 20 minutes is 0.33333333 h, which no decimal holds exactly).
  */
 export function divideDecimal(a: string, b: string, exact: boolean): string {
+  // Small operands (minutes, cents) in doubles: every step is exact below 10^15, so the result
+  // is the same as the bigint path's, without its allocations.
+  const ma = DECIMAL_PARTS.exec(a)
+  const mb = DECIMAL_PARTS.exec(b)
+  if (ma && mb) {
+    const fa = ma[3] ?? ''
+    const fb = mb[3] ?? ''
+    if (ma[2].length + fa.length + fb.length + DECIMAL_SCALE <= SAFE_DIGITS && mb[2].length + fb.length + fa.length <= SAFE_DIGITS) {
+      const x = Number(ma[2] + fa) * (ma[1] ? -1 : 1)
+      const y = Number(mb[2] + fb) * (mb[1] ? -1 : 1)
+      if (y === 0) throw new Reject('division by zero')
+      let num = x * 10 ** (fb.length + DECIMAL_SCALE)
+      let den = y * 10 ** fa.length
+      if (den < 0) [num, den] = [-num, -den]
+      const r = num % den
+      const q = (num - r) / den
+      if (r !== 0) {
+        if (exact) throw new Reject(`${a} ÷ ${b} has more than ${DECIMAL_SCALE} decimal places`)
+        const up = 2 * Math.abs(r) >= den
+        return printScaled(up ? q + (num < 0 ? -1 : 1) : q, DECIMAL_SCALE)
+      }
+      return printScaled(q, DECIMAL_SCALE)
+    }
+  }
   const [x, sx] = scaled(a)
   const [y, sy] = scaled(b)
   if (y === 0n) throw new Reject('division by zero')
@@ -122,7 +151,12 @@ const TOKEN_RE: Record<string, string> = {
 }
 
 /** Parses by a format such as NetSuite's `M/D/YYYY` or `D.M.YYYY h:mm a`. */
-function parseFormat(s: string, format: string): Parts | null {
+/** Each format's pattern, built once. */
+const formatPatterns = new Map<string, { re: RegExp; tokens: string[] }>()
+
+function formatPattern(format: string): { re: RegExp; tokens: string[] } {
+  let p = formatPatterns.get(format)
+  if (p) return p
   const tokens: string[] = []
   let re = '^'
   let last = 0
@@ -132,7 +166,14 @@ function parseFormat(s: string, format: string): Parts | null {
     last = m.index + m[0].length
   }
   re += format.slice(last).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$'
-  const m = new RegExp(re).exec(s.trim())
+  p = { re: new RegExp(re), tokens }
+  formatPatterns.set(format, p)
+  return p
+}
+
+function parseFormat(s: string, format: string): Parts | null {
+  const { re, tokens } = formatPattern(format)
+  const m = re.exec(s.trim())
   if (!m) return null
   const p: Parts = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0, ms: 0 }
   let pm: boolean | undefined

@@ -25,7 +25,7 @@ async function* readHarvest(entity: string, o: ReadOptions): AsyncGenerator<Page
     ...(o.mode === 'incremental' && win.from ? { updated_since: isoSeconds(win.from) } : {}),
     per_page: Math.min(http.config.page_size ?? 2000, 2000),
   })
-  for await (const { result, last } of nextUrlPager<HarvestAnswer>(first, (url) => http.json({ url }), (b) => b.links?.next)) {
+  for await (const { result, last } of nextUrlPager<HarvestAnswer>(first, (url) => http.json({ url }), (b) => b.links?.next, http.config.read_ahead === true)) {
     // No upper bound exists on updated_since: rows changed during the run may come too, and the
     // next run's overlap reads them again. Order is not by updated_at, so only the end moves the cursor.
     yield { records: (result.body[key] as unknown[]) ?? [], state: last ? windowDone(win.to) : null, last, ...(o.mode === 'full' ? { full: true } : {}), info: { url: result.url, status: result.status } }

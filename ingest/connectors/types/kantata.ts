@@ -87,6 +87,7 @@ async function* readKantata(entity: string, o: ReadOptions): AsyncGenerator<Page
     fetchPage: (page) => http.json({ url: `/api/v1/${src.endpoint}.json`, query: { ...query, page } }),
     items: (b) => b.results ?? [],
     pageCount: (b) => b.meta?.page_count ?? (b.count !== undefined ? Math.ceil(b.count / perPage) : undefined),
+    readAhead: http.config.read_ahead === true,
   })
   for await (const { result, last } of pages) {
     const records = denormalise(result.body, includes, (src.collections as Record<string, string> | undefined) ?? {})

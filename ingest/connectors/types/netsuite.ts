@@ -62,6 +62,7 @@ async function* readNetSuite(entity: string, o: ReadOptions): AsyncGenerator<Pag
     items: (b) => b.items ?? [],
     hasMore: (b) => b.hasMore === true,
     keyOf: (row) => String((row as Record<string, unknown>)[idCol]),
+    readAhead: http.config.read_ahead === true,
   })
   for await (const { result, last } of pages) {
     // Ordered by id, not by modification time: only a finished window moves the cursor.
