@@ -4,19 +4,12 @@
 // of that entity read from the same source) → compared field by field with the firm's records.
 // Nothing may differ but the exceptions listed below, each with its reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openSource, type ConnectorConfig, type CursorState, type EntitySource, type Page } from '../ingest/connectors/framework/index.ts'
-import { connectorType } from '../ingest/connectors/types/index.ts'
-import { columnsOf, loadMapping, mapRecord, resolveRefs, shippedMappings, type CanonicalRecord, type MappingType } from '../ingest/connectors/mapping/index.ts'
-import {
-  NETSUITE_DEFAULT_CREDENTIALS, nativeFirm, readCanonicalFirm, startImitation, type Imitation, type ImitationType, type NativeFirm,
-} from '../ingest/imitations/index.ts'
+import { loadMapping, type CanonicalRecord, type MappingType } from '../ingest/connectors/mapping/index.ts'
+import type { EntityName } from '../server/model/spec.ts'
+import { nativeFirm, type NativeFirm } from '../ingest/imitations/index.ts'
 import { hoursToMinutes, nsDateTime, sfDateTime, withOffset, zSeconds } from '../ingest/imitations/formats.ts'
 import { divideDecimal } from '../ingest/connectors/mapping/transforms.ts'
-import { ManualClock } from '../server/lib/clock.ts'
-import type { EntityName } from '../server/model/spec.ts'
-
-const FIRM = readCanonicalFirm('test/fixtures/firm-small')
-const START = '2026-07-01T00:00:00Z'
+import { FIRM, mapAll, read, readFirm, resolveAll, start, type Harness } from './connectors-roundtrip.support.ts'
 
 /** Which fixture system's records each (type, entity) reads back (as nativeFirm feeds them). */
 const FROM: Record<MappingType, Record<string, 'crm' | 'erp' | 'psa' | 'hr'>> = {
@@ -102,90 +95,6 @@ function differences(want: Record<string, unknown>, got: CanonicalRecord): strin
 
 // ---- reading -------------------------------------------------------------------------------
 
-interface Harness {
-  type: MappingType
-  im: Imitation & { reportUrl?: string }
-  clock: ManualClock
-  config: ConnectorConfig
-}
-
-function configFor(type: MappingType, im: Imitation & { reportUrl?: string }): ConnectorConfig {
-  const base_url = im.url
-  switch (type) {
-    case 'salesforce':
-      return { type, base_url, auth: { type: 'client_credentials', client_id: 'sf-client', client_secret: 'sf-secret' } }
-    case 'netsuite': {
-      const c = NETSUITE_DEFAULT_CREDENTIALS
-      return { type, base_url, auth: { type: 'tba', account_id: c.accountId, consumer_key: c.consumerKey, consumer_secret: c.consumerSecret, token_id: c.tokenId, token_secret: c.tokenSecret } }
-    }
-    case 'dynamics':
-      return { type, base_url, auth: { type: 'client_credentials', client_id: 'dv-client', client_secret: 'dv-secret', token_url: `${im.url}/imitation-tenant/oauth2/v2.0/token` } }
-    case 'workday':
-      return { type, base_url, report_url: im.reportUrl, auth: { type: 'basic', username: 'ISU_Crosswalk', password: 'wd-password' } }
-    case 'kantata':
-      return { type, base_url, auth: { type: 'token', token: 'kantata-token' } }
-    case 'harvest':
-      return { type, base_url, user_agent: 'Crosswalk tests (ops@firm.example)', auth: { type: 'token', token: 'harvest-token', account_id: '1000001' } }
-  }
-}
-
-async function start(type: MappingType, data: unknown, extra: Record<string, unknown> = {}): Promise<Harness> {
-  const clock = new ManualClock(START)
-  const im = (await startImitation(type as ImitationType, { data, clock, ...extra } as never)) as Imitation & { reportUrl?: string }
-  return { type, im, clock, config: configFor(type, im) }
-}
-
-async function read(h: Harness, entity: string, mode: 'full' | 'incremental', state: CursorState | null = null, source?: EntitySource): Promise<Page[]> {
-  const t = connectorType(h.type)
-  const http = openSource(t, h.config, { clock: h.clock })
-  const m = loadMapping(h.type, entity as EntityName)
-  const pages: Page[] = []
-  for await (const p of t.read(entity, { mode, state, columns: columnsOf(m), source: source ?? m.source, runStartedAt: h.clock.now(), http })) pages.push(p)
-  return pages
-}
-
-interface Mapped { entity: string; nativeId: string; record: CanonicalRecord; refs: Parameters<typeof resolveRefs>[1] }
-
-function mapAll(type: MappingType, entity: string, records: unknown[]): { mapped: Mapped[]; rejected: string[] } {
-  const m = loadMapping(type, entity as EntityName)
-  const mapped: Mapped[] = []
-  const rejected: string[] = []
-  for (const native of records) {
-    const r = mapRecord(m, native)
-    if (r.ok) mapped.push({ entity, nativeId: r.nativeId, record: r.record, refs: r.refs })
-    else rejected.push(`${type} ${entity}: ${r.message}`)
-  }
-  return { mapped, rejected }
-}
-
-/** The runner's rule: a ref's target is the key of the record of that entity with that native id. */
-function resolveAll(all: Mapped[]): { records: Map<string, CanonicalRecord[]>; unresolved: string[] } {
-  const keyOf = new Map(all.map((x) => [`${x.entity}\u0000${x.nativeId}`, String(x.record.key ?? '')]))
-  const records = new Map<string, CanonicalRecord[]>()
-  const unresolved: string[] = []
-  for (const x of all) {
-    const r = resolveRefs(x.record, x.refs, (e, id) => keyOf.get(`${e}\u0000${id}`))
-    if (!r.ok) unresolved.push(`${x.entity} ${String(x.record.key)}: ${r.message}`)
-    else records.set(x.entity, [...(records.get(x.entity) ?? []), r.record])
-  }
-  return { records, unresolved }
-}
-
-/** Full read of every entity the type ships a mapping for, mapped and resolved. */
-async function readFirm(h: Harness) {
-  const entities = shippedMappings().filter((m) => m.type === h.type).map((m) => m.entity)
-  const all: Mapped[] = []
-  const rejected: string[] = []
-  const states: Record<string, CursorState | null> = {}
-  for (const e of entities) {
-    const pages = await read(h, e, 'full')
-    states[e] = pages.at(-1)?.state ?? null
-    const r = mapAll(h.type, e, pages.flatMap((p) => p.records))
-    all.push(...r.mapped)
-    rejected.push(...r.rejected)
-  }
-  return { ...resolveAll(all), rejected, states, all }
-}
 
 /** Every difference between what was read and the firm, less the listed exceptions. */
 function compareFirm(type: MappingType, records: Map<string, CanonicalRecord[]>): { diffs: string[]; compared: number } {
@@ -317,47 +226,3 @@ const CHANGE: Record<MappingType, { entity: string; field: string; value: string
     return String((r.external_reference as { id: string }).id)
   } },
 }
-
-describe('type-specific reads against the imitations', () => {
-  it('Workday: a report with no rows omits Report_Entry and reads as 0 records', async () => {
-    const h = await start('workday', { Report_Entry: [] })
-    harnesses.push(h)
-    const pages = await read(h, 'resource', 'full')
-    expect(pages.flatMap((p) => p.records)).toEqual([])
-    expect(pages.at(-1)).toMatchObject({ last: true, full: true })
-  })
-
-  it('NetSuite: past a small offset cap, keyset paging reads every row once', { timeout: 20_000 }, async () => {
-    const h = await start('netsuite', NATIVE.netsuite, { offsetCap: 1000 })
-    harnesses.push(h)
-    h.config = { ...h.config, page_size: 400, row_cap: 1000 }
-    const rows = (await read(h, 'time_entry', 'full')).flatMap((p) => p.records as Array<{ id: string }>)
-    const ids = rows.map((r) => r.id)
-    expect(new Set(ids).size).toBe(ids.length)
-    expect(ids.length).toBe(NATIVE.netsuite.timebill.length)
-    expect(ids.length).toBeGreaterThan(1000)
-  })
-
-  it('Salesforce: a Bulk API 2.0 full listing maps to the same records as REST', { timeout: 20_000 }, async () => {
-    const h = await start('salesforce', NATIVE.salesforce)
-    harnesses.push(h)
-    const via = async (bulk: boolean) => {
-      const all: Mapped[] = []
-      for (const e of ['account', 'opportunity']) {
-        const m = loadMapping('salesforce', e as EntityName)
-        const pages = await read(h, e, 'full', null, { ...m.source, ...(bulk ? { bulk: true } : {}) })
-        const r = mapAll('salesforce', e, pages.flatMap((p) => p.records))
-        expect(r.rejected).toEqual([])
-        all.push(...r.mapped)
-      }
-      const { records, unresolved } = resolveAll(all)
-      expect(unresolved).toEqual([])
-      return Object.fromEntries([...records].map(([e, rs]) => [e, [...rs].sort((a, b) => String(a.key).localeCompare(String(b.key)))]))
-    }
-    const rest = await via(false)
-    const bulk = await via(true)
-    expect(h.im.stats.byPath[`/services/data/v62.0/jobs/query`]).toBe(2)
-    expect(bulk.opportunity.length).toBe(FIRM.records.salesforce.opportunity.length)
-    expect(bulk).toEqual(rest)
-  })
-})

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expected, plan } from './helpers/firm.ts'
 import { api } from './helpers/server.ts'
+import { allExceptions as fetchAllExceptions } from './helpers/expected.ts'
 import { useServer } from './helpers/fixture.ts'
 import { RULE_NAMES } from '../server/rules/catalog.ts'
 
@@ -16,17 +17,8 @@ describe('firm-small reconciliation', () => {
     run = server.run
   })
 
-  async function allExceptions(query = '') {
-    const items: any[] = []
-    let cursor: string | null = null
-    do {
-      const r: any = await api(server.url, `/api/v1/exceptions?limit=37${query}${cursor ? `&cursor=${cursor}` : ''}`)
-      expect(r.status).toBe(200)
-      items.push(...r.body.items)
-      cursor = r.body.next_cursor
-    } while (cursor)
-    return items
-  }
+  // 37 a page, so every list crosses several pages.
+  const allExceptions = (query = '') => fetchAllExceptions(server.url, 37, query)
 
   it('opens exactly the expected exceptions of every data rule', async () => {
     const items = await allExceptions()

@@ -1,4 +1,4 @@
-// Local imitations of six vendor APIs, built from ../shared/connectors/REFERENCE.md, for the
+// Local imitations of six vendor APIs, built from the vendors' published documentation, for the
 // connector tests and `crosswalk demo --serve-apis PORT`. Exported API:
 //
 //   startSalesforceImitation({ data, clock?, faults?, clientId?, clientSecret?, tokenTtlSeconds?, pageSize?, apiUsage?, bulkPollsInProgress? })
