@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { loadMapping, mapRecord, resolveRefs, shippedMappings, type CanonicalRecord, type MappingType } from '../ingest/connectors/mapping/index.ts'
 import { DOCS_DIR, docTypes, updateDoc } from '../ingest/connectors/mapping/doc.ts'
+import { connectorSchema } from '../server/connectors/config.ts'
 import { COMMON, ENTITY_SPECS, type EntityName } from '../server/model/spec.ts'
 import { entitySchemas, entityFields } from '../server/model/entities.ts'
 
@@ -109,5 +110,14 @@ describe('docs/connectors', () => {
     const [type_, entity] = EXPECTED[type]
     const keys = Object.fromEntries([...worked.matchAll(/^- `(\w+) (\S+)` → `(\S+)`$/gm)].map((m) => [`${m[1]}:${m[2]}`, m[3]]))
     expect(mapExample(type_, entity, { from: '', native: blocks[0], keys })).toEqual(blocks[1])
+  })
+})
+
+describe('docs/connectors/options.md', () => {
+  it('documents every option of the connector block and of its limits', () => {
+    const text = fs.readFileSync(`${DOCS_DIR}options.md`, 'utf8')
+    const limits = (connectorSchema.shape.limits.unwrap() as unknown as { shape: Record<string, unknown> }).shape
+    const missing = [...Object.keys(connectorSchema.shape), ...Object.keys(limits)].filter((k) => !text.includes(`\`${k}\``))
+    expect(missing).toEqual([])
   })
 })

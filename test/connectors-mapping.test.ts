@@ -89,6 +89,22 @@ describe('dates and times', () => {
     expect(t('2025-03-30T01:30:00')).toBe('2025-03-30T00:30:00.000Z') // CET
     expect(t('2025-03-30T03:30:00')).toBe('2025-03-30T01:30:00.000Z') // CEST
   })
+
+  it('zone offsets kept per hour agree with the zone database, every 97 minutes through 2025', () => {
+    // The offsets are cached per UTC hour; a fresh Intl formatter per instant is the reference.
+    for (const tz of ['America/New_York', 'Europe/Paris', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns']) {
+      const ref = new Intl.DateTimeFormat('en-CA', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit' })
+      for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2026, 0, 1); ms += 97 * 60_000) {
+        const v = new Date(ms).toISOString()
+        const got = one({ path: 'v', as: 'date_in_tz', tz }, { v })
+        if (got !== ref.format(new Date(ms))) throw new Error(`${tz} ${v}: ${String(got)} ≠ ${ref.format(new Date(ms))}`)
+      }
+    }
+    // Lord Howe moves by 30 minutes: 02:00 local becomes 01:30 on 2025-04-06 (a repeated half hour).
+    const t = (v: string) => one({ path: 'v', as: 'datetime', tz: 'Australia/Lord_Howe' }, { v })
+    expect(t('2025-04-06T03:00:00')).toBe('2025-04-05T16:30:00.000Z') // +10:30 after the change
+    expect(t('2025-04-05T12:00:00')).toBe('2025-04-05T01:00:00.000Z') // +11:00 before it
+  })
 })
 
 describe('bool, map, default, const', () => {

@@ -99,6 +99,9 @@ describe('pulls that meet trouble', () => {
     // its last good version stays, nothing is deleted.
     expect((await counts(server.url))['workday/resource']).toBe(rows.length)
     expect((await stored(server.db, 'resource', 'hr', 'workday')).get(unmapped.Employee_ID)).toMatchObject({ employment_type: 'employee' })
+    // A report has no cursor: asked for an incremental pull, the run says what it did, a full one.
+    clock.advance(60_000)
+    expect(await pull(server.url, 'workday', 'incremental')).toMatchObject({ status: 'ok', mode: 'full', rejected: 2 })
   })
 
   it('wrong credentials end the run failed, in words, with no secret in the run, the list or the logs', async () => {
@@ -175,6 +178,11 @@ describe('pulls that meet trouble', () => {
     expect(second).toMatchObject({ status: 'ok', rejected: 0, records: 2 })
     const opps = await stored(server.db, 'opportunity', 'crm', 'salesforce')
     expect(opps.get('OPP-EARLY')).toMatchObject({ account_key: 'ACC-LATE', name: 'Early deal' })
+    // Its dead letter is no longer pending: replayed by the connector into the resolving batch.
+    const pending = (await deadLetters(server.url, '&system=salesforce&status=pending')).filter((d) => d.key === 'OPP-EARLY')
+    expect(pending).toHaveLength(0)
+    const replayed = (await deadLetters(server.url, '&system=salesforce&status=replayed')).filter((d) => d.key === 'OPP-EARLY')
+    expect(replayed).toHaveLength(1)
     // Resolved once: a third pull sends nothing again.
     clock.advance(3_600_000)
     expect(await pull(server.url, 'salesforce', 'incremental')).toMatchObject({ status: 'ok', records: 0, rejected: 0 })

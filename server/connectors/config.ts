@@ -81,6 +81,8 @@ export const connectorSchema = z.strictObject({
   /** Harvest requires `User-Agent: App (contact)`. */
   user_agent: z.string().optional(),
   page_size: z.number().int().positive().optional(),
+  /** Ask for the next page while this one is mapped and stored (one more request in flight). */
+  read_ahead: z.boolean().optional(),
   /** Records sent to the engine per batch (whole pages, default 10,000): the cursor moves per batch. */
   batch_records: z.number().int().positive().optional(),
   /** NetSuite: rows one SuiteQL query serves through offsets before keyset paging. */
@@ -89,6 +91,8 @@ export const connectorSchema = z.strictObject({
   query_time_zone: z.string().optional(),
   /** Overlap subtracted from a stored modification-time cursor (default 300 s). */
   overlap_seconds: z.number().int().nonnegative().optional(),
+  /** Incremental pulls read the system's deletion feed where it has one (default true). */
+  deletion_feed: z.boolean().optional(),
   limits: z
     .strictObject({
       requests: z.number().int().nonnegative().optional(),

@@ -10,11 +10,14 @@ import type { SourceConfig } from '../config/schema.ts'
 import { ingestBatch, type BatchResult } from '../ingest/pipeline.ts'
 import type { RawRecord } from '../ingest/records.ts'
 import { KeyedSerial } from '../lib/serial.ts'
+import { command } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
 import { connectorType } from '../../ingest/connectors/types/index.ts'
 import { BudgetExhausted, openSource, type ConnectorConfig as FrameworkConfig, type CursorState, type Page } from '../../ingest/connectors/framework/index.ts'
 import { columnsOf, loadMapping, mapRecord, mergeMapping, shippedMappings, type Mapping } from '../../ingest/connectors/mapping/index.ts'
 import type { ConnectorConfig } from './config.ts'
 import { KeyBook } from './keys.ts'
+import { metricsOf } from '../observability/metrics.ts'
 import { collectSpan, type SpanSink } from './spans.ts'
 import { loadState, newRun, saveRun, saveState, type Run, type RunMode } from './runs.ts'
 
@@ -59,7 +62,9 @@ export class ConnectorRunner {
   async start(source: SourceConfig, mode: RunMode, trigger: string): Promise<{ run: Run; done: Promise<Run> }> {
     const current = this.active.get(source.system)
     if (current) return { run: current, done: this.turns.run(source.system, async () => current) }
-    const run = newRun(source.system, mode, trigger, this.deps.clock.now())
+    // A type with no incremental read lists everything every time: say so in the run.
+    const effective = source.connector && connectorType(source.connector.type).incremental === false ? 'full' : mode
+    const run = newRun(source.system, effective, trigger, this.deps.clock.now())
     this.active.set(source.system, run)
     try {
       await saveRun(this.deps.db, run, this.deps.clock.now())
@@ -87,6 +92,7 @@ export class ConnectorRunner {
       }
     }
     run.ended_at = this.deps.clock.now().toISOString()
+    metricsOf(this.deps.db)?.connectorRun(source.system, run.status)
     try {
       await collectSpan(this.deps.spans, run, null, run.status === 'failed' ? run.error : null)
       await saveRun(this.deps.db, run, this.deps.clock.now())
@@ -234,6 +240,7 @@ export class ConnectorRunner {
       const mapping = mergeMapping(loadMapping(c.type, entity as EntityName), c.entities?.[entity] ?? {}, `connector.entities.${entity}`)
       const lines: RawRecord[] = []
       const resolved: string[] = []
+      const recordKeys: string[] = []
       for (const { nativeId, native } of items) {
         const m = mapRecord(mapping, native, { format: c.date_format })
         if (!m.ok) continue
@@ -246,6 +253,7 @@ export class ConnectorRunner {
         }
         if (!all) continue
         lines.push({ line: lines.length + 1, text: JSON.stringify(record) })
+        recordKeys.push(typeof record.key === 'string' ? record.key : '')
         resolved.push(nativeId)
       }
       if (lines.length === 0) continue
@@ -254,6 +262,8 @@ export class ConnectorRunner {
         out.records += r.accepted
         out.rejected += r.rejected
       }
+      const landed = recordKeys.filter((k, i) => k && !r.errors.some((e) => e.line === i + 1))
+      await markResolved(this.deps.db, source.system, entity, landed, r.batch, this.deps.clock.now())
       await keys.resolved(entity, resolved)
     }
     return out
@@ -283,6 +293,12 @@ function keyOf(mapping: Mapping, native: unknown, ctx: { format?: string }): str
   if (!m) keyOnly.set(mapping, (m = { ...mapping, fields: mapping.fields.key === undefined ? {} : { key: mapping.fields.key } }))
   const r = mapRecord(m, native, ctx)
   return r.ok && typeof r.record.key === 'string' && r.record.key ? r.record.key : undefined
+}
+
+/** Dead letters of records that waited for a reference and have now landed stop showing as pending. */
+async function markResolved(db: Db, system: string, entity: string, keys: string[], batch: string, at: Date): Promise<void> {
+  if (keys.length === 0) return
+  await command(db, 'connectors.resolve_dead_letters', sqlFile('connectors/resolve-dead-letters.sql'), { system, entity, keys, batch, at: toChDateTime(at) })
 }
 
 /** The framework resolves paths against base_url; Workday has only a report_url (its origin serves). */

@@ -55,6 +55,9 @@ export interface ConnectorConfig {
   query_time_zone?: string
   /** Overlap subtracted from the stored modified-time cursor (default 300 s). */
   overlap_seconds?: number
+  /** Read the system's own deletion feed on incremental pulls where the type has one (default
+   *  true; NetSuite's `deletedrecord`). Off: deletions come from full listings only. */
+  deletion_feed?: boolean
   limits?: Partial<SourceLimits>
 }
 
@@ -102,7 +105,8 @@ export interface Page {
    * such pages as one multi-part snapshot (§3), so deletions happen when the last lands.
    */
   full?: boolean
-  info: { url: string; status: number }
+  /** `note`: something the run should record once, e.g. a deletion feed the role may not read. */
+  info: { url: string; status: number; note?: string }
 }
 
 export interface ReadOptions {
@@ -137,9 +141,14 @@ export interface ConnectorType {
   /** Where each entity is read from unless the firm overrides it. */
   defaultSources: Record<string, EntitySource>
   defaultLimits: Partial<SourceLimits>
+  /** False for a type whose every read is a complete listing (Workday reports): its runs are full. */
+  incremental?: boolean
   auth(config: ConnectorConfig, deps: ConnectorDeps): Authenticator
   /** Type-specific HTTP behaviour (headers, usage tracking, error classes) of its SourceHttp. */
   httpHooks?(config: ConnectorConfig): HttpHooks
   /** Yields pages; never persists state itself (the runner saves each page's state after its commit). */
   read(entity: string, options: ReadOptions): AsyncIterable<Page>
+  /** For the docs: where incremental pulls of an entity read the system's deletions from
+   *  (undefined: full listings only). Types without it document no per-entity feed. */
+  deletionFeed?(entity: string, source: EntitySource): string | undefined
 }

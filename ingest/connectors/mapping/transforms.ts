@@ -244,22 +244,45 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-function wallClock(tz: string, ms: number): Parts {
+function formatWallClock(tz: string, ms: number): Parts {
   const o: Record<string, number> = {}
   for (const part of zone(tz).formatToParts(new Date(ms))) if (part.type !== 'literal') o[part.type] = Number(part.value)
   return { y: o.year, mo: o.month, d: o.day, h: o.hour % 24, mi: o.minute, s: o.second, ms: 0 }
 }
 
+const HOUR = 3_600_000
+/** Zone offsets per (zone, UTC hour): formatToParts costs ~10 µs, and a listing's timestamps
+ *  share few hours. An hour whose two ends disagree (a transition inside it) is never cached. */
+const offsets = new Map<string, Map<number, number>>()
+
+function offsetOf(tz: string, ms: number): number {
+  const hour = Math.floor(ms / HOUR)
+  let byHour = offsets.get(tz)
+  const cached = byHour?.get(hour)
+  if (cached !== undefined) return cached
+  const at = (t: number) => {
+    const w = formatWallClock(tz, t)
+    return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (t - (((t % 1000) + 1000) % 1000))
+  }
+  const offset = at(ms)
+  if (at(hour * HOUR) === offset && at(hour * HOUR + HOUR - 1) === offset) {
+    if (!byHour || byHour.size > 100_000) offsets.set(tz, (byHour = new Map()))
+    byHour.set(hour, offset)
+  }
+  return offset
+}
+
+/** The wall-clock time in `tz` at epoch `ms` (whole seconds). */
+function wallClock(tz: string, ms: number): Parts {
+  const d = new Date(ms + offsetOf(tz, ms))
+  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds(), ms: 0 }
+}
+
 /** Epoch ms of a wall-clock time in `tz`: the zone's offset, found twice across a DST change. */
 function localToEpoch(p: Parts, tz: string): number {
   const guess = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s, p.ms)
-  const offsetAt = (ms: number) => {
-    const w = wallClock(tz, ms)
-    return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - (ms - (((ms % 1000) + 1000) % 1000))
-  }
-  const first = guess - offsetAt(guess)
-  const second = guess - offsetAt(first)
-  return second
+  const first = guess - offsetOf(tz, guess)
+  return guess - offsetOf(tz, first)
 }
 
 function toEpoch(p: Parts, tz: string | undefined, v: unknown): number {

@@ -50,7 +50,8 @@ export function denormalise(answer: KantataAnswer, includes: string[], overrides
   const out: Rec[] = new Array(results.length)
   for (let i = 0; i < results.length; i++) {
     const { key, id } = results[i]
-    const rec: Rec = { ...((answer[key] as Rec | undefined)?.[id] as Rec) }
+    // The page was parsed for this call alone, so its records are completed in place, not copied.
+    const rec: Rec = ((answer[key] as Rec | undefined)?.[id] as Rec | undefined) ?? {}
     for (const a of assocs) {
       const one = rec[a.one]
       const many = rec[a.many] ?? (a.manySingular !== undefined ? rec[a.manySingular] : undefined)

@@ -44,6 +44,7 @@ export const workday: ConnectorType = {
   defaultSources: { resource: {} },
   // ⚠ No published rate limit; one report at a time is polite (RaaS runs can take minutes).
   defaultLimits: { concurrency: 1 },
+  incremental: false,
   auth(config) {
     const a = expectAuth('workday', config.auth, 'basic')
     return basicAuth(a.username, a.password)
