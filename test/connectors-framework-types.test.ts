@@ -130,7 +130,8 @@ describe('netsuite', () => {
       const items = pool.slice(offset, offset + limit)
       return { body: { items, count: items.length, hasMore: offset + limit < pool.length, offset, totalResults: pool.length } }
     })
-    const cfg: ConnectorConfig = { type: 'netsuite', base_url: s.url, page_size: 5, row_cap: 10, auth: { type: 'tba', account_id: '1234567', consumer_key: 'ck', consumer_secret: 'cs', token_id: 'ti', token_secret: 'ts' } }
+    // The deletion feed (its own query after these) is covered in connectors-netsuite-deletions.
+    const cfg: ConnectorConfig = { type: 'netsuite', base_url: s.url, page_size: 5, row_cap: 10, deletion_feed: false, auth: { type: 'tba', account_id: '1234567', consumer_key: 'ck', consumer_secret: 'cs', token_id: 'ti', token_secret: 'ts' } }
     const { pages, error } = await read(ns, cfg, 'time_entry', { columns: ['employee', 'hours', 'customer'], state: { kind: 'timestamp', value: '2026-02-01T00:00:00Z' } })
     expect(error).toBeUndefined()
     expect(pages.flatMap((p) => p.records.map((r) => (r as { id: string }).id))).toEqual(rows.map((r) => r.id))

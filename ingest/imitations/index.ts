@@ -2,7 +2,8 @@
 // connector tests and `crosswalk demo --serve-apis PORT`. Exported API:
 //
 //   startSalesforceImitation({ data, clock?, faults?, clientId?, clientSecret?, tokenTtlSeconds?, pageSize?, apiUsage?, bulkPollsInProgress? })
-//   startNetSuiteImitation({ data, clock?, faults?, credentials?, offsetCap?, concurrency? })
+//   startNetSuiteImitation({ data, clock?, faults?, credentials?, offsetCap?, concurrency?, deletedRecordAccess? })
+//                                                      → also { deleteRecord(table, id), queries }
 //   startDynamicsImitation({ data, clock?, faults?, tenantId?, clientId?, clientSecret?, tokenTtlSeconds?, deltaTokenDays?, rateLimit? })
 //   startWorkdayImitation({ data, clock?, faults?, username?, password?, reportPath? })  → also { reportUrl }
 //   startKantataImitation({ data, clock?, faults?, tokens? })
@@ -22,7 +23,7 @@
 import { startDynamicsImitation, type DynamicsOptions } from './dynamics.ts'
 import { startHarvestImitation, type HarvestOptions } from './harvest.ts'
 import { startKantataImitation, type KantataOptions } from './kantata.ts'
-import { startNetSuiteImitation, type NetSuiteOptions } from './netsuite.ts'
+import { startNetSuiteImitation, type NetSuiteImitation, type NetSuiteOptions } from './netsuite.ts'
 import { startSalesforceImitation, type SalesforceOptions } from './salesforce.ts'
 import type { Imitation } from './server.ts'
 import { startWorkdayImitation, type WorkdayOptions } from './workday.ts'
@@ -34,7 +35,7 @@ export { signTba, type TbaCredentials } from './oauth1.ts'
 export { readCanonicalFirm, type CanonicalFirm, type CanonicalRecord } from './canonical-firm.ts'
 export { nativeFirm, type NativeFirm, type NativeFirmOptions } from './native-firm.ts'
 export type { Fault, Imitation, ImitationStats } from './server.ts'
-export type { DynamicsOptions, HarvestOptions, KantataOptions, NetSuiteOptions, SalesforceOptions, WorkdayOptions }
+export type { DynamicsOptions, HarvestOptions, KantataOptions, NetSuiteImitation, NetSuiteOptions, SalesforceOptions, WorkdayOptions }
 
 export interface ImitationOptionsByType {
   salesforce: SalesforceOptions

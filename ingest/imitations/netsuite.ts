@@ -1,9 +1,12 @@
 // NetSuite imitation (REFERENCE §2): TBA signatures verified per RFC 5849, SuiteQL over
 // POST /services/rest/query/v1/suiteql with Prefer: transient, limit/offset paging with the
 // 100,000-row offset cap (configurable), NetSuite's value text (T/F, string numbers, M/D/YYYY),
-// and an account concurrency limit answering 429.
+// and an account concurrency limit answering 429. Deletions: `deleteRecord` removes a row and
+// logs it in the `deletedrecord` table SuiteQL serves (⚠ the table, its columns `recordid`,
+// `type`, `deleteddate`, `name`, `context` and its type values are from public code, unconfirmed);
+// a role without the "Deleted Records" permission is refused that table.
 import { systemClock } from '../../server/lib/clock.ts'
-import { isoDate } from './formats.ts'
+import { isoDate, nsDateTime } from './formats.ts'
 import { verifyTba, type TbaCredentials } from './oauth1.ts'
 import { matches, parseSelect, sortRows } from './soql.ts'
 import { frozenOf, startServer, type CommonOptions, type Imitation, type ImitationRequest, type ImitationResponse } from './server.ts'
@@ -20,7 +23,20 @@ export interface NetSuiteOptions extends CommonOptions {
   offsetCap?: number
   /** Requests served at once before 429 (the account's concurrency governance). */
   concurrency?: number
+  /** Whether the role may read `deletedrecord`: refused as a table it cannot see (400 "Record
+   *  'deletedrecord' was not found", how SuiteQL answers for any such table) or ⚠ with a 403. */
+  deletedRecordAccess?: 'granted' | 'not_found' | 'forbidden'
 }
+
+export interface NetSuiteImitation extends Imitation {
+  /** Deletes a record: gone from its table, and a `deletedrecord` row stamped with the clock's now. */
+  deleteRecord(table: string, id: string): NsRow
+  /** The SuiteQL text of every query read after sign-in, in order (frozen: each distinct one once). */
+  readonly queries: string[]
+}
+
+/** `deletedrecord.type` of a deleted row (⚠ unconfirmed): transactions by their type code, else the table. */
+const DELETED_TRANSACTION_TYPE: Record<string, string> = { CustInvc: 'invoice', ExpRept: 'expensereport', VendBill: 'vendorbill', SalesOrd: 'salesorder', Journal: 'journalentry' }
 
 export const NETSUITE_DEFAULT_CREDENTIALS: TbaCredentials = {
   accountId: '1234567', consumerKey: 'ns-consumer-key', consumerSecret: 'ns-consumer-secret', tokenId: 'ns-token-id', tokenSecret: 'ns-token-secret',
@@ -44,13 +60,14 @@ function comparable(v: unknown): unknown {
   return `${isoDate(v)}T${String(h).padStart(2, '0')}:${m[5]}:${m[6] ?? '00'}Z`
 }
 
-export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<Imitation> {
+export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<NetSuiteImitation> {
   const clock = opts.clock ?? systemClock
   const creds = { ...NETSUITE_DEFAULT_CREDENTIALS, ...opts.credentials }
   const cap = opts.offsetCap ?? 100_000
   const nonces = new Set<string>()
   let revoked = false
   const frozen = frozenOf(opts)
+  const queries: string[] = []
 
   const handler = (req: ImitationRequest): ImitationResponse => {
     const url = `http://${String(req.headers.host ?? '').toLowerCase()}${req.path}${req.query.size ? `?${req.query}` : ''}`
@@ -78,11 +95,17 @@ export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<Imi
     const offset = Number(req.query.get('offset') ?? 0)
     let q
     try {
-      q = parseSelect((JSON.parse(req.body || '{}') as { q?: string }).q ?? '', true)
+      const text = (JSON.parse(req.body || '{}') as { q?: string }).q ?? ''
+      queries.push(text)
+      q = parseSelect(text, true)
     } catch (e) {
       return fail(400, 'Bad Request', 'INVALID_PARAMETER', `Invalid search query: ${(e as Error).message}`)
     }
-    const table = opts.data[q.from]
+    const access = q.from === 'deletedrecord' ? (opts.deletedRecordAccess ?? 'granted') : 'granted'
+    // unconfirmed: the 403's code and wording
+    if (access === 'forbidden') return fail(403, 'Forbidden', 'INSUFFICIENT_PERMISSION', "Permission Violation: You need the 'Deleted Records' permission to access this record.")
+    // The log of deletions exists (empty) in every account; the role may not see it.
+    const table = access === 'granted' ? (opts.data[q.from] ?? (q.from === 'deletedrecord' ? [] : undefined)) : undefined
     if (!table) return fail(400, 'Bad Request', 'INVALID_PARAMETER', `Invalid search query. Detailed unprocessed description follows. Search error occurred: Record '${q.from}' was not found.`)
     const get = (r: NsRow, f: string) => comparable(r[f.replace(/^\w+\./, '')])
     let rows: NsRow[]
@@ -119,13 +142,27 @@ export async function startNetSuiteImitation(opts: NetSuiteOptions): Promise<Imi
     return { status: 200, body: { links, count: items.length, hasMore, items, offset, totalResults: rows.length } }
   }
 
-  return startServer(handler, {
+  const deleteRecord = (table: string, id: string): NsRow => {
+    const rows = opts.data[table]
+    const at = rows?.findIndex((r) => r.id === id) ?? -1
+    if (!rows || at < 0) throw new Error(`NetSuite imitation: no ${table} record ${id} to delete`)
+    const [row] = rows.splice(at, 1)
+    const log = (opts.data.deletedrecord ??= [])
+    const type = table === 'transaction' ? (DELETED_TRANSACTION_TYPE[String(row.type)] ?? String(row.type).toLowerCase()) : table
+    const name = row.entityid ?? row.tranid ?? row.companyname ?? row.name ?? row.externalid ?? null
+    // `id` is the imitation's own row number; the connector reads recordid.
+    log.push({ id: String(log.length + 1), recordid: id, type, name: typeof name === 'string' ? name : null, deleteddate: nsDateTime(clock.now().toISOString()), context: 'UI', iscustomrecord: table.startsWith('customrecord') ? 'T' : 'F' })
+    return row
+  }
+
+  const im = await startServer(handler, {
     rateLimited: () => fail(429, 'Too Many Requests', 'CONCURRENCY_LIMIT_EXCEEDED', 'Concurrent request limit exceeded. Request blocked.'),
     serverError: (status) => fail(status, 'Service Unavailable', 'UNEXPECTED_ERROR', 'An unexpected error occurred.'),
     expireTokens: () => {
       revoked = true
     },
   }, opts)
+  return Object.assign(im, { deleteRecord, queries })
 }
 
 /** SELECT list → item: `col`, `col AS alias`, `BUILTIN.DF(col) [AS alias]`, `*`. Nulls are left out (unconfirmed). */

@@ -47,6 +47,7 @@ export interface RunnerDeps {
 export class ConnectorRunner {
   private readonly turns = new KeyedSerial()
   private readonly active = new Map<string, Run>()
+  private readonly notes = new WeakMap<Run, Set<string>>()
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -134,6 +135,7 @@ export class ConnectorRunner {
     let part = 0
     let group: Group = { lines: [], pages: [], full: false, state: null }
     for await (const page of pages) {
+      if (page.info.note) this.note(source, run, page.info.note)
       const started = this.deps.clock.now()
       for (const l of await this.mapPage(source.system, entity, mapping, page, keys, ctx)) group.lines.push({ ...l, line: group.lines.length + 1 })
       group.pages.push({ records: page.records.length, url: page.info.url, started })
@@ -145,6 +147,15 @@ export class ConnectorRunner {
       group = { lines: [], pages: [], full: false, state: null }
     }
     if (group.pages.length) await this.commitGroup(source, run, entity, mapping, keys, group, group.full ? { snapshotId, part: ++part, last: true } : null)
+  }
+
+  /** A type's note (a deletion feed the role may not read): logged once per run, however many pages say it. */
+  private note(source: SourceConfig, run: Run, text: string): void {
+    let seen = this.notes.get(run)
+    if (!seen) this.notes.set(run, (seen = new Set()))
+    if (seen.has(text)) return
+    seen.add(text)
+    this.deps.log?.(`[${this.deps.clock.now().toISOString()}] connector ${source.system} (${run.mode}, run ${run.run_id}): ${describe(text, source.connector)}`)
   }
 
   /** Sends a group of pages as one batch, then saves what they taught and the cursor after them. */

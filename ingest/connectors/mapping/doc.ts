@@ -4,6 +4,7 @@
 // rewrites the docs; test/connectors-mapping-docs.test.ts fails when one is stale.
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { connectorTypes } from '../types/index.ts'
 import { loadMapping, mappingRows, shippedMappings, sourceText } from './mapping.ts'
 import type { MappingType } from './schema.ts'
 
@@ -20,6 +21,13 @@ export function renderMappings(type: MappingType): string {
     const m = loadMapping(type, entity)
     out.push(`### ${entity}${m.lookup_only ? ' (lookup only)' : ''}`, '')
     out.push(`Read from: ${cell(sourceText(m))}. Incremental cursor: ${m.modified ? `\`${m.modified}\`` : 'none (full listings only)'}.`)
+    // Only types with a per-entity deletion feed say where deletions come from (full listings
+    // always); a lookup-only entity sends nothing, deletions included.
+    const feedOf = connectorTypes[type].deletionFeed
+    if (feedOf && !m.lookup_only) {
+      const feed = feedOf(entity, m.source)
+      out.push(`Deletions: ${feed ? `on incremental pulls, ${cell(feed)}; always` : 'only'} from full listings (\`full_every\`).`)
+    }
     if (m.defaults) out.push(`Dates: ${[m.defaults.format && `format \`${m.defaults.format}\``, m.defaults.tz && `local times in ${m.defaults.tz}`].filter(Boolean).join(', ')}.`)
     out.push('', '| canonical | native | transform |', '|---|---|---|')
     for (const [f, n, t] of mappingRows(m)) out.push(`| \`${f}\` | ${n === '—' ? '—' : `\`${cell(n)}\``} | ${cell(t)} |`)
