@@ -5,9 +5,14 @@ import { z } from 'zod'
 import { formatPath } from '../config/load.ts'
 import { parseDatetime } from '../lib/time.ts'
 import type { SpanRecord } from './otlp.ts'
+import { LATEST_NS, LATEST_TIME } from './span-row.ts'
 
-const datetime = z.string({ error: 'expected an ISO-8601 datetime string' }).refine((s) => parseDatetime(s) !== null, {
-  message: 'expected an ISO-8601 datetime with Z or an offset',
+// A span's times are DateTime64(9): nanoseconds from 1970 up to LATEST_TIME. One outside fails
+// the load of every span stored with it, so its line is rejected here, naming the field.
+const datetime = z.string({ error: 'expected an ISO-8601 datetime string' }).superRefine((s, ctx) => {
+  if (parseDatetime(s) === null) ctx.addIssue({ code: 'custom', message: 'expected an ISO-8601 datetime with Z or an offset' })
+  else if (ns(s) < 0n || ns(s) > LATEST_NS)
+    ctx.addIssue({ code: 'custom', message: `must be between 1970-01-01T00:00:00Z and ${LATEST_TIME} (the range of a span's time)` })
 })
 const text = (max: number) => z.string({ error: 'expected a string' }).min(1, { message: 'must not be empty' }).max(max)
 

@@ -11,12 +11,18 @@
 // A segment left behind by a crash is loaded at the next start. Each load carries the segment's
 // name as its deduplication token, so a segment that landed just before the crash is not loaded
 // twice; a segment's name is unique to the process that wrote it.
+//
+// A segment the engine refuses for its rows (a parse error, a value out of range, too many days
+// for one insert) is cut into pieces (span-split.ts), each loaded on its own, down to single rows:
+// every good row lands, and only a row the engine will not take is set aside in `failed/`, with
+// its reason in set-aside.json, until the next start tries it again. state() reports all this.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import fsp, { type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { GroupCommit } from '../db/group-commit.ts'
 import type { LineBuffer } from '../db/line-buffer.ts'
+import { PARTITIONS_PER_LOAD, piecesOf, rejectsRows, rowsOf } from './span-split.ts'
 
 /** Loads one sealed segment; `token` is the same every time the same segment is loaded. */
 export type LoadSegment = (file: string, token: string) => Promise<void>
@@ -30,12 +36,43 @@ export interface SpanLogLimits {
   maxSealed: number
   /** The wait after a failed load, doubling up to the second value. */
   backoffMs: [number, number]
+  /** Days one load may touch (the loader's max_partitions_per_insert_block): past it, rows are cut by day. */
+  partitionsPerLoad: number
 }
 
-const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8, backoffMs: [100, 10_000] }
+const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8, backoffMs: [100, 10_000], partitionsPerLoad: PARTITIONS_PER_LOAD }
 const SUFFIX = '.tsv'
 const FAILED = 'failed'
+/** Why each file in failed/ is there (a JSON object by file name), kept across restarts. */
+const SET_ASIDE = 'set-aside.json'
 const BAD_ATTEMPTS = 3
+
+/** Rows the engine would not take, kept in failed/ (and tried again at the next start). */
+export interface SetAside {
+  file: string
+  rows: number
+  reason: string
+  at: string
+}
+
+/** The span log's state, for health: acknowledged spans not (yet) in otel_traces, and why. */
+export interface SpanLogState {
+  /** Segments acknowledged but not yet loaded, the open one included. */
+  pending: number
+  /** Of those, the ones whose last load failed (kept and retried). */
+  failing: number
+  /** Rows set aside because the engine refused them: health is degraded while there are any. */
+  setAside: SetAside[]
+  /** The last load that failed, whatever happened next. */
+  lastError: { file: string; message: string; at: string } | null
+}
+
+// A piece cut from segment `P` is named `P.s<n>`: its root is the segment acknowledged writers wait for.
+const PIECE = /(\.s\d+)+(?=\.tsv$)/
+const rootOf = (file: string) => path.basename(file).replace(PIECE, '')
+const parentOf = (name: string) => name.replace(/\.s\d+(?=\.tsv$)/, '')
+// The engine's first line, without the file it read (health shows it to anyone who asks).
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].replace(/\s*\(in file\/uri [^)]*\)/, '')
 
 interface Segment {
   file: string
@@ -56,6 +93,8 @@ export class SpanLog {
   private failing = new Map<string, { attempts: number; loadsBefore: number }>()
   private loads = 0
   private setAsideCount = 0
+  private asides = new Map<string, SetAside>()
+  private lastError: SpanLogState['lastError'] = null
   /** Ends the loader's backoff early (at close). */
   private wake: (() => void) | null = null
   private seq = 0
@@ -74,8 +113,18 @@ export class SpanLog {
     fs.mkdirSync(dir, { recursive: true })
     const l = new SpanLog(dir, load, { ...DEFAULT_LIMITS, ...limits }, log)
     const failed = path.join(dir, FAILED)
-    const found = [failed, dir].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((n) => n.endsWith(SUFFIX)).map((n) => path.join(d, n)) : []))
+    const listed = [failed, dir].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).map((n) => path.join(d, n)) : []))
+    // A cut that a crash interrupted: its pieces are incomplete until the segment cut is removed.
+    for (const f of listed.filter((f) => f.endsWith(`${SUFFIX}.tmp`))) fs.rmSync(f, { force: true })
+    const found = listed.filter((f) => f.endsWith(SUFFIX))
+    const names = new Set(found.map((f) => path.basename(f)))
+    l.asides = new Map(Object.entries(readJson(path.join(dir, SET_ASIDE))).filter(([name]) => names.has(name)) as Array<[string, SetAside]>)
     for (const file of found.sort((a, b) => path.basename(a).localeCompare(path.basename(b)))) {
+      const name = path.basename(file)
+      if (parentOf(name) !== name && names.has(parentOf(name))) {
+        fs.rmSync(file)
+        continue
+      }
       // Only an append that was never acknowledged can be cut short: drop its partial line.
       const bytes = fs.readFileSync(file)
       const end = bytes.lastIndexOf(10) + 1
@@ -107,13 +156,27 @@ export class SpanLog {
   async settle(): Promise<void> {
     await this.group.serial(() => this.seal())
     // Only what is logged now: under steady ingest, later segments must not keep a reader waiting.
-    const logged = new Set(this.sealed)
-    while (!this.failure && this.sealed.some((f) => logged.has(f))) await this.nextLoad()
+    // (Pieces cut from a segment stand for it.)
+    const logged = new Set(this.sealed.map(rootOf))
+    while (!this.failure && this.sealed.some((f) => logged.has(rootOf(f)))) await this.nextLoad()
   }
 
   /** What waits to be loaded: sealed segments, those of them whose last load failed, and those set aside. */
   status(): { pending: number; failing: number; setAside: number } {
     return { pending: this.sealed.length + (this.segment ? 1 : 0), failing: this.failing.size, setAside: this.setAsideCount }
+  }
+
+  /** The same, with what is set aside now (this run or a previous one) and why, and the last load error. */
+  state(): SpanLogState {
+    const { pending, failing } = this.status()
+    return { pending, failing, setAside: [...this.asides.values()], lastError: this.lastError }
+  }
+
+  /** Bytes acknowledged but not yet loaded (the open segment and the sealed ones), for /metrics. */
+  pendingBytes(): number {
+    let bytes = this.segment?.bytes ?? 0
+    for (const f of this.sealed) bytes += fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0
+    return bytes
   }
 
   /** Loads what is logged, then stops; segments that cannot be loaded stay for the next start. */
@@ -165,9 +228,13 @@ export class SpanLog {
     }
   }
 
-  private async setAside(file: string): Promise<string> {
+  private async setAside(file: string, reason: string): Promise<string> {
     this.setAsideCount++
-    const aside = path.join(this.dir, FAILED, path.basename(file))
+    const name = path.basename(file)
+    const rows = rowsOf(await fsp.readFile(file).catch(() => Buffer.alloc(0))).length
+    this.asides.set(name, { file: name, rows, reason, at: new Date().toISOString() })
+    await this.saveAsides()
+    const aside = path.join(this.dir, FAILED, name)
     if (aside === file) return file
     try {
       await fsp.mkdir(path.dirname(aside), { recursive: true })
@@ -178,6 +245,41 @@ export class SpanLog {
     }
   }
 
+  /** set-aside.json, replaced whole (a crash leaves the old one or the new one). */
+  private async saveAsides(): Promise<void> {
+    const file = path.join(this.dir, SET_ASIDE)
+    await fsp.writeFile(`${file}.tmp`, JSON.stringify(Object.fromEntries(this.asides), null, 1))
+    await fsp.rename(`${file}.tmp`, file)
+  }
+
+  /**
+   * Cuts a segment the engine refused into pieces that take its place: each written and synced
+   * under its own name (so its own deduplication token) before the segment is removed. Null
+   * for a single row.
+   */
+  private async cut(file: string, e: unknown): Promise<string[] | null> {
+    const pieces = piecesOf(rowsOf(await fsp.readFile(file)), e, this.limits.partitionsPerLoad)
+    if (!pieces) return null
+    const base = path.join(this.dir, path.basename(file, SUFFIX))
+    const names = pieces.map((_, i) => `${base}.s${i}${SUFFIX}`)
+    for (const [i, rows] of pieces.entries()) {
+      const fh = await fsp.open(`${names[i]}.tmp`, 'w')
+      try {
+        await fh.writeFile(Buffer.concat(rows))
+        await fh.datasync()
+      } finally {
+        await fh.close()
+      }
+      await fsp.rename(`${names[i]}.tmp`, names[i])
+    }
+    // The renames are on disk before the segment goes: else a crash could leave neither.
+    const d = await fsp.open(this.dir, 'r')
+    await d.sync().finally(() => d.close())
+    await fsp.rm(file, { force: true })
+    if (this.asides.delete(path.basename(file))) await this.saveAsides()
+    return names
+  }
+
   private nextLoad(): Promise<void> {
     return new Promise((r) => this.loaded.push(r))
   }
@@ -185,9 +287,10 @@ export class SpanLog {
   /**
    * Loads sealed segments one at a time. A load that fails is retried with backoff, after the
    * other segments. While nothing loads (the engine is short of memory, say) every segment is
-   * kept and retried. A segment that keeps failing while others load is bad data: after
-   * BAD_ATTEMPTS it is set aside in `failed/` (and tried again at the next start), so that one
-   * bad file cannot hold up every span behind it.
+   * kept and retried. A segment whose rows the engine refuses is cut into pieces at once; a
+   * single row that it refuses, or a segment that keeps failing while others load, is bad data:
+   * after BAD_ATTEMPTS it is cut (or, a single row, set aside in `failed/` and tried again at the
+   * next start), so that one bad row cannot hold up, or take down, every span behind it.
    */
   private kick(): void {
     if (this.loading) return
@@ -201,24 +304,14 @@ export class SpanLog {
           await fsp.rm(file, { force: true })
           this.sealed.shift()
           this.failing.delete(file)
+          if (this.asides.delete(path.basename(file))) await this.saveAsides()
           this.loads++
           this.failure = null
           backoff = 0
         } catch (e) {
-          this.failure = e
-          const why = (e as Error).message.split('\n')[0]
-          const f = this.failing.get(file) ?? { attempts: 0, loadsBefore: this.loads }
-          f.attempts++
-          this.failing.set(file, f)
-          if (f.attempts === 1) this.log(`[${new Date().toISOString()}] loading spans from ${file} failed (kept, retrying): ${why}`)
-          this.sealed.shift()
-          if (f.attempts >= BAD_ATTEMPTS && this.loads > f.loadsBefore) {
-            this.failing.delete(file)
-            this.failure = null // what failed is no longer queued
-            this.log(`[${new Date().toISOString()}] spans in ${await this.setAside(file)} could not be loaded in ${f.attempts} attempts while others loaded (${why}); kept there and tried again at the next start`)
-          } else this.sealed.push(file)
+          const retry = await this.failed(file, e)
           const [first, most] = this.limits.backoffMs
-          backoff = Math.min(Math.max(first, backoff * 2), most)
+          if (retry) backoff = Math.min(Math.max(first, backoff * 2), most)
         }
         for (const r of this.loaded.splice(0)) r()
         if (backoff && !this.closed) await new Promise<void>((r) => setTimeout((this.wake = r), backoff))
@@ -229,5 +322,42 @@ export class SpanLog {
       for (const r of this.loaded.splice(0)) r()
       if (this.sealed.length && !this.closed) this.kick()
     })
+  }
+
+  /** After a failed load of `file` (first in `sealed`): cut, keep or set aside. True: back off first. */
+  private async failed(file: string, e: unknown): Promise<boolean> {
+    const why = firstLine(e)
+    const stamp = new Date().toISOString()
+    this.lastError = { file: path.basename(file), message: why, at: stamp }
+    const f = this.failing.get(file) ?? { attempts: 0, loadsBefore: this.loads }
+    const othersLoaded = this.loads > f.loadsBefore
+    const pieces = rejectsRows(e) || (f.attempts + 1 >= BAD_ATTEMPTS && othersLoaded) ? await this.cut(file, e).catch(() => null) : null
+    this.sealed.shift()
+    if (pieces) {
+      this.failing.delete(file)
+      this.sealed.unshift(...pieces)
+      this.log(`[${stamp}] loading spans from ${file} failed (${why}); cut into ${pieces.length} pieces, loaded one by one`)
+      return false
+    }
+    this.failure = e
+    f.attempts++
+    this.failing.set(file, f)
+    if (f.attempts === 1) this.log(`[${stamp}] loading spans from ${file} failed (kept, retrying): ${why}`)
+    if (f.attempts >= BAD_ATTEMPTS && (othersLoaded || rejectsRows(e))) {
+      this.failing.delete(file)
+      this.failure = null // what failed is no longer queued
+      const aside = await this.setAside(file, why)
+      this.log(`[${stamp}] spans in ${aside} could not be loaded in ${f.attempts} attempts${othersLoaded ? ' while others loaded' : ''} (${why}); kept there and tried again at the next start`)
+    } else this.sealed.push(file)
+    return true
+  }
+}
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8'))
+    return typeof v === 'object' && v !== null ? v : {}
+  } catch {
+    return {}
   }
 }

@@ -18,6 +18,14 @@ export const SPAN_COLUMNS = [
   'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes', 'LinksAttributesJSON',
 ] as const
 
+/**
+ * The latest time a span can have: Timestamp and Events.Timestamp are DateTime64(9), nanoseconds
+ * since 1970 in a signed 64-bit integer. A later one fails its whole load (DECIMAL_OVERFLOW), so
+ * it is rejected with its span at the door.
+ */
+export const LATEST_NS = 2n ** 63n - 1n
+export const LATEST_TIME = '2262-04-11T23:47:16.854775807Z'
+
 let memoSecs = -1n
 let memoPrefix = ''
 
