@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Context } from 'hono'
 import type { AppEnv, Services } from './context.ts'
-import { AppError } from './lib/errors.ts'
+import { AppError, badRequest, storageError } from './lib/errors.ts'
 import { authenticate, authorize } from './auth/middleware.ts'
 import { healthRoutes } from './routes/health.ts'
 import { ingestRoutes } from './routes/ingest.ts'
@@ -23,7 +23,10 @@ import { reconciliationRoutes } from './routes/reconciliation.ts'
 import { exportRoutes } from './routes/exports.ts'
 import { closeRoutes } from './routes/close.ts'
 import { settingsRoutes } from './routes/settings.ts'
+import { opsRoutes } from './routes/ops.ts'
 import { publishContract } from './routes/openapi.ts'
+import { metricsRoutes } from './routes/metrics.ts'
+import { observeRequests, routeOf } from './observability/http.ts'
 
 /** JSON request bodies outside ingest (which streams and has its own limit). */
 const JSON_BODY_LIMIT = 1024 * 1024
@@ -65,6 +68,7 @@ export function buildApp(services: Services) {
     // its own answer goes out (read/cache.ts).
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.cache.bump()
   })
+  app.use(observeRequests)
   app.use(SECURITY_HEADERS)
   app.use(authenticate)
   app.use(authorize)
@@ -88,7 +92,9 @@ export function buildApp(services: Services) {
     .route('/api/v1/exports', exportRoutes)
     .route('/api/v1/close', closeRoutes)
     .route('/api/v1/settings', settingsRoutes)
+    .route('/api/v1/admin', opsRoutes)
     .route('/v1/traces', traceRoutes)
+    .route('/metrics', metricsRoutes)
   publishContract(app)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404))
@@ -98,6 +104,8 @@ export function buildApp(services: Services) {
 
 /** Every error in one shape: an AppError as it says, storage down as 503, the rest as 500. */
 function errorAnswer(err: Error, c: Context<AppEnv>) {
+  // A path or query that is not valid percent-encoding (GET /%ff) is the client's mistake.
+  if (err instanceof URIError) err = badRequest('bad_uri', 'The URL is not valid: a % must be followed by two hex digits of UTF-8.')
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
     const body: Record<string, unknown> = { code: err.code, message: err.message }
@@ -105,19 +113,13 @@ function errorAnswer(err: Error, c: Context<AppEnv>) {
     return c.json({ error: body }, err.status as 400)
   }
   // The log keeps the cause; the client gets no stack and no SQL.
-  console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path} failed:`, err)
-  if (isStorageDown(err)) {
-    c.header('Retry-After', '5')
-    return c.json({ error: { code: 'storage_unavailable', message: 'Storage is unavailable; retry in a few seconds.' } }, 503)
+  c.var.services.log.error({ err, method: c.req.method, route: routeOf(c) }, 'request failed')
+  const storage = storageError(err)
+  if (storage) {
+    for (const [k, v] of Object.entries(storage.headers ?? {})) c.header(k, v)
+    return c.json({ error: { code: storage.code, message: storage.message } }, 503)
   }
   return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; the error was logged.' } }, 500)
-}
-
-/** The engine is gone (closed, unreachable), as opposed to a query that failed. */
-function isStorageDown(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } }
-  const text = `${e?.code ?? ''} ${e?.cause?.code ?? ''} ${e?.message ?? ''}`
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|is closed|CHDB_CONNECTION|Timeout error/i.test(text)
 }
 
 export type AppType = ReturnType<typeof buildApp>

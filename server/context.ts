@@ -12,6 +12,9 @@ import type { TimeEntryDerived } from './derived/time-entries.ts'
 import type { ReadCache } from './read/cache.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Connectors } from './connectors/service.ts'
+import type { Logger } from './observability/log.ts'
+import type { Metrics } from './observability/metrics.ts'
+import type { Tracing } from './observability/tracing.ts'
 
 export interface Services {
   db: Db
@@ -32,6 +35,10 @@ export interface Services {
   clock: Clock
   /** Called after every committed ingest batch (detection is debounced behind it). */
   onIngested?: (system: string, entity: string) => void
+  /** Structured logs (observability/log.ts), /metrics, and self-tracing (null unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  log: Logger
+  metrics: Metrics
+  tracing: Tracing | null
   /** `serve --demo` on an empty database: the demo firm is loading, loaded, or failed to load. */
   demo?: 'loading' | 'loaded' | 'failed'
 }

@@ -25,6 +25,12 @@ import { onCommit } from './ingest/batches.ts'
 import { queryRows } from './db/query.ts'
 import { sqlFile } from './db/sql-files.ts'
 import { Connectors } from './connectors/service.ts'
+import { startUncommittedCleanup } from './ingest/uncommitted.ts'
+import { RetentionJob } from './ops/retention.ts'
+import { backupRoot } from './ops/config.ts'
+import { connectionLimits, guardConnections, serverOptions, type ConnectionLimits } from './http/connections.ts'
+import { createLogger, logOf } from './observability/log.ts'
+import { listenMetrics, openObservability } from './observability/index.ts'
 
 export interface ServeOptions {
   dataDir: string
@@ -37,6 +43,7 @@ export interface ServeOptions {
   cluster?: string
   /** Seconds between scheduled detection runs; 0 turns the schedule off. */
   detectInterval?: number
+  /** Where log lines go (each a JSON object; default stdout, at LOG_LEVEL). */
   log?: (line: string) => void
   /** Where the server reads the time and waits (tests inject a ManualClock). */
   clock?: Clock
@@ -48,22 +55,28 @@ export interface Running {
   db: Db
   services: Services
   adminToken: string
+  /** The metrics listener's base URL, when `metrics.listen` is configured. */
+  metricsUrl?: string
   close(): Promise<void>
 }
 
 export { VERSION }
 
 export async function start(opts: ServeOptions): Promise<Running> {
-  const log = opts.log ?? ((s: string) => console.log(s))
+  const logger = createLogger(opts.log ? { write: opts.log } : {})
+  const log = (s: string) => logger.info(s)
   const config = opts.config ?? loadConfig(opts.configFile)
-  const db = await openStorage(opts, log)
+  const db = await openStorage(opts, config, log)
+  const watching = await openObservability(db, logger, VERSION)
   await loadSettings(db, config)
   openSpans(db)
+  // Rows a crash or a failed request left behind, now and every hour (in the background).
+  const uncommitted = startUncommittedCleanup(db, log)
   const derived = await openDerived(db, log)
   const clock = opts.clock ?? systemClock
   const cache = await openReadCache(db, clock)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
-  const detector = new Detector(db, config, detectInterval(opts, config))
+  const detector = new Detector(db, config, detectInterval(opts, config), undefined, clock)
   const notifier = await openNotifier(db, config, detector, cache, opts.clock)
   const services: Services = {
     db,
@@ -78,15 +91,19 @@ export async function start(opts: ServeOptions): Promise<Running> {
     cache,
     clock,
     onIngested: () => detector.afterIngest(),
+    ...watching,
   }
   // Pulls through the same pipeline as pushes: detection follows their batches the same way.
   if (config.sources.some((s) => s.connector)) services.connectors = new Connectors(db, config, clock, () => detector.afterIngest())
   const app = buildApp(services)
   staticWeb(app)
   const host = opts.host ?? '127.0.0.1'
-  const server = await listen(app.fetch, host, opts.port)
+  const server = await listen(app.fetch, host, opts.port, connectionLimits(config.server))
   const port = (server.address() as import('node:net').AddressInfo).port
+  const metricsListener = await listenMetrics(services)
   detector.start()
+  const retention = new RetentionJob(db, config.retention, clock, log)
+  retention.start()
   await services.connectors?.start()
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -94,20 +111,25 @@ export async function start(opts: ServeOptions): Promise<Running> {
     db,
     services,
     adminToken,
+    metricsUrl: metricsListener?.url,
     async close() {
       detector.stop()
+      await retention.stop()
       services.connectors?.stop()
       await new Promise<void>((r) => server.close(() => r()))
+      await metricsListener?.close()
+      await services.tracing?.shutdown().catch((e) => logger.warn({ err: e }, 'self-tracing: spans not exported at close'))
+      await uncommitted.stop()
       await derived.close()
-      await closeSpans(db).catch((e) => console.error(`[${new Date().toISOString()}] spans not loaded at close (kept for the next start):`, e))
+      await closeSpans(db).catch((e) => logger.error({ err: e }, 'spans not loaded at close (kept for the next start)'))
       await db.close()
     },
   }
 }
 
 /** Opens storage and brings its schema up to date; a schema that cannot be prepared stops the start. */
-async function openStorage(opts: ServeOptions, log: (s: string) => void): Promise<Db> {
-  const db = await openDb({ dataDir: opts.dataDir, ...opts.clickhouse })
+async function openStorage(opts: ServeOptions, config: Config, log: (s: string) => void): Promise<Db> {
+  const db = await openDb({ dataDir: opts.dataDir, backupDir: backupRoot(config.backup, opts.dataDir), log, ...opts.clickhouse })
   try {
     await migrate(db, opts.cluster, log)
   } catch (e) {
@@ -119,7 +141,10 @@ async function openStorage(opts: ServeOptions, log: (s: string) => void): Promis
 
 /** The read cache, told of every committed batch and of the newest data already stored. */
 async function openReadCache(db: Db, clock: Clock): Promise<ReadCache> {
-  const cache = new ReadCache({ enabled: process.env.CROSSWALK_READ_CACHE !== '0', now: () => clock.now().getTime() })
+  // Off on a ClickHouse server: other Crosswalk servers may write to it, and a cache here only
+  // learns of this server's own writes (docs/deploy.md).
+  const enabled = process.env.CROSSWALK_READ_CACHE !== '0' && db.engine === 'chdb'
+  const cache = new ReadCache({ enabled, now: () => clock.now().getTime() })
   onCommit(db, async (row) => cache.bump(row.observed_at))
   for (const r of await queryRows<{ at: string | null }>(db, 'cache.max_observed', sqlFile('serve/max_observed.sql'))) if (r.at) cache.observed(r.at)
   return cache
@@ -144,7 +169,7 @@ async function openNotifier(db: Db, config: Config, detector: Detector, cache: R
   // Every run changes the exception list and money at risk.
   detector.listeners.push(() => cache.bump())
   detector.listeners.push((ids) => {
-    notifier.afterRun(ids).catch((e) => console.error(`[${new Date().toISOString()}] notifications failed:`, e))
+    notifier.afterRun(ids).catch((e) => logOf(db).error({ err: e }, 'notifications failed'))
   })
   await notifier.resume()
   return notifier
@@ -160,9 +185,9 @@ function rateLimits(config: Config, clock: Clock): Services['limits'] {
 }
 
 /** Listens on host:port; a port in use or an address that cannot be bound is a StartupError. */
-async function listen(fetch: Parameters<typeof serveHttp>[0]['fetch'], host: string, port: number): Promise<ServerType> {
+async function listen(fetch: Parameters<typeof serveHttp>[0]['fetch'], host: string, port: number, limits: ConnectionLimits): Promise<ServerType> {
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serveHttp({ fetch, port, hostname: host }, () => resolve(s))
+    const s = serveHttp({ fetch, port, hostname: host, serverOptions: serverOptions(limits) }, () => resolve(s))
     s.once('error', (e: NodeJS.ErrnoException) =>
       reject(
         new StartupError(
@@ -171,8 +196,8 @@ async function listen(fetch: Parameters<typeof serveHttp>[0]['fetch'], host: str
       ),
     )
   })
-  // Large snapshots stream for minutes; Node's default 5-minute request timeout would cut them.
-  ;(server as import('node:http').Server).requestTimeout = 0
+  // Large snapshots stream for minutes: the request timeout is config's (server.request_timeout_ms, 1 h).
+  guardConnections(server as import('node:http').Server, limits)
   return server
 }
 

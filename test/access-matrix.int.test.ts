@@ -29,6 +29,8 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'GET /api/v1/auth/me': PEOPLE,
   'POST /api/v1/ingest/:system/:entity': [A, K],
   'POST /v1/traces': [A, K, N, W],
+  // Prometheus: the metrics token of the config (test/observability-metrics), else an admin.
+  'GET /metrics': [A],
   'GET /api/v1/openapi.json': PEOPLE,
   'GET /api/v1/reference': [A],
   'GET /api/v1/kpis': PEOPLE,
@@ -67,6 +69,9 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'POST /api/v1/tokens': [A],
   'DELETE /api/v1/tokens/:id': [A],
   'GET /api/v1/audit': [A],
+  // Backups and restores of the whole database (server/ops/).
+  'POST /api/v1/admin/backup': [A],
+  'POST /api/v1/admin/restore': [A],
   'GET /api/v1/settings': [A],
   'PUT /api/v1/settings': [A],
   'POST /api/v1/settings/routing/preview': [A],
@@ -101,7 +106,7 @@ const LISTS = new Set([
   'GET /api/v1/exceptions', 'GET /api/v1/sources', 'GET /api/v1/dead-letters', 'GET /api/v1/transactions', 'GET /api/v1/transactions/health',
   'GET /api/v1/notifications', 'GET /api/v1/users', 'GET /api/v1/tokens', 'GET /api/v1/audit', 'GET /api/v1/reconciliation',
   'GET /api/v1/reconciliation/records', 'GET /api/v1/close', 'GET /api/v1/exports/exceptions.csv', 'GET /api/v1/exports/exceptions.xlsx',
-  'GET /api/v1/exports/reconciliation.csv', 'GET /api/v1/exports/reconciliation.xlsx', 'GET /api/v1/settings',
+  'GET /api/v1/exports/reconciliation.csv', 'GET /api/v1/exports/reconciliation.xlsx', 'GET /api/v1/settings', 'GET /metrics',
 ])
 const authOutcome = (status: number): Outcome | 'other' => (status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'other')
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the type check, the Vitest suites (unit and integration, on the real embedded
-// engine), then the Playwright suites in Chromium. Finds a browser itself: CHROMIUM_PATH, else
+// engine), the integration suites again through a ClickHouse server (CLICKHOUSE_URL, served by
+// test/support/clickhouse-http over the engine: vite.config.ts lists what that pass leaves out),
+// then the Playwright suites in Chromium. Finds a browser itself: CHROMIUM_PATH, else
 // a system Chromium/Chrome, else installs Debian's chromium when root with apt.
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -35,8 +37,27 @@ const args = process.argv.slice(2)
 // Types first (strict TypeScript, including web/lib/api-check.ts: the dashboard's view of each
 // answer must fit what the server's routes return), unless a single file was asked for.
 let status = args.length === 0 ? run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']) : 0
-const tests = run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args])
-status ||= tests
+const vitest = path.join(root, 'node_modules/vitest/vitest.mjs')
+const timed = (label, fn) => {
+  const t0 = Date.now()
+  const code = fn()
+  console.log(`${label}: ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+  return code
+}
+const embedded = timed('Vitest, embedded engine', () => run(process.execPath, [vitest, 'run', ...args]))
+status ||= embedded
+// The server path: the same integration files (or those asked for), each Crosswalk server on a
+// ClickHouse HTTP test server (CROSSWALK_TEST_STORAGE=server; unit files have no storage).
+const intArgs = args.filter((a) => !a.endsWith('.test.ts') || a.endsWith('.int.test.ts'))
+if (args.length === 0 || intArgs.some((a) => a.endsWith('.int.test.ts'))) {
+  const onServer = timed('Vitest, ClickHouse server path', () => run(process.execPath, [vitest, 'run', ...intArgs], { CROSSWALK_TEST_STORAGE: 'server' }))
+  status ||= onServer
+}
+
+// The fault suite (test/faults/): servers killed with SIGKILL at seeded random points, a data dir
+// filling up or turning read-only; about two minutes. Only on a whole run.
+const faults = args.length === 0 ? timed('Vitest, fault suite', () => run(process.execPath, [vitest, 'run', '-c', 'test/faults/vitest.config.ts'])) : 0
+status ||= faults
 
 const e2e = path.join(root, 'test/e2e')
 const hasE2e = fs.existsSync(e2e) && fs.readdirSync(e2e).some((f) => f.endsWith('.spec.ts'))

@@ -1,7 +1,8 @@
 // `crosswalk ingest FILE`: streams an NDJSON or JSON-array file (optionally .gz) to the API in
-// batches. A batch id is a digest of its content, so re-running the same delta file is a no-op
-// on the server. A full snapshot is sent as one multi-part snapshot; deletions happen when its
-// last part lands.
+// batches. A batch id is a digest of its content, so re-running the same file is a no-op on the
+// server. A full snapshot is sent as one multi-part snapshot whose id is the digest of the whole
+// file (read once before sending), so its parts' ids are the same on every run too; deletions
+// happen when its last part lands.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { createGunzip } from 'node:zlib'
@@ -38,6 +39,8 @@ const MAX_ERRORS = 100
 
 export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummary> {
   const size = fs.statSync(o.file).size
+  // Read before the stream below opens: its 'data' listener starts it flowing at once.
+  const snapshot = o.mode === 'full' ? await contentDigest([o.file], `${o.system}\n${o.entity}\n${o.batchRows ?? 50_000}`) : undefined
   const progress = new Progress(size)
   let bytesRead = 0
   const raw = fs.createReadStream(o.file, { highWaterMark: 1 << 20 })
@@ -47,7 +50,7 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileSummar
   const batches = /\.json(\.gz)?$/i.test(o.file) ? jsonArrayBatches(stream, batchRows) : ndjsonBatches(stream, batchRows)
   let sum: IngestFileSummary
   try {
-    sum = await sendBatches(batches, { ...o, onSent: (s) => progress.update(s.rows, bytesRead) })
+    sum = await sendBatches(batches, { ...o, snapshot, onSent: (s) => progress.update(s.rows, bytesRead) })
   } catch (e) {
     raw.destroy()
     throw e
@@ -68,6 +71,8 @@ export interface SendBatchesOptions {
   /** Batches in flight at once (default 4): the next one is read while the server works. */
   concurrency?: number
   onRetry?: (attempt: number, why: string) => void
+  /** mode=full: the snapshot's id, derived from what is sent (contentDigest); random without. */
+  snapshot?: string
   /** After each batch's answer, with the running totals. */
   onSent?: (sum: IngestFileSummary) => void
 }
@@ -80,7 +85,7 @@ export interface SendBatchesOptions {
 export async function sendBatches(batches: AsyncIterable<FileBatch>, o: SendBatchesOptions): Promise<IngestFileSummary> {
   const started = Date.now()
   const observedAt = o.observedAt ?? new Date().toISOString()
-  const snapshot = o.mode === 'full' ? crypto.randomUUID() : undefined
+  const snapshot = o.mode === 'full' ? (o.snapshot ?? crypto.randomUUID()) : undefined
   const sum: IngestFileSummary = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, batches: 0, deleted: 0, seconds: 0, errors: [] }
 
   const send = async (b: FileBatch, part: number, last: boolean) => {
@@ -126,4 +131,18 @@ export async function sendBatches(batches: AsyncIterable<FileBatch>, o: SendBatc
   sum.errors.length = Math.min(sum.errors.length, MAX_ERRORS)
   sum.seconds = (Date.now() - started) / 1000
   return sum
+}
+
+/**
+ * A snapshot id from the bytes of the files it is made of and the words that change what they
+ * mean (system, entity, batch size, a mapping): the same input gives the same id, so every part
+ * of a re-sent snapshot is a duplicate. Streams the files: memory stays flat.
+ */
+export async function contentDigest(files: string[], context: string): Promise<string> {
+  const h = crypto.createHash('sha256').update(context)
+  for (const f of files) {
+    h.update(`\n${fs.statSync(f).size}\n`)
+    for await (const chunk of fs.createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer)
+  }
+  return `file-${h.digest('hex').slice(0, 32)}`
 }

@@ -11,7 +11,7 @@ import { loadMapping, mapRecord, mergeMapping, type MapContext, type Mapping } f
 import { FILE_FORMATS, openFile, readNativeRecords, type FileFormat } from '../connectors/files/read.ts'
 import { NativeMapper, keyMapping, refTargets, type FieldProblem, type Lookups } from '../connectors/files/map-native.ts'
 import type { FileBatch } from './file-batches.ts'
-import { sendBatches, type IngestFileSummary, type SendBatchesOptions } from './ingest-file.ts'
+import { contentDigest, sendBatches, type IngestFileSummary, type SendBatchesOptions } from './ingest-file.ts'
 import { Progress } from './progress.ts'
 import fs from 'node:fs'
 
@@ -119,7 +119,12 @@ export async function ingestNativeFile(o: NativeFileOptions): Promise<NativeFile
   }
 
   const progress = new Progress(size)
-  const sum = await sendBatches(batches(), { ...o, onSent: (s) => progress.update(s.rows, bytesRead) })
+  // A full snapshot's id from everything that decides what is sent: re-sending it changes nothing.
+  const inputs = [o.file, ...Object.values(o.lookups ?? {})]
+  const snapshot = o.mode === 'full' && !o.open
+    ? await contentDigest(inputs, JSON.stringify([o.system, o.format, o.entity, o.overrides ?? null, o.lookups ?? null, o.dateFormat ?? null, batchRows]))
+    : undefined
+  const sum = await sendBatches(batches(), { ...o, snapshot, onSent: (s) => progress.update(s.rows, bytesRead) })
   progress.update(sum.rows, size, true)
   progress.done()
   // The server's words for a line the mapping rejected only say the field's value is no

@@ -1,9 +1,14 @@
 // The append-only audit log: sign-ins (and failed ones), token and user changes, triage,
-// exports, replays. Never a secret in it.
+// exports, replays, backups. Never a secret in it.
+//
+// Not best-effort: an action whose record cannot be written fails with 503 rather than
+// succeeding unaudited. A failed write is tried once more first (a blip should not fail the
+// action); then the caller's answer is the 503, and the log keeps the cause.
 import crypto from 'node:crypto'
 import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { insertRows } from '../db/query.ts'
+import { AppError } from '../lib/errors.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { actorName } from './principal.ts'
 import { clientAddress } from './address.ts'
@@ -16,16 +21,23 @@ export async function audit(
   outcome: 'ok' | 'denied' = 'ok',
   actor?: string,
 ): Promise<void> {
-  await insertRows(c.var.services.db, 'audit_log', [
-    {
-      id: crypto.randomUUID(),
-      at: microsToCh(arrivalMicros()),
-      actor: actor ?? actorName(c.var.principal),
-      action,
-      target,
-      outcome,
-      ip: clientAddress(c),
-      details: JSON.stringify(details),
-    },
-  ]).catch((e) => console.error('audit log write failed:', (e as Error).message))
+  const row = {
+    id: crypto.randomUUID(),
+    at: microsToCh(arrivalMicros()),
+    actor: actor ?? actorName(c.var.principal),
+    action,
+    target,
+    outcome,
+    ip: clientAddress(c),
+    details: JSON.stringify(details),
+  }
+  try {
+    const db = c.var.services.db
+    await insertRows(db, 'audit_log', [row]).catch(() => insertRows(db, 'audit_log', [row]))
+  } catch (e) {
+    c.var.services.log.error({ err: e, action, target }, 'audit log write failed; the action answers 503')
+    throw new AppError(503, 'audit_unavailable', `The audit log could not record this ${action.replace(/_/g, ' ')}, so it is not confirmed. Retry in a few seconds.`, undefined, {
+      'Retry-After': '5',
+    })
+  }
 }

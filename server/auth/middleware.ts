@@ -13,6 +13,7 @@ import { decide, POLICY } from './policy.ts'
 import type { Principal } from './principal.ts'
 import { tokenLive } from './store.ts'
 import { bearer, sha256Hex } from './tokens.ts'
+import { isMetricsScraper } from '../observability/http.ts'
 
 export const SESSION_COOKIE = 'cw_session'
 
@@ -98,6 +99,7 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!key) return next() // no route: the 404 handler answers
   const access = POLICY[key]
   if (!access) throw new AppError(403, 'forbidden', 'This route has no access declaration.')
+  if (access === 'metrics' && isMetricsScraper(c)) return next()
   const p = c.var.principal
   const system = access === 'ingest' ? (/^\/api\/v1\/ingest\/([^/]+)\//.exec(c.req.path)?.[1] ?? null) : null
   const decision = decide(access, p, system === null ? null : decodeURIComponent(system))

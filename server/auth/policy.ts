@@ -7,6 +7,7 @@ export type Access =
   | 'public' // no credentials
   | 'signed-in' // any person
   | 'ingest' // a collector (its own system, for paths with one) or an admin
+  | 'metrics' // the metrics token of the config (checked in authorize) or an admin
   | readonly Role[]
 
 const EVERYONE: readonly Role[] = ['executive', 'ops', 'finance', 'admin']
@@ -23,6 +24,7 @@ export const POLICY: Record<string, Access> = {
 
   'POST /api/v1/ingest/:system/:entity': 'ingest',
   'POST /v1/traces': 'ingest',
+  'GET /metrics': 'metrics',
 
   'GET /api/v1/openapi.json': EVERYONE,
   'GET /api/v1/reference': ADMIN,
@@ -66,6 +68,9 @@ export const POLICY: Record<string, Access> = {
   'POST /api/v1/tokens': ADMIN,
   'DELETE /api/v1/tokens/:id': ADMIN,
   'GET /api/v1/audit': ADMIN,
+  // Backups and restores (server/ops/): the whole database, so admins only.
+  'POST /api/v1/admin/backup': ADMIN,
+  'POST /api/v1/admin/restore': ADMIN,
   'GET /api/v1/settings': ADMIN,
   'PUT /api/v1/settings': ADMIN,
   'POST /api/v1/settings/routing/preview': ADMIN,
@@ -79,6 +84,7 @@ export type Decision = 'allow' | 'unauthenticated' | 'forbidden'
 
 export function decide(access: Access, p: Principal | null, pathSystem: string | null): Decision {
   if (access === 'public') return 'allow'
+  if (access === 'metrics') return decide(ADMIN, p, pathSystem)
   if (!p) return 'unauthenticated'
   if (access === 'ingest') {
     if (p.kind === 'user') return p.role === 'admin' ? 'allow' : 'forbidden'

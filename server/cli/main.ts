@@ -13,6 +13,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   migrate: { summary: 'print the schema migrations (serve applies them)', load: () => import('./migrate.ts') },
   user: { summary: 'add, list or disable users (admin)', load: () => import('../../ingest/cli/user.ts') },
   token: { summary: 'create, list or revoke API tokens (admin)', load: () => import('../../ingest/cli/token.ts') },
+  backup: { summary: 'back up everything, consistently, from the running server (admin)', load: () => import('./backup.ts') },
+  restore: { summary: 'restore a backup into a fresh server (admin)', load: () => import('./restore.ts') },
 }
 
 const HELP = `Usage: crosswalk <command> [options]

@@ -2,6 +2,7 @@
 // and SIGTERM so spans still buffered are loaded before exit.
 import { start } from '../serve.ts'
 import { env, intOption, parse } from './args.ts'
+import { ensureWebBuilt } from '../web.ts'
 
 export const HELP = `Usage: crosswalk serve [--data DIR] [--port N] [--host H] [--config FILE] [--demo]
 
@@ -28,6 +29,8 @@ export async function run(argv: string[]) {
     config: { type: 'string' },
     demo: { type: 'boolean' },
   })
+  // Served as installed: the dashboard is built now if `npm install` did not build it.
+  await ensureWebBuilt((line) => console.log(line))
   const url = env('CLICKHOUSE_URL')
   const running = await start({
     dataDir: values.data ?? env('CROSSWALK_DATA_DIR') ?? './.crosswalk/data',

@@ -48,7 +48,25 @@ export function parseConfig(raw: unknown, where = 'config', env: NodeJS.ProcessE
     systems.add(s.system)
     if (s.connector) s.connector = checkConnector(s.connector, s.kind, `sources[${i}].connector`, where, env)
   }
+  checkMetrics(r.data.metrics, where, env)
   return r.data
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+
+/** The metrics token's `${VAR}` resolved (and long enough); a listener off loopback needs the token. */
+function checkMetrics(m: Config['metrics'], where: string, env: NodeJS.ProcessEnv): void {
+  const fail = (msg: string) => new StartupError(`Invalid config in ${where}: metrics.${msg}.`)
+  if (m.token !== undefined) {
+    m.token = m.token.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const value = env[name]
+      if (value === undefined || value === '') throw fail(`token refers to the environment variable ${name}, which is not set`)
+      return value
+    })
+    if (m.token.length < 16) throw fail('token: expected at least 16 characters')
+  }
+  if (m.listen && !m.token && !LOOPBACK.has(m.listen.host))
+    throw fail(`listen.host: ${m.listen.host} is not a loopback address; set metrics.token to serve metrics there`)
 }
 
 export function formatPath(p: readonly PropertyKey[]): string {

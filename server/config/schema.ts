@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { SOURCE_KINDS } from '../model/entities.ts'
 import { RULES, RULE_NAMES, SEVERITIES, type RuleName } from '../rules/catalog.ts'
 import { connectorSchema } from '../connectors/config.ts'
+import { backupSchema, retentionSchema } from '../ops/config.ts'
 
 const slug = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'expected a lowercase slug such as netsuite' })
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hex digest (64 lowercase hex characters)' })
@@ -70,8 +71,25 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Largest request body accepted by ingest, after decompression. */
       max_body_bytes: z.number().int().positive().default(4 * 1024 ** 3),
+      /** Largest OTLP/HTTP request (POST /v1/traces), after decompression: it is read whole. */
+      max_otlp_bytes: z.number().int().positive().default(64 * 1024 ** 2),
     })
-    .default({ max_body_bytes: 4 * 1024 ** 3 }),
+    .default({ max_body_bytes: 4 * 1024 ** 3, max_otlp_bytes: 64 * 1024 ** 2 }),
+  /** Connections and how long the server waits on a client (server/http/connections.ts). */
+  server: z
+    .strictObject({
+      /** Open connections at most; default: half the process's open-file limit. */
+      max_connections: z.number().int().positive().optional(),
+      /** A request's headers must arrive within this. */
+      headers_timeout_ms: z.number().int().nonnegative().default(20_000),
+      /** A whole request (headers and body) must arrive within this; 0: no limit. */
+      request_timeout_ms: z.number().int().nonnegative().default(3_600_000),
+      /** A client that sends or reads nothing for this long while the server waits on it is cut off. */
+      idle_timeout_ms: z.number().int().positive().default(30_000),
+      /** An idle keep-alive connection is closed after this. */
+      keep_alive_timeout_ms: z.number().int().positive().default(5_000),
+    })
+    .default({ headers_timeout_ms: 20_000, request_timeout_ms: 3_600_000, idle_timeout_ms: 30_000, keep_alive_timeout_ms: 5_000 }),
   detect: z
     .strictObject({ interval_seconds: z.number().int().nonnegative().default(300) })
     .default({ interval_seconds: 300 }),
@@ -104,6 +122,16 @@ export const configSchema = z.strictObject({
     })
     .default({ max_attempts: 6, backoff_ms: 1000, timeout_ms: 10_000 }),
   owners: z.array(ownerSchema).default([]),
+  /** GET /metrics: its own bearer token (a `${ENV_VAR}` reference, resolved at start), and/or a listener on a local address. */
+  metrics: z
+    .strictObject({
+      token: z.string().min(1).optional(),
+      listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).optional(),
+    })
+    .default({}),
+  /** Where backups go (server/ops/backup.ts) and how long each kind of data is kept (ops/retention.ts). */
+  backup: backupSchema,
+  retention: retentionSchema,
 })
 
 export type Config = z.output<typeof configSchema>

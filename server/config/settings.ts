@@ -8,6 +8,7 @@ import { sqlFile } from '../db/sql-files.ts'
 import { AppError } from '../lib/errors.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { configSchema, type Config } from './schema.ts'
+import { logOf } from '../observability/log.ts'
 
 // Only what is sent changes: the config schema's defaults are left out here.
 export const settingsSchema = z.strictObject({
@@ -51,13 +52,19 @@ export async function loadSettings(db: Db, config: Config): Promise<void> {
     'settings.latest',
     sqlFile('settings/latest.sql'),
   )
-  if (!row) return
+  if (!row || row.version === settingsRevision(config).version) return
   const parsed = settingsSchema.safeParse(JSON.parse(row.body))
   if (parsed.success) {
     apply(config, parsed.data)
     revisions.set(config, { version: row.version, actor: row.actor })
-  } else console.error('saved settings no longer validate; using the config file:', parsed.error.issues[0]?.message)
+  } else logOf(db).warn({ issue: parsed.error.issues[0]?.message }, 'saved settings no longer validate; using the config file')
 }
+
+/**
+ * Before settings are shown, saved or applied: what any server saved since (servers sharing a
+ * ClickHouse server share settings; the engine holds them, not this process).
+ */
+export const refreshSettings = loadSettings
 
 /**
  * Saves over what is in force. With `expected` (the version the editor loaded), a save made
@@ -66,6 +73,7 @@ export async function loadSettings(db: Db, config: Config): Promise<void> {
  */
 export function saveSettings(db: Db, config: Config, s: Settings, actor: string, expected?: string): Promise<void> {
   const run = async () => {
+    await refreshSettings(db, config)
     const current = settingsRevision(config)
     if (expected !== undefined && expected !== current.version)
       throw new AppError(

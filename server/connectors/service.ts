@@ -8,6 +8,7 @@ import { writeSpans } from '../traces/store.ts'
 import { durationMs } from './config.ts'
 import { ConnectorRunner } from './runner.ts'
 import { collectSpan } from './spans.ts'
+import { logOf } from '../observability/log.ts'
 import { lastRuns, listRuns, saveRun, unfinishedRuns, type Run, type RunMode } from './runs.ts'
 
 const TICK_MS = 15_000
@@ -32,7 +33,7 @@ export class Connectors {
     onIngested?: (system: string, entity: string) => void,
     fetchImpl?: typeof fetch,
   ) {
-    this.runner = new ConnectorRunner({ db, clock, spans: (s) => writeSpans(db, s), onIngested, fetch: fetchImpl, log: (l) => console.error(l) })
+    this.runner = new ConnectorRunner({ db, clock, spans: (s) => writeSpans(db, s), onIngested, fetch: fetchImpl, log: (l) => logOf(db).error(l) })
   }
 
   /** The source of `system` if it has a connector. */
@@ -51,10 +52,10 @@ export class Connectors {
     }
     await this.learn()
     if (this.config.sources.some((s) => s.connector?.every || s.connector?.full_every)) {
-      this.timer = setInterval(() => void this.tick().catch((e) => console.error(`connector schedule: ${(e as Error).message}`)), TICK_MS)
+      this.timer = setInterval(() => void this.tick().catch((e) => logOf(this.db).error({ err: e }, 'connector schedule failed')), TICK_MS)
       this.timer.unref()
       // Due pulls start now (each answers once its run is recorded; the pull goes on in the background).
-      await this.tick().catch((e) => console.error(`connector schedule: ${(e as Error).message}`))
+      await this.tick().catch((e) => logOf(this.db).error({ err: e }, 'connector schedule failed'))
     }
   }
 

@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
 import { StartupError } from '../lib/errors.ts'
+import { privateDataDir } from '../ops/data-dir.ts'
+import { gateWrites, type WriteGate } from '../ops/write-gate.ts'
 
 export type Engine = 'chdb' | 'clickhouse'
 
@@ -14,6 +16,8 @@ export interface Db {
   scratchDir?: string
   /** The embedded engine's data dir, which this process owns while it runs. */
   dataDir?: string
+  /** Pauses this process's writes (a backup is one instant: server/ops/backup.ts). */
+  writes?: WriteGate
   close(): Promise<void>
 }
 
@@ -23,6 +27,9 @@ export interface DbOptions {
   user?: string
   password?: string
   database?: string
+  /** Where BACKUP and RESTORE may read and write on the embedded engine (server/ops/backup.ts). */
+  backupDir?: string
+  log?: (line: string) => void
 }
 
 // Decimals leave ClickHouse as strings so money stays exact in JS; 64-bit integers too.
@@ -50,6 +57,7 @@ const EMBEDDED_DEFAULTS: ClickHouseSettings = {
   compile_sort_description: 1,
   optimize_aggregation_in_order: 0,
   insert_deduplication_token: '',
+  max_partitions_per_insert_block: '100',
   max_block_size: '65409',
   max_insert_block_size: '1048449',
   min_insert_block_size_rows: '1048449',
@@ -71,11 +79,12 @@ export async function openDb(opts: DbOptions): Promise<Db> {
     } catch {
       throw new StartupError(`Cannot reach ClickHouse at ${redactUrl(opts.url)}; check CLICKHOUSE_URL and that the server is up.`)
     }
-    return { engine: 'clickhouse', client, close: () => client.close() }
+    return { engine: 'clickhouse', client, writes: gateWrites(client), close: () => client.close() }
   }
   const dir = path.resolve(opts.dataDir)
   try {
-    fs.mkdirSync(dir, { recursive: true })
+    const fixed = privateDataDir(dir)
+    if (fixed) (opts.log ?? console.error)(`made ${fixed} entries of the data directory ${dir} private to its owner (0700/0600)`)
   } catch (e) {
     throw new StartupError(`Cannot create the data directory ${dir}: ${(e as Error).message}.`)
   }
@@ -86,9 +95,14 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   if (lockHolder(dir) !== null) throw inUse()
   const { createChdbConnection } = await import('chdb/connection')
   let connection
+  let holder: { close(): void } | undefined
   try {
+    // The engine takes server settings only from the first connection to a data dir, which
+    // chdb/connection cannot pass: a Session opened first, with them, holds the engine.
+    if (opts.backupDir) holder = await engineWithBackups(dir, opts.backupDir)
     connection = createChdbConnection({ path: dir })
   } catch (e) {
+    holder?.close()
     const text = `${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? '')}`
     if (/lock|another server instance/i.test(text) || lockHolder(dir) !== null) throw inUse()
     throw new StartupError(`Cannot open the embedded ClickHouse engine on ${dir}: ${(e as Error).message}.`)
@@ -97,7 +111,17 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   const scratchDir = path.join(dir, 'scratch')
   fs.rmSync(scratchDir, { recursive: true, force: true })
   fs.mkdirSync(scratchDir, { recursive: true })
-  return { engine: 'chdb', client, scratchDir, dataDir: dir, close: () => client.close() }
+  const close = async () => {
+    await client.close()
+    holder?.close()
+  }
+  return { engine: 'chdb', client, writes: gateWrites(client), scratchDir, dataDir: dir, close }
+}
+
+/** A chDB Session on `dir` whose engine may BACKUP to and RESTORE from `backupDir`. */
+async function engineWithBackups(dir: string, backupDir: string): Promise<{ close(): void }> {
+  const { Session } = (await import('chdb')) as unknown as { Session: new (path: string, opts: { connectionArgs: string[] }) => { close(): void } }
+  return new Session(dir, { connectionArgs: [`--backups.allowed_path=${path.resolve(backupDir)}`] })
 }
 
 /**

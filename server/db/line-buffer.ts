@@ -56,51 +56,36 @@ export class LineBuffer {
 }
 
 /**
- * A bounded set of line buffers shared by concurrent requests: however many batches arrive at
- * once, their formatted rows normally hold at most `max` buffers, and a request waits briefly for
- * one (its body stays in the socket, which slows the client) rather than growing the process.
- * Buffers come back after their insert and are reused, so steady ingest allocates nothing. A
- * request that waited `maxWaitMs` gets a buffer of its own instead: clients that stall mid-body
- * while holding pooled buffers must not stop everyone else's ingest.
+ * Line buffers reused across requests, so steady ingest allocates nothing: at most `max` are
+ * kept, and released ones go to the next request. Taking one never waits: a request fills its
+ * buffer only as fast as its client sends, so a pool that made others wait for a buffer let
+ * stalled uploads hold up everyone else's ingest (issue 18). A request that finds none spare
+ * gets a buffer of its own that starts small and grows with what its client actually sent
+ * (each request holds at most two: one filling, one being written), dropped after use.
  */
 export class LineBufferPool {
   private idle: LineBuffer[] = []
   private pooled = new WeakSet<LineBuffer>()
-  private inUse = 0
-  private waiting: Array<(b: LineBuffer) => void> = []
+  private made = 0
 
   constructor(
     private readonly max: number,
     private readonly initialBytes: number,
-    private readonly maxWaitMs = 1_000,
   ) {}
 
   async acquire(): Promise<LineBuffer> {
-    if (this.inUse < this.max) {
-      this.inUse++
-      let b = this.idle.pop()
-      if (!b) this.pooled.add((b = new LineBuffer(this.initialBytes)))
-      return b
-    }
-    return new Promise((resolve) => {
-      const take = (b: LineBuffer) => {
-        clearTimeout(timer)
-        resolve(b)
-      }
-      const timer = setTimeout(() => {
-        this.waiting.splice(this.waiting.indexOf(take), 1)
-        resolve(new LineBuffer(this.initialBytes)) // outside the pool: dropped on release
-      }, this.maxWaitMs)
-      this.waiting.push(take)
-    })
+    const b = this.idle.pop()
+    if (b) return b
+    if (this.made >= this.max) return new LineBuffer(Math.min(this.initialBytes, 64 * 1024)) // outside the pool
+    this.made++
+    const fresh = new LineBuffer(this.initialBytes)
+    this.pooled.add(fresh)
+    return fresh
   }
 
   release(b: LineBuffer): void {
     if (!this.pooled.has(b)) return
     b.clear()
-    const next = this.waiting.shift()
-    if (next) return next(b)
-    this.inUse--
     this.idle.push(b)
   }
 }

@@ -30,18 +30,38 @@ export function loadMigrations(cluster?: string): Migration[] {
 }
 
 /**
- * Rewrites single-node DDL for a ClickHouse cluster: `ON CLUSTER` on every CREATE/ALTER and
- * Replicated* engines keyed by the standard {shard}/{replica} macros.
+ * Rewrites single-node DDL for a ClickHouse cluster of one shard with a replica per node
+ * (docs/deploy.md): `ON CLUSTER` on every CREATE/ALTER, Replicated* engines keyed by the
+ * standard {shard}/{replica} macros, and insert deduplication kept in Keeper rather than per
+ * replica (the detection lease and the span log rely on it). Every replica then holds every row,
+ * so no query needs a Distributed table.
  */
 export function toClusterDdl(statement: string, cluster: string): string {
   const onCluster = `ON CLUSTER '${cluster.replace(/'/g, '')}'`
   return statement
     .replace(/^(CREATE\s+(?:TABLE|VIEW|MATERIALIZED\s+VIEW)\s+IF\s+NOT\s+EXISTS\s+\S+|CREATE\s+OR\s+REPLACE\s+VIEW\s+\S+)/im, `$1 ${onCluster}`)
     .replace(/^(ALTER\s+TABLE\s+\S+)/im, `$1 ${onCluster}`)
-    .replace(/ENGINE\s*=\s*(Replacing|Summing|Aggregating)?MergeTree(?:\(([^)]*)\))?/i, (_m, kind = '', args = '') => {
+    .replace(/ENGINE\s*=\s*(Replacing|Summing|Aggregating|Collapsing|VersionedCollapsing)?MergeTree(?:\(([^)]*)\))?/i, (_m, kind = '', args = '') => {
       const zk = `'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`
       return `ENGINE = Replicated${kind}MergeTree(${zk}${args ? `, ${args}` : ''})`
     })
+    .replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window')
+}
+
+/**
+ * What `crosswalk migrate --print` prints: the ledger, then each migration's statements and the
+ * ledger row `serve` would record for it, so a schema applied by hand is one `serve` takes as done.
+ */
+export function printableDdl(cluster?: string): Array<{ title: string; statements: string[] }> {
+  const [ledger] = splitStatements(sqlFile('db/ledger.sql'))
+  const out = [{ title: 'schema_migrations (the ledger)', statements: [cluster ? toClusterDdl(ledger, cluster) : ledger] }]
+  const text = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+  for (const m of loadMigrations(cluster))
+    out.push({
+      title: `${String(m.version).padStart(4, '0')}_${m.name}`,
+      statements: [...m.statements, `INSERT INTO schema_migrations (version, name, checksum) VALUES (${m.version}, ${text(m.name)}, ${text(m.checksum)})`],
+    })
+  return out
 }
 
 export async function migrate(db: Db, cluster?: string, log: (s: string) => void = () => {}): Promise<number> {

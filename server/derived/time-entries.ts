@@ -16,6 +16,7 @@ import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
 import { planGroups, type ApplyGroup, type CommittedBatch } from './groups.ts'
 import { ingestsInProgress } from '../ingest/pipeline.ts'
 import { Serial } from '../lib/serial.ts'
+import { logOf } from '../observability/log.ts'
 
 export type DerivedState = 'building' | 'ready' | 'failed'
 
@@ -253,7 +254,7 @@ export class TimeEntryDerived {
   private fail(e: unknown): void {
     this.state = 'failed'
     this.lastError = (e as Error).message.split('\n')[0]
-    console.error(`[${new Date().toISOString()}] derived time-entry tables failed (reads use history until a rebuild succeeds):`, e)
+    logOf(this.db).error({ err: e }, 'derived time-entry tables failed (reads use history until a rebuild succeeds)')
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -267,7 +268,7 @@ const TRACE = process.env.CROSSWALK_DERIVED_TRACE === '1'
 async function command(db: Db, tag: string, query: string, params: Params, settings: ClickHouseSettings) {
   const t = performance.now()
   await run(db, tag, query, params, settings)
-  if (TRACE) console.error(`${tag} ${(performance.now() - t).toFixed(0)} ms`)
+  if (TRACE) logOf(db).info({ tag, ms: Math.round(performance.now() - t) }, 'derived step')
 }
 
 function maxOf(values: string[]): string | null {

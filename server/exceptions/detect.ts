@@ -1,14 +1,22 @@
 // The detection engine: runs every enabled rule as of a time and turns what they find into
 // exceptions. New ones open, ones that return reopen, ones a run no longer reproduces resolve
-// automatically. Runs are serialised: one at a time per process.
+// automatically. Runs are serialised: one at a time per process, and one at a time across
+// servers on one engine (the detection lease, lease.ts). A run streams: each rule's rows come in
+// pages and its writes go out in batches, so memory holds ids, not findings (200,000 exceptions
+// once peaked at 2.5 GB). A run cut short is undone by the next one (its rows carry its run_id).
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
-import { insertRows, queryRows } from '../db/query.ts'
+import { command, insertRows, queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
 import { arrivalMicros, microsToCh, toChDateTime } from '../lib/time.ts'
-import { runRule, type Detection } from '../rules/run-rule.ts'
+import { ruleQuery, toDetection, type Detection } from '../rules/run-rule.ts'
+import { streamRows } from '../db/stream.ts'
+import type { Clock } from '../lib/clock.ts'
+import { leaseFor, type DetectionLease } from './lease.ts'
+import type { RuleName } from '../rules/catalog.ts'
 import { settleSpans } from '../traces/store.ts'
+import { watchDetection, watchRule } from '../observability/watch.ts'
 import type { PathOptions } from '../derived/index.ts'
 import { exceptionId } from './ids.ts'
 import { Serial } from '../lib/serial.ts'
@@ -33,23 +41,12 @@ export type OpenedListener = (ids: string[]) => void
 /** A rule's finding with the routing, severity and content hash the run gives it. */
 type Found = Detection & { id: string; severity: Severity; owner: string; hash: string }
 
+/** What a run needs to know of an exception already stored. */
 interface Known {
-  id: string
-  status: string
-  last_run: string | null
-  content_hash: string | null
-}
-
-/** The rows a run writes, and its counts. */
-interface Changes {
-  contentRows: object[]
-  seenRows: object[]
-  events: object[]
-  /** Opened and reopened, in the order found. */
-  opened: string[]
-  reopened: number
-  stillOpen: number
-  autoResolved: number
+  resolved: boolean
+  /** Reproduced by the previous finished run. */
+  seenByPrev: boolean
+  hash: string | null
 }
 
 /** What every row of one run shares. */
@@ -61,54 +58,84 @@ interface RunContext {
   asOfCh: string
 }
 
+export type DetectOptions = PathOptions & { clock?: Clock }
+
+/** Rows written per insert, and rule rows held at once. */
+const BATCH = 10_000
+
 const runs = new Serial()
 
-export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
-  return runs.run(() => runDetection(db, config, asOf, trigger, onOpened, opts))
+export function detect(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: DetectOptions = {}): Promise<RunResult> {
+  return runs.run(() => watchDetection(db, trigger, () => leased(db, config, asOf, trigger, onOpened, opts)))
 }
 
-async function runDetection(db: Db, config: Config, asOf: Date, trigger: string, onOpened?: OpenedListener, opts: PathOptions = {}): Promise<RunResult> {
-  const t0 = performance.now()
-  const run: RunContext = { config, runId: crypto.randomUUID(), startedAt: microsToCh(arrivalMicros()), asOf, asOfCh: toChDateTime(asOf) }
-  const { found, rules } = await runRules(db, config, run.asOfCh, opts)
-  const known = await knownExceptions(db)
-  const [prev] = await queryRows<{ run_id: string }>(db, 'detect.prev_run', sqlFile('detect/prev_run.sql'))
-  const changes = compare(run, found, known, prev?.run_id ?? null)
-  await insertRows(db, 'exception_detections', changes.contentRows)
-  await insertRows(db, 'exception_seen', changes.seenRows)
-  await insertRows(db, 'exception_events', changes.events)
-  const result: RunResult = {
-    run_id: run.runId,
-    as_of: asOf.toISOString(),
-    detected: found.size,
-    opened: changes.opened.length - changes.reopened,
-    reopened: changes.reopened,
-    still_open: changes.stillOpen,
-    auto_resolved: changes.autoResolved,
-    rules,
-    duration_ms: Math.round(performance.now() - t0),
+/** Holds the lease (renewed) for the run; undoes a run a crashed holder left unfinished. */
+async function leased(db: Db, config: Config, asOf: Date, trigger: string, onOpened: OpenedListener | undefined, opts: DetectOptions) {
+  const lease = leaseFor(db, { clock: opts.clock })
+  const run: RunContext = { config, runId: crypto.randomUUID(), startedAt: '', asOf, asOfCh: toChDateTime(asOf) }
+  const orphan = await lease.acquire(run.runId)
+  const renew = setInterval(() => void lease.renew().catch(() => {}), lease.ttlMs / 3)
+  renew.unref()
+  try {
+    if (orphan) await forgetUnfinished(db, orphan)
+    run.startedAt = microsToCh(arrivalMicros())
+    const { result, opened } = await runDetection(db, run, lease, trigger, opts)
+    onOpened?.(opened)
+    return result
+  } finally {
+    clearInterval(renew)
+    await lease.release().catch(() => {})
   }
-  await recordRun(db, run, trigger, result)
-  onOpened?.(changes.opened)
-  return result
 }
 
-/** Every enabled rule's findings by exception id, and each rule's count and time. */
-async function runRules(db: Db, config: Config, asOfCh: string, opts: PathOptions) {
+async function forgetUnfinished(db: Db, runId: string): Promise<void> {
+  const [done] = await queryRows<{ n: string }>(db, 'detect.run_finished', sqlFile('detect/run_finished.sql'), { run_id: runId })
+  if (Number(done?.n ?? 0) > 0) return
+  for (const t of ['exception_events', 'exception_detections', 'exception_seen'])
+    await command(db, `detect.forget.${t}`, sqlFile(`detect/forget_${t}.sql`), { run_id: runId })
+}
+
+async function runDetection(db: Db, run: RunContext, lease: DetectionLease, trigger: string, opts: PathOptions) {
+  const t0 = performance.now()
+  const [prev] = await queryRows<{ run_id: string }>(db, 'detect.prev_run', sqlFile('detect/prev_run.sql'))
+  const known = await knownExceptions(db, prev?.run_id ?? null)
+  const w = new RunWriter(db, run, lease)
   const rules: RunResult['rules'] = {}
-  const found = new Map<string, Found>()
-  for (const rule of enabledRules(config)) {
+  for (const rule of enabledRules(run.config)) {
     // Spans still buffered would be missed by the one rule that reads them.
     if (rule === 'transaction_failed') await settleSpans(db)
     const t = performance.now()
-    const rows = await runRule(db, config, rule, asOfCh, opts)
-    rules[rule] = { count: rows.length, ms: Math.round(performance.now() - t) }
-    for (const d of rows) {
-      const f = routed(config, d)
-      found.set(f.id, f)
+    const watched = watchRule(db, rule)
+    let count = 0
+    for await (const rows of ruleRows(db, run, rule, opts)) {
+      count += rows.length
+      for (const r of rows) await w.found(routed(run.config, toDetection(rule, r)), known)
     }
+    rules[rule] = { count, ms: Math.round(performance.now() - t) }
+    watched(count)
   }
-  return { found, rules }
+  for (const [id, k] of known) if (!k.resolved && !w.seen.has(id)) await w.autoResolve(id)
+  await w.finish()
+  const result: RunResult = {
+    run_id: run.runId,
+    as_of: run.asOf.toISOString(),
+    detected: w.seen.size,
+    opened: w.opened.length - w.reopened,
+    reopened: w.reopened,
+    still_open: w.stillOpen,
+    auto_resolved: w.autoResolved,
+    rules,
+    duration_ms: Math.round(performance.now() - t0),
+  }
+  await lease.check()
+  await recordRun(db, run, trigger, result)
+  return { result, opened: w.opened }
+}
+
+/** A rule's rows in pages (through a scratch table on the embedded engine). */
+async function* ruleRows(db: Db, run: RunContext, rule: RuleName, opts: PathOptions) {
+  const { sql, params } = await ruleQuery(db, run.config, rule, run.asOfCh, opts)
+  yield* streamRows(db, `rules.${rule}`, sql, params)
 }
 
 /** A finding with its id, severity, owner and the hash that tells whether its content changed. */
@@ -123,41 +150,89 @@ function routed(config: Config, d: Detection): Found {
   return { ...d, id, severity, owner, hash }
 }
 
-async function knownExceptions(db: Db): Promise<Map<string, Known>> {
-  const rows = await queryRows<Known>(db, 'detect.known', sqlFile('exceptions/known.sql'), {}, { join_use_nulls: 1 })
-  return new Map(rows.map((r) => [r.id, r]))
+async function knownExceptions(db: Db, prevRun: string | null): Promise<Map<string, Known>> {
+  const known = new Map<string, Known>()
+  const rows = streamRows(db, 'detect.known', sqlFile('exceptions/known.sql'), {})
+  for await (const page of rows as AsyncGenerator<Array<{ id: string; status: string; last_run: string | null; content_hash: string | null }>>)
+    for (const r of page) known.set(r.id, { resolved: r.status === 'resolved', seenByPrev: r.last_run === prevRun, hash: r.content_hash })
+  return known
 }
 
-/** This run's findings against what was known: new content, sightings, and status events. */
-function compare(run: RunContext, found: Map<string, Found>, known: Map<string, Known>, prevRun: string | null): Changes {
-  const c: Changes = { contentRows: [], seenRows: [], events: [], opened: [], reopened: 0, stillOpen: 0, autoResolved: 0 }
-  const event = (exception_id: string, type: string, extra: Record<string, unknown> = {}) =>
-    c.events.push({
-      event_id: crypto.randomUUID(), exception_id, at: microsToCh(arrivalMicros()), type, actor: 'crosswalk', note: '', owner: '', run_id: run.runId, ...extra,
-    })
-  for (const d of found.values()) {
+/**
+ * A run's findings against what was known, written in batches as they come: new content, status
+ * events, and at the end the sightings (exception_seen, last: it is a ReplacingMergeTree, so an
+ * unfinished run's rows there are undone before a merge can fold older rows into them).
+ */
+class RunWriter {
+  readonly seen = new Set<string>()
+  /** Opened and reopened, in the order found. */
+  readonly opened: string[] = []
+  reopened = 0
+  stillOpen = 0
+  autoResolved = 0
+  private content: object[] = []
+  private events: object[] = []
+
+  constructor(
+    private readonly db: Db,
+    private readonly run: RunContext,
+    private readonly lease: DetectionLease,
+  ) {}
+
+  async found(d: Found, known: Map<string, Known>): Promise<void> {
+    // One finding per exception: a rule naming an entity twice counts it once.
+    if (this.seen.has(d.id)) return
+    this.seen.add(d.id)
     const k = known.get(d.id)
-    if (!k || k.content_hash !== d.hash) c.contentRows.push(contentRow(run, d))
-    c.seenRows.push({ exception_id: d.id, run_id: run.runId, run_at: run.startedAt, last_detected_at: run.asOfCh })
-    const due = toChDateTime(new Date(run.asOf.getTime() + slaHours(run.config, d.severity) * 3600_000))
+    if (!k || k.hash !== d.hash) this.content.push(contentRow(this.run, d))
+    const due = toChDateTime(new Date(this.run.asOf.getTime() + slaHours(this.run.config, d.severity) * 3600_000))
     if (!k) {
-      event(d.id, 'opened', { detected_at: run.asOfCh, due_at: due })
-      c.opened.push(d.id)
-    } else if (k.status === 'resolved' && k.last_run !== prevRun) {
+      this.event(d.id, 'opened', { detected_at: this.run.asOfCh, due_at: due })
+      this.opened.push(d.id)
+    } else if (k.resolved && !k.seenByPrev) {
       // It had cleared (not reproduced by the previous run) and is back. A manual resolution of
       // something still detected stays resolved until it clears and returns.
-      event(d.id, 'reopened', { detected_at: run.asOfCh, due_at: due })
-      c.opened.push(d.id)
-      c.reopened++
-    } else if (k.status !== 'resolved') c.stillOpen++
+      this.event(d.id, 'reopened', { detected_at: this.run.asOfCh, due_at: due })
+      this.opened.push(d.id)
+      this.reopened++
+    } else if (!k.resolved) this.stillOpen++
+    if (this.content.length >= BATCH || this.events.length >= BATCH) await this.flush()
   }
-  for (const k of known.values()) {
-    if (k.status !== 'resolved' && !found.has(k.id)) {
-      event(k.id, 'auto_resolved', { note: 'The condition no longer holds.' })
-      c.autoResolved++
+
+  async autoResolve(id: string): Promise<void> {
+    this.event(id, 'auto_resolved', { note: 'The condition no longer holds.' })
+    this.autoResolved++
+    if (this.events.length >= BATCH) await this.flush()
+  }
+
+  /** What is buffered, then a sighting of every exception found. */
+  async finish(): Promise<void> {
+    await this.flush()
+    const seen = { run_id: this.run.runId, run_at: this.run.startedAt, last_detected_at: this.run.asOfCh }
+    let rows: object[] = []
+    for (const id of this.seen) {
+      rows.push({ exception_id: id, ...seen })
+      if (rows.length >= BATCH) rows = await this.write('exception_seen', rows)
     }
+    await this.write('exception_seen', rows)
   }
-  return c
+
+  private event(exception_id: string, type: string, extra: Record<string, unknown> = {}) {
+    this.events.push({
+      event_id: crypto.randomUUID(), exception_id, at: microsToCh(arrivalMicros()), type, actor: 'crosswalk', note: '', owner: '', run_id: this.run.runId, ...extra,
+    })
+  }
+
+  private async flush(): Promise<void> {
+    this.content = await this.write('exception_detections', this.content)
+    this.events = await this.write('exception_events', this.events)
+  }
+
+  private async write(table: string, rows: object[]): Promise<object[]> {
+    if (rows.length) await this.lease.check()
+    await insertRows(this.db, table, rows)
+    return []
+  }
 }
 
 function contentRow(run: RunContext, d: Found): object {

@@ -5,6 +5,8 @@ import type { Db } from '../db/client.ts'
 import type { Config } from '../config/schema.ts'
 import { detect, type OpenedListener, type RunResult } from './detect.ts'
 import { PRIORITY, withPriority } from '../db/query.ts'
+import { logOf } from '../observability/log.ts'
+import { systemClock, type Clock } from '../lib/clock.ts'
 
 export class Detector {
   private timer: NodeJS.Timeout | null = null
@@ -16,10 +18,13 @@ export class Detector {
     private config: Config,
     readonly intervalSeconds: number,
     private debounceMs = 5_000,
+    /** The detection lease's expiry is judged on this clock (tests inject a ManualClock). */
+    private clock: Clock = systemClock,
   ) {}
 
   run(asOf: Date, trigger: string): Promise<RunResult> {
-    return detect(this.db, this.config, asOf, trigger, (ids) => this.listeners.forEach((l) => l(ids)))
+    // A second run (here or on another server sharing the engine) waits for the one running.
+    return detect(this.db, this.config, asOf, trigger, (ids) => this.listeners.forEach((l) => l(ids)), { clock: this.clock })
   }
 
   start(): void {
@@ -36,7 +41,7 @@ export class Detector {
   }
 
   private background(trigger: string): void {
-    withPriority(PRIORITY.background, () => this.run(new Date(), trigger)).catch((e) => console.error(`[${new Date().toISOString()}] detection (${trigger}) failed:`, e))
+    withPriority(PRIORITY.background, () => this.run(new Date(), trigger)).catch((e) => logOf(this.db).error({ err: e, trigger }, 'detection failed'))
   }
 
   stop(): void {

@@ -29,6 +29,28 @@ export const period = {
 
 export const cursor = z.string().optional().openapi({ description: 'The `next_cursor` of the previous page, unchanged.' })
 
+/** A ClickHouse DateTime64 as the engine writes it, with a real calendar date: a list's position. */
+const chTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/)
+  .refine((s) => {
+    const [y, m, d] = s.slice(0, 10).split('-').map(Number)
+    const t = new Date(Date.UTC(y, m - 1, d))
+    return y >= 1900 && y <= 2299 && t.getUTCMonth() === m - 1 && t.getUTCDate() === d && Number(s.slice(11, 13)) < 24 && Number(s.slice(14, 16)) < 60 && Number(s.slice(17, 19)) < 60
+  })
+
+/**
+ * What each list's cursor holds once decoded (http/cursor.ts checks it): the sort key of the
+ * page's last item. A crafted cursor of the wrong shape is a 400, never a query the engine fails.
+ */
+export const cursorShapes = {
+  exceptions: z.tuple([z.number().finite(), z.string().max(200)]),
+  transactions: z.tuple([chTime, z.string().max(200)]),
+  deadLetters: z.tuple([chTime, z.string().max(200)]),
+  audit: z.tuple([chTime, z.string().max(200)]),
+  records: z.tuple([z.string().max(10_000)]),
+} as const
+
 export const limit = (dflt: number, max: number) =>
   z.coerce
     .number({ error: `expected an integer from 1 to ${max}` })

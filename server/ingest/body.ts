@@ -1,6 +1,7 @@
 // The request body as a stream of bytes: decompressed when gzip, counted against the size
-// limit as it flows (a 413 mid-stream aborts the batch before anything is committed).
-import { Readable } from 'node:stream'
+// limit as it inflates (a 413 mid-stream aborts the batch before anything is committed), and
+// stopped when the client goes away.
+import { PassThrough, Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { IncomingMessage } from 'node:http'
 import { AppError } from '../lib/errors.ts'
@@ -27,23 +28,43 @@ export function isGzip(contentEncoding: string | undefined): boolean {
   throw new AppError(415, 'unsupported_encoding', `Content-Encoding '${enc}' is not accepted: send gzip or no encoding.`)
 }
 
-export const tooLarge = (max: number) =>
-  new AppError(413, 'payload_too_large', `The body is larger than the configured limit of ${max} bytes (limits.max_body_bytes); split it into several batches, or a multi-part snapshot.`)
+/** The 413 for a body over its limit, naming the setting that sets it (ingest and OTLP differ). */
+export const tooLarge = (max: number, setting = 'limits.max_body_bytes') =>
+  new AppError(
+    413,
+    'payload_too_large',
+    `The body is larger than the configured limit of ${max} bytes (${setting}), counted after decompression; split it into several batches${setting === 'limits.max_body_bytes' ? ', or a multi-part snapshot' : ''}.`,
+  )
 
-export async function* bodyBytes(
-  source: IncomingMessage | ReadableStream<Uint8Array> | null,
-  opts: { gzip: boolean; maxBytes: number },
-): AsyncGenerator<Buffer> {
+export interface BodyOptions {
+  gzip: boolean
+  /** Largest body, counted as it inflates: a gzip bomb is cut when its output passes this. */
+  maxBytes: number
+  /** The config setting maxBytes comes from, for the 413. */
+  setting?: string
+  /** Aborted when the client has gone: inflating and parsing stop instead of running on. */
+  signal?: AbortSignal
+}
+
+/** Compressed bytes read ahead of the inflater, so a client that leaves is noticed (its FIN is read). */
+const READ_AHEAD = 1 << 20
+
+class ClientGone extends Error {}
+
+export async function* bodyBytes(source: IncomingMessage | ReadableStream<Uint8Array> | null, opts: BodyOptions): AsyncGenerator<Buffer> {
   if (!source) return
   const raw: Readable = source instanceof Readable ? source : Readable.fromWeb(source as import('node:stream/web').ReadableStream)
-  const stream: Readable = opts.gzip ? raw.pipe(createGunzip()) : raw
+  const stream: Readable = opts.gzip ? raw.pipe(new PassThrough({ highWaterMark: READ_AHEAD })).pipe(createGunzip()) : raw
   if (opts.gzip) raw.on('error', (e) => stream.destroy(e))
+  const gone = () => stream.destroy(new ClientGone())
+  if (opts.signal?.aborted) gone()
+  opts.signal?.addEventListener('abort', gone)
   let total = 0
   try {
     // An early stop (413, bad framing, storage down) must not destroy the request: see drain().
     for await (const chunk of stream.iterator({ destroyOnReturn: stream !== raw })) {
       total += (chunk as Buffer).length
-      if (total > opts.maxBytes) throw tooLarge(opts.maxBytes)
+      if (total > opts.maxBytes) throw tooLarge(opts.maxBytes, opts.setting)
       yield chunk as Buffer
     }
   } catch (e) {
@@ -52,6 +73,8 @@ export async function* bodyBytes(
     if (code.startsWith('Z_')) throw new AppError(400, 'bad_gzip', `The body is not valid gzip (${(e as Error).message}).`)
     throw new AppError(400, 'body_aborted', 'The request body ended before it was complete; nothing was written.')
   } finally {
+    opts.signal?.removeEventListener('abort', gone)
+    if (stream !== raw && !stream.destroyed) stream.destroy()
     await drain(raw)
   }
 }

@@ -4,14 +4,20 @@
 // point leaves no half-written batch; after it, everything acknowledged is on disk.
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
-import { bulkInsert, insertRows } from '../db/query.ts'
+import { bulkInsert } from '../db/query.ts'
 import { LineBuffer, LineBufferPool } from '../db/line-buffer.ts'
 import type { EntityName, SourceKind } from '../model/entities.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch, inSnapshotTurn, snapshotState, writeSnapshotTombstones, type BatchRow } from './batches.ts'
 import type { RawRecord } from './records.ts'
-import { codecFor, insertColumns, type Encoded } from './row-codec.ts'
+import { codecFor, insertColumns, type Codec, type Encoded } from './row-codec.ts'
 import { KeyedSerial } from '../lib/serial.ts'
+import { AppError, badRequest } from '../lib/errors.ts'
+import { DATETIME_OUT_OF_RANGE, inDatetimeRange } from '../model/check.ts'
+import { Rejects } from './rejects.ts'
+import { redactEngineError } from './redact.ts'
+import { COMMIT_HORIZON_MS, openBatches } from './uncommitted.ts'
+import { metricsOf } from '../observability/metrics.ts'
 
 export interface BatchRequest {
   system: string
@@ -39,7 +45,6 @@ export interface BatchResult {
 const CHUNK_ROWS = 25_000
 /** Formatted rows of the requests in flight: normally at most 4 chunks (~6 MB each) at a time. */
 const chunkBuffers = new LineBufferPool(4, 8 << 20)
-const MAX_ERRORS = 100
 
 // Same (system, batch) in flight twice: the second waits and then answers duplicate.
 const inFlight = new KeyedSerial()
@@ -48,10 +53,15 @@ const inFlight = new KeyedSerial()
 export const ingestsInProgress = () => inFlight.size
 
 export function ingestBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {
+  const t0 = performance.now()
   return inFlight.run(`${req.system}\u0000${req.batchId}\u0000${req.part ?? 0}`, () => runBatch(db, req, records))
+    .then((r) => (metricsOf(db)?.ingested(req.system, req.entity, r, (performance.now() - t0) / 1000), r))
 }
 
 async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {
+  // Checked before anything is written: the engine would fail the whole batch on it (years past
+  // 9999 or before 0000), or store another time without a word.
+  if (!inDatetimeRange(req.observedAt)) throw badRequest('bad_parameter', `observed_at ${DATETIME_OUT_OF_RANGE.message}.`)
   const prior = await findBatch(db, req.system, req.batchId, req.part)
   if (prior) {
     // Drain the body so the client sees a normal answer, but write nothing.
@@ -59,6 +69,19 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
     return { batch: req.batchId, accepted: prior.accepted, rejected: prior.rejected, duplicate: true, errors: [] }
   }
   const batchUid = crypto.randomUUID()
+  // Open before its received_at is taken: the cleanup of uncommitted batches spares it.
+  openBatches.add(batchUid)
+  try {
+    return await writeAndCommit(db, req, batchUid, records)
+  } catch (e) {
+    throw redactEngineError(e)
+  } finally {
+    openBatches.delete(batchUid)
+  }
+}
+
+async function writeAndCommit(db: Db, req: BatchRequest, batchUid: string, records: AsyncIterable<RawRecord[]>): Promise<BatchResult> {
+  const started = Date.now()
   const receivedAt = microsToCh(arrivalMicros())
   const { accepted, rejected, errors } = await writeRecords(db, req, batchUid, receivedAt, records)
   const batch: BatchRow = {
@@ -78,28 +101,13 @@ async function runBatch(db: Db, req: BatchRequest, records: AsyncIterable<RawRec
     source: req.source,
   }
   const result: BatchResult = { batch: req.batchId, accepted, rejected, duplicate: false, errors }
+  // Past the horizon the cleanup of uncommitted batches on a shared engine may have begun on it.
+  if (Date.now() - started > COMMIT_HORIZON_MS)
+    throw new AppError(503, 'batch_expired', 'The batch took longer than 6 hours to arrive; nothing of it was written. Send it again, in smaller batches.', undefined, { 'Retry-After': '5' })
   const commit = () => commitRequest(db, req, batch, result)
   if (req.mode === 'full' && req.snapshotId) await inSnapshotTurn(req.system, req.entity, req.snapshotId, commit)
   else await commit()
   return result
-}
-
-/** A rejected record as a row of the dead-letter store. */
-function deadLetter(req: BatchRequest, batchUid: string, receivedAt: string, rec: RawRecord, v: Extract<Encoded, { ok: false }>) {
-  return {
-    id: crypto.randomUUID(),
-    system: req.system,
-    entity: req.entity,
-    batch_id: req.batchId,
-    batch_uid: batchUid,
-    line: rec.line,
-    key: v.key,
-    raw: rec.text,
-    reason: v.reason,
-    errors: JSON.stringify(v.errors),
-    observed_at: req.observedAt,
-    received_at: receivedAt,
-  }
 }
 
 /** Validates and writes every record of the body (uncommitted: invisible until the batch row). */
@@ -111,10 +119,8 @@ async function writeRecords(db: Db, req: BatchRequest, batchUid: string, receive
   const tail = `\t${req.observedAt}\t${receivedAt}\t`
 
   let rows: LineBuffer | null = await chunkBuffers.acquire()
-  let dead: Record<string, unknown>[] = []
+  const rejects = new Rejects(db, { system: req.system, entity: req.entity, batchId: req.batchId, batchUid, observedAt: req.observedAt, receivedAt })
   let accepted = 0
-  let rejected = 0
-  const errors: BatchResult['errors'] = []
   let writing: Promise<void> = Promise.resolve()
 
   // One chunk insert in flight while the next chunk is parsed: the engine and the validator
@@ -132,32 +138,36 @@ async function writeRecords(db: Db, req: BatchRequest, batchUid: string, receive
       writing.catch(() => {})
       if (!last) rows = await chunkBuffers.acquire()
     }
-    if (dead.length >= CHUNK_ROWS || (last && dead.length)) {
-      const chunk = dead
-      dead = []
-      await insertRows(db, 'dead_letters', chunk)
-    }
+    if (last) await rejects.finish()
+    else if (rejects.full) await rejects.flush()
   }
 
   try {
     for await (const recs of records) for (const rec of recs) {
-      const v: Encoded = rec.error ? { ok: false, key: rec.key ?? null, reason: rec.error, errors: [{ field: rec.field ?? '', message: rec.error }] } : codec.encode(rec.text)
+      const v = encodeRecord(codec, rec)
       if (v.ok) {
         rows!.push(head + v.values + tail + rec.line + '\t' + batchUid)
         accepted++
-      } else {
-        rejected++
-        for (const e of v.errors) if (errors.length < MAX_ERRORS) errors.push({ line: rec.line, ...e })
-        dead.push(deadLetter(req, batchUid, receivedAt, rec, v))
-      }
-      if (rows!.lines >= CHUNK_ROWS || dead.length >= CHUNK_ROWS) await flush()
+      } else rejects.add(rec, v)
+      if (rows!.lines >= CHUNK_ROWS || rejects.full) await flush()
     }
     await flush(true)
     await writing
   } finally {
     if (rows) chunkBuffers.release(rows)
   }
-  return { accepted, rejected, errors }
+  return { accepted, rejected: rejects.count, errors: rejects.errors }
+}
+
+/** A record's row, or why not: whatever one line holds, it fails that line only. */
+function encodeRecord(codec: Codec, rec: RawRecord): Encoded {
+  if (rec.error) return { ok: false, key: rec.key ?? null, reason: rec.error, errors: [{ field: rec.field ?? '', message: rec.error }] }
+  try {
+    return codec.encode(rec.text)
+  } catch (e) {
+    const message = `could not be read (${(e as Error)?.message ?? e})`
+    return { ok: false, key: null, reason: message, errors: [{ field: '', message }] }
+  }
 }
 
 /** The commit: for a full snapshot that is now complete, tombstones for what it no longer holds first. */

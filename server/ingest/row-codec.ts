@@ -8,7 +8,7 @@
 // same decimal value. A line with a number literal of 16 or more digits is parsed with
 // lossless-json instead; so is a line with a number in exponent form, which may lie outside the
 // double range (1e400 would become Infinity, and null in the extra fields).
-import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
+import { isLosslessNumber, parse as losslessParse, stringify as losslessStringify } from 'lossless-json'
 import { Bad, checkValue } from '../model/check.ts'
 import { COMMON, ENTITY_SPECS, type EntityName, type FieldSpec } from '../model/spec.ts'
 import { withLineShapes } from './fast-line-shape.ts'
@@ -22,45 +22,130 @@ export type Encoded =
   | { ok: true; key: string; deleted: boolean; values: string }
   | { ok: false; key: string | null; reason: string; errors: FieldError[] }
 
+/** Levels of nesting a record may have (the record itself is one): the parsers and JSON.stringify
+ *  recurse, and a line nested 10,000 deep would overflow their stacks. */
+export const MAX_DEPTH = 64
+
 /**
- * True when a number literal of the JSON text (outside strings) has 16 or more digits or an
- * exponent: a double may not hold it exactly. A scan rather than a regex, which would also have
- * to step over strings and costs twice as much on the ingest hot path. On invalid JSON the
- * answer does not matter: either parser rejects it.
+ * What scanLine found in the line it scanned last, kept here rather than returned so that the
+ * hot path makes no object per line. `inexact`: a number literal (outside strings) has 16 or
+ * more digits or an exponent, so a double may not hold it exactly. `keys`: object keys at any
+ * depth (a parsed record with fewer has a duplicate). `tooDeep`: nesting beyond MAX_DEPTH, and
+ * then `topKey` the [start, end] of the last top-level key's quoted text before it.
  */
-export function hasInexactNumber(s: string): boolean {
+const scan = { inexact: false, keys: 0, tooDeep: false, topKeyStart: -1, topKeyEnd: -1 }
+
+/** End of the string whose opening quote is at `i`: a quote after an odd run of backslashes is escaped. */
+function stringEnd(s: string, i: number): number {
+  let j = s.indexOf('"', i + 1)
+  while (j > 0) {
+    let k = j - 1
+    while (s.charCodeAt(k) === 92) k--
+    if ((j - 1 - k) % 2 === 0) break
+    j = s.indexOf('"', j + 1)
+  }
+  return j
+}
+
+/**
+ * One pass over a line's characters outside strings (see `scan`). A scan rather than a regex,
+ * which would also have to step over strings and costs twice as much on the ingest hot path. On
+ * invalid JSON the answers do not matter: either parser rejects it.
+ */
+function scanLine(s: string): void {
+  scan.inexact = false
+  scan.keys = 0
+  scan.tooDeep = false
+  scan.topKeyStart = -1
+  let depth = 0
   const n = s.length
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i)
     if (c === 34 /* " */) {
-      let j = s.indexOf('"', i + 1)
-      // A quote after an odd run of backslashes is escaped: the string goes on.
-      while (j > 0) {
-        let k = j - 1
-        while (s.charCodeAt(k) === 92) k--
-        if ((j - 1 - k) % 2 === 0) break
-        j = s.indexOf('"', j + 1)
+      const j = stringEnd(s, i)
+      if (j < 0) return
+      let k = j + 1
+      let d = s.charCodeAt(k)
+      while (d === 32 || d === 9 || d === 10 || d === 13) d = s.charCodeAt(++k)
+      if (d === 58 /* : */) {
+        scan.keys++
+        if (depth === 1) (scan.topKeyStart = i), (scan.topKeyEnd = j)
       }
-      if (j < 0) return false
       i = j
-    } else if (c <= 57 && (c >= 48 || c === 45)) {
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return void (scan.tooDeep = true)
+    } else if (c === 125 || c === 93) depth--
+    else if (c <= 57 && (c >= 48 || c === 45)) {
       let digits = 0
       for (; i < n; i++) {
         const d = s.charCodeAt(i)
         if (d >= 48 && d <= 57) digits++
-        else if (d === 101 || d === 69) return true
-        else if (d !== 46 && d !== 45) break
+        else if (d === 101 || d === 69) scan.inexact = true
+        else if (d !== 46 && d !== 45 && d !== 43) break
       }
-      if (digits >= 16) return true
+      if (digits >= 16) scan.inexact = true
       i--
     }
   }
-  return false
+}
+
+/** True when a number literal of the JSON text may not be held exactly by a double (see `scan`). */
+export function hasInexactNumber(s: string): boolean {
+  scanLine(s)
+  return scan.inexact
 }
 
 export function parseRecord(text: string): { value: unknown; lossless: boolean } {
   if (hasInexactNumber(text)) return { value: losslessParse(text), lossless: true }
   return { value: JSON.parse(text), lossless: false }
+}
+
+/** Object keys in a parsed value, at any depth (lossless numbers are values, not objects). */
+function countKeys(v: object): number {
+  let n = 0
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'object' && x !== null && !isLosslessNumber(x)) n += countKeys(x)
+    return n
+  }
+  for (const k in v) {
+    n++
+    const x = (v as Record<string, unknown>)[k]
+    if (typeof x === 'object' && x !== null && !isLosslessNumber(x)) n += countKeys(x)
+  }
+  return n
+}
+
+/** The text of a JSON string literal (quotes included), decoded. */
+function keyText(s: string, start: number, end: number): string {
+  try {
+    return JSON.parse(s.slice(start, end + 1)) as string
+  } catch {
+    return s.slice(start + 1, end)
+  }
+}
+
+/** The first key that appears twice in one object of the line (its decoded name), or ''. */
+export function duplicateKey(s: string): string {
+  const seen: Array<Set<string> | null> = []
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 34) {
+      const j = stringEnd(s, i)
+      if (j < 0) return ''
+      let k = j + 1
+      while (/\s/.test(s[k] ?? '')) k++
+      const top = seen[seen.length - 1]
+      if (s.charCodeAt(k) === 58 && top) {
+        const name = keyText(s, i, j)
+        if (top.has(name)) return name
+        top.add(name)
+      }
+      i = j
+    } else if (c === 123) seen.push(new Set())
+    else if (c === 91) seen.push(null)
+    else if (c === 125 || c === 93) seen.pop()
+  }
+  return ''
 }
 
 /** TabSeparated escaping of a string value. */
@@ -91,6 +176,41 @@ function encodeValue(v: string | boolean | null): string {
 }
 
 const reject = (message: string): Encoded => ({ ok: false, key: null, reason: message, errors: [{ field: '', message }] })
+
+const rejectField = (field: string, message: string, key: string | null): Encoded => ({
+  ok: false,
+  key,
+  reason: `${field}: ${message}`,
+  errors: [{ field, message }],
+})
+
+/** A record's key when it can be read: a rejected line still counts as present in a full snapshot. */
+function readableKey(rec: Record<string, unknown> | null): string | null {
+  const k = rec?.key
+  return typeof k === 'string' && k.length > 0 && k.length <= 128 && k.isWellFormed() ? k : null
+}
+
+function duplicate(text: string, rec: Record<string, unknown> | null): Encoded {
+  const name = duplicateKey(text)
+  return rejectField(name, `appears more than once in the record (duplicate key '${name}')`, name === 'key' ? null : readableKey(rec))
+}
+
+/** A rejected line read with JSON.parse for its key only (numbers may be inexact there). */
+function jsonObject(text: string): Record<string, unknown> | null {
+  try {
+    // V8's JSON.parse does not recurse, so it reads a line of any depth; the other parsers do.
+    const v = JSON.parse(text) as unknown
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+/** A line nested deeper than MAX_DEPTH, named by the top-level field that holds the nesting. */
+function tooDeep(text: string): Encoded {
+  const field = scan.topKeyStart >= 0 ? keyText(text, scan.topKeyStart, scan.topKeyEnd) : ''
+  return rejectField(field, `is nested deeper than ${MAX_DEPTH} levels`, readableKey(jsonObject(text)))
+}
 
 /** A line read into a record, or its rejection. */
 export type Parsed = { ok: true; rec: Record<string, unknown>; lossless: boolean } | { ok: false; rejected: Encoded }
@@ -137,7 +257,7 @@ export function compileCodec(entity: EntityName): EntityCodec {
   /** The columns of a record whose field values are `get(i)` (i: position in `specs`). */
   function columns(get: (i: number) => unknown, extra: () => string): Encoded {
     const k = get(KEY)
-    const key = typeof k === 'string' && k.length > 0 && k.length <= 128 ? k : null
+    const key = typeof k === 'string' && k.length > 0 && k.length <= 128 && k.isWellFormed() ? k : null
     const tombstone = get(DELETED) === true
     errors.length = 0
     // COMMON comes first in `specs`, so a tombstone's fields are the first ones.
@@ -158,15 +278,23 @@ export function compileCodec(entity: EntityName): EntityCodec {
   const codec: EntityCodec = {
     fields: specs.map((f) => f.name),
     parse(text) {
-      let parsed: { value: unknown; lossless: boolean }
+      scanLine(text)
+      if (scan.tooDeep) return { ok: false, rejected: tooDeep(text) }
+      const lossless = scan.inexact
+      const keys = scan.keys
+      let v: unknown
       try {
-        parsed = parseRecord(text)
+        v = lossless ? losslessParse(text) : JSON.parse(text)
       } catch (e) {
-        return { ok: false, rejected: reject(`malformed JSON: ${(e as Error).message}`) }
+        const message = (e as Error).message
+        if (message.startsWith('Duplicate key')) return { ok: false, rejected: duplicate(text, jsonObject(text)) }
+        return { ok: false, rejected: reject(`malformed JSON: ${message}`) }
       }
-      const v = parsed.value
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, rejected: reject('expected a JSON object') }
-      return { ok: true, rec: v as Record<string, unknown>, lossless: parsed.lossless }
+      // JSON.parse keeps the last of duplicate keys and lossless-json the one of equal values:
+      // either way the line said two things, and which one it meant is not ours to guess.
+      if (countKeys(v) !== keys) return { ok: false, rejected: duplicate(text, v as Record<string, unknown>) }
+      return { ok: true, rec: v as Record<string, unknown>, lossless }
     },
     encodeRecord: (rec, lossless) => columns((i) => rec[specs[i].name], () => extraOf(rec, lossless)),
     encodeValues: (values) => columns((i) => values[i], () => ''),

@@ -1,8 +1,15 @@
 // Checks one JSON value against a field type: the normalised value ClickHouse stores, or the
 // message saying what is wrong. Shared by the zod schemas and the ingest row codec.
 import { isLosslessNumber } from 'lossless-json'
-import { normalizeDecimal, parseDatetime, toChDateTime, isCalendarDate, DECIMAL_SCALE } from './fields.ts'
+import { normalizeDecimal, parseAnyDatetime, toChDateTime, isCalendarDate, DECIMAL_SCALE } from './fields.ts'
 import type { FieldType } from './spec.ts'
+
+declare global {
+  interface String {
+    /** ES2024 (Node 20 has it; the lib setting stops at ES2023). */
+    isWellFormed(): boolean
+  }
+}
 
 /** Why a value does not fit its field. A class, so that a valid value needs no wrapper object:
  *  the ingest codec checks every field of every record and allocation there is GC time. */
@@ -19,12 +26,23 @@ const NOT_DECIMAL = new Bad('expected a decimal number (JSON number or decimal s
 const NOT_DATE = new Bad('expected a date YYYY-MM-DD')
 const NOT_BOOL = new Bad('expected true or false')
 const NOT_CURRENCY = new Bad('expected an ISO-4217 currency code such as USD')
+const NOT_UNICODE = new Bad('is not valid Unicode (a lone surrogate)')
 
 const isDigit = (c: number) => c >= 48 && c <= 57
 const two = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
 
 const TIME_DIGITS = [11, 12, 14, 15, 17, 18]
 const CURRENCY_RE = /^[A-Z]{3}$/
+
+// What the columns hold (sql/migrations: Date, DateTime64(3, 'UTC') as ClickHouse documents
+// them): the engine would store anything outside as another value without a word.
+export const DATE_RANGE = { min: '1970-01-01', max: '2149-06-06' } as const
+export const DATETIME_RANGE = { min: '1900-01-01 00:00:00.000', max: '2299-12-31 23:59:59.999' } as const
+const DATE_OUT_OF_RANGE = new Bad(`is outside the dates that can be stored (${DATE_RANGE.min} to ${DATE_RANGE.max})`)
+export const DATETIME_OUT_OF_RANGE = new Bad('is outside the times that can be stored (1900-01-01T00:00:00Z to 2299-12-31T23:59:59.999Z)')
+
+/** True when ClickHouse UTC text lies in DATETIME_RANGE (a year beyond 4 digits starts with + or -, below '1'). */
+export const inDatetimeRange = (ch: string) => ch >= DATETIME_RANGE.min && ch <= DATETIME_RANGE.max
 
 /** `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, the shape collectors send nearly always, without a regex. */
 function fastUtc(v: string): string | null {
@@ -50,6 +68,8 @@ export function checkValue(type: FieldType, v: unknown): Checked {
       if (typeof v !== 'string') return NOT_STRING
       if (type.min && v.length < type.min) return EMPTY
       if (v.length > type.max) return new Bad(`longer than ${type.max} characters`)
+      // A lone surrogate (from a \ud800 escape) would be stored as U+FFFD: distinct keys would collide.
+      if (!v.isWellFormed()) return NOT_UNICODE
       return v
     case 'decimal': {
       if (typeof v === 'number') {
@@ -65,13 +85,17 @@ export function checkValue(type: FieldType, v: unknown): Checked {
       return norm === null ? NOT_DECIMAL : checkDecimalText(type, norm, Number(norm))
     }
     case 'date':
-      return typeof v === 'string' && isCalendarDate(v) ? v : NOT_DATE
+      if (typeof v !== 'string' || !isCalendarDate(v)) return NOT_DATE
+      return v >= DATE_RANGE.min && v <= DATE_RANGE.max ? v : DATE_OUT_OF_RANGE
     case 'datetime': {
       if (typeof v !== 'string') return BAD_DATETIME
-      const fast = fastUtc(v)
-      if (fast !== null) return fast
-      const d = parseDatetime(v)
-      return d ? toChDateTime(d) : BAD_DATETIME
+      let ch = fastUtc(v)
+      if (ch === null) {
+        const d = parseAnyDatetime(v)
+        if (d === null) return BAD_DATETIME
+        ch = toChDateTime(d)
+      }
+      return inDatetimeRange(ch) ? ch : DATETIME_OUT_OF_RANGE
     }
     case 'bool':
       return typeof v === 'boolean' ? v : NOT_BOOL

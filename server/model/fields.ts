@@ -43,8 +43,22 @@ export function isCalendarDate(s: string): boolean {
 
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
-/** Parses an ISO-8601 datetime with `Z` or an offset; null when it is not one. */
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the times whose UTC text has a 4-digit year. */
+const FIRST_MS = -62_167_219_200_000
+const LAST_MS = 253_402_300_799_999
+
+/**
+ * Parses an ISO-8601 datetime with `Z` or an offset; null when it is not one, or when its offset
+ * moves it out of years 0000–9999 (9999-12-31T23:59:59-23:59 is in year 10000 in UTC, which no
+ * ClickHouse text can say).
+ */
 export function parseDatetime(s: string): Date | null {
+  const d = parseAnyDatetime(s)
+  return d && d.getTime() >= FIRST_MS && d.getTime() <= LAST_MS ? d : null
+}
+
+/** parseDatetime without the year limit: a field's check names the range it is outside. */
+export function parseAnyDatetime(s: string): Date | null {
   if (!DATETIME_RE.test(s) || !isCalendarDate(s.slice(0, 10))) return null
   const ms = Date.parse(s)
   return Number.isNaN(ms) ? null : new Date(ms)

@@ -13,6 +13,8 @@ import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../lib/time.ts
 import { systemClock, type Clock } from '../lib/clock.ts'
 import { addDecimals } from '../lib/decimal.ts'
 import type { Severity } from '../rules/catalog.ts'
+import { logOf, redactMessage } from '../observability/log.ts'
+import { metricsOf } from '../observability/metrics.ts'
 
 export interface NotifyOptions {
   maxAttempts: number
@@ -122,9 +124,10 @@ export class Notifier {
       onFailedAttempt: async (e) => {
         if (e.retriesLeft > 0) await this.clock.sleep(backoffMs * 2 ** (done + e.attemptNumber - 1))
       },
-    }).catch((e: Error) =>
-      console.error(`[${this.clock.now().toISOString()}] notification ${id} to ${new URL(url).host} failed after ${maxAttempts} attempts: ${e.message}`),
-    )
+    }).catch((e: Error) => {
+      metricsOf(this.db)?.notificationFailed(true)
+      logOf(this.db).error({ delivery: id, host: new URL(url).host, attempts: maxAttempts, reason: redactMessage(e.message) }, 'notification failed after every attempt')
+    })
   }
 
   /** One POST, recorded whatever its outcome; a failure throws its reason. */
@@ -147,7 +150,8 @@ export class Notifier {
     }
     await insertRows(this.db, 'notification_attempts', [
       { delivery_id: id, attempt, at: microsToCh(arrivalMicros()), ok: !error, status_code: status, error },
-    ]).catch((e) => console.error('cannot record a notification attempt:', e))
+    ]).catch((e) => logOf(this.db).error({ err: e, delivery: id }, 'cannot record a notification attempt'))
+    if (error) metricsOf(this.db)?.notificationFailed(false)
     if (error) throw new Error(error)
   }
 

@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { routes } from '../http/openapi.ts'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { cursorShapes } from '../http/schemas.ts'
 import { parseDatetime, toChDateTime, chToIso } from '../lib/time.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
@@ -88,7 +89,7 @@ interface AuditRow {
 
 export const auditRoutes = routes().openapi(auditLog, async (c) => {
   const q = c.req.valid('query')
-  const cursor = decodeCursor(q.cursor, 2) as [string, string] | null
+  const cursor = decodeCursor(q.cursor, cursorShapes.audit)
   const rows = await queryRows<AuditRow>(c.var.services.db, 'audit.list', sqlFile('access/audit.sql'), {
     actor: q.actor ?? '',
     action: q.action ?? '',

@@ -2,6 +2,7 @@
 import type { z } from '@hono/zod-openapi'
 import { exact, routes } from '../http/openapi.ts'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { cursorShapes } from '../http/schemas.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { listDeadLetters, replayDeadLetters } from '../ingest/dead-letters.ts'
 import { actorName } from '../auth/principal.ts'
@@ -11,7 +12,7 @@ import { listing, one, replayMany, replayOne, type DeadLetter, type ReplayAnswer
 export const deadLetterRoutes = routes()
   .openapi(listing, async (c) => {
     const { cursor: after, ...q } = c.req.valid('query')
-    const cursor = decodeCursor(after, 2) as [string, string] | null
+    const cursor = decodeCursor(after, cursorShapes.deadLetters)
     const { items, next } = await listDeadLetters(c.var.services.db, { ...q, cursor })
     return exact<{ items: z.output<typeof DeadLetter>[]; next_cursor: string | null }>(c, { items, next_cursor: next ? encodeCursor(next) : null })
   })

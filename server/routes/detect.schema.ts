@@ -20,6 +20,8 @@ export const detect = createRoute({
   method: 'post',
   path: '/',
   summary: 'Run every enabled rule now, as of a time',
+  description:
+    'One detection run at a time, also across several Crosswalk servers sharing one ClickHouse: a request that finds a run going (here, on another server, or scheduled) waits for it to finish, then runs its own and answers that run, so its answer reflects the data when it started. A server that stops mid-run leaves a lease that expires after 60 s; the next run then undoes the rows of the run cut short, so sending a request again after an error never doubles an exception or an event.',
   request: { query: z.strictObject({ as_of: asOf }) },
   responses: answers(DetectionRun, 'What the run found and changed'),
 })

@@ -5,6 +5,7 @@ import { sqlFile } from '../db/sql-files.ts'
 import { chToIso, parseDatetime, toChDateTime } from '../lib/time.ts'
 import type { AppEnv } from '../context.ts'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { cursorShapes } from '../http/schemas.ts'
 import { exact, exactText, routes } from '../http/openapi.ts'
 import { AppError, badRequest, notFound } from '../lib/errors.ts'
 import { applyAction } from '../exceptions/actions.ts'
@@ -42,7 +43,7 @@ export const exceptionRoutes = routes()
   .openapi(listing, async (c) => {
     const { sort: sortBy, limit, cursor: after, ...filters } = c.req.valid('query')
     const { sort, desc } = toSort(sortBy)
-    const cursor = decodeCursor(after, 2) as [number, string] | null
+    const cursor = decodeCursor(after, cursorShapes.exceptions)
     const { db, cache, clock } = c.var.services
     const filter = toFilter(filters)
     const until = await timeChangesAt(c)

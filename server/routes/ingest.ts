@@ -9,6 +9,7 @@ import { jsonArrayRecords, ndjsonRecords } from '../ingest/records.ts'
 import { ingestBatch } from '../ingest/pipeline.ts'
 import { ingestEvents } from '../traces/ingest-events.ts'
 import { ingest } from './ingest.schema.ts'
+import type { Logger } from '../observability/log.ts'
 
 export const ingestRoutes = routes().openapi(ingest, async (c) => {
   const { db, config } = c.var.services
@@ -28,11 +29,13 @@ export const ingestRoutes = routes().openapi(ingest, async (c) => {
   const length = Number(c.req.header('content-length') ?? NaN)
   if (!gzip && length > maxBytes) throw tooLarge(maxBytes)
 
-  const bytes = bodyBytes(c.env?.incoming ?? c.req.raw.body, { gzip, maxBytes })
+  const bytes = bodyBytes(c.env?.incoming ?? c.req.raw.body, { gzip, maxBytes, signal: c.req.raw.signal })
   const records = format === 'ndjson' ? ndjsonRecords(bytes) : jsonArrayRecords(bytes)
   const observedAt = toChDateTime(q.observed_at ? parseDatetime(q.observed_at)! : new Date())
   if (entity === 'events') {
-    const r = await ingestEvents(db, system, batchId, observedAt, records).catch(storageDown)
+    const t0 = performance.now()
+    const r = await ingestEvents(db, system, batchId, observedAt, records).catch(storageDown(c.var.services.log))
+    c.var.services.metrics.ingested(system, entity, r, (performance.now() - t0) / 1000)
     if (r.accepted) c.var.services.onIngested?.(system, entity)
     return c.json(r, 200)
   }
@@ -51,14 +54,15 @@ export const ingestRoutes = routes().openapi(ingest, async (c) => {
       source: 'api',
     },
     records,
-  ).catch(storageDown)
+  ).catch(storageDown(c.var.services.log))
   if (!result.duplicate) c.var.services.onIngested?.(system, entity)
   return c.json(result, 200)
 })
 
 /** Anything but a request error while writing means storage failed: nothing was committed. */
-function storageDown(e: unknown): never {
+const storageDown = (log: Logger) => (e: unknown): never => {
   if (e instanceof AppError) throw e
-  console.error(`[${new Date().toISOString()}] ingest failed in storage:`, e)
+  // The error alone, redacted by the logger: an engine's message can quote the rows it failed on.
+  log.error({ err: e }, 'ingest failed in storage')
   throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; nothing of this batch was written. Retry later.', undefined, { 'Retry-After': '5' })
 }

@@ -5,6 +5,7 @@ import { badRequest } from '../lib/errors.ts'
 import { dec } from '../lib/json.ts'
 import { exact, routes } from '../http/openapi.ts'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { cursorShapes } from '../http/schemas.ts'
 import { resolvePeriod } from '../http/period-resolve.ts'
 import { COMPARISONS, findComparison, type Comparison } from '../reconciliation/catalog.ts'
 import { records, summarize, type RecordFilter, type RecordRow } from '../reconciliation/query.ts'
@@ -48,7 +49,7 @@ export const reconciliationRoutes = routes()
   .openapi(recordList, async (c) => {
     const q = c.req.valid('query')
     const cmp = comparisonOf(q)
-    const after = (decodeCursor(q.cursor, 1)?.[0] as string | undefined) ?? ''
+    const after = decodeCursor(q.cursor, cursorShapes.records)?.[0] ?? ''
     const rows = await records(c.var.services.db, cmp, recordFilter(q, c.var.services.clock.now()), q.limit + 1, after)
     const page = rows.slice(0, q.limit)
     return exact<z.output<typeof ReconciliationRecords>>(c, {

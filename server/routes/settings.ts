@@ -9,7 +9,7 @@ import { dec } from '../lib/json.ts'
 import { addDecimals } from '../lib/decimal.ts'
 import { audit } from '../auth/audit.ts'
 import { actorName } from '../auth/principal.ts'
-import { currentSettings, saveSettings, settingsRevision } from '../config/settings.ts'
+import { currentSettings, refreshSettings, saveSettings, settingsRevision } from '../config/settings.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
 import { routeMatches, routeOwner, severityOf, SLA_DEFAULT_HOURS } from '../exceptions/routing.ts'
 import { getSettings, previewRouting, putSettings, type RoutePreview } from './settings.schema.ts'
@@ -46,8 +46,9 @@ interface Open {
 }
 
 export const settingsRoutes = routes()
-  .openapi(getSettings, (c) =>
-    c.json(
+  .openapi(getSettings, async (c) => {
+    await refreshSettings(c.var.services.db, c.var.services.config)
+    return c.json(
       {
         ...inForce(c),
         defaults: DEFAULTS,
@@ -55,8 +56,8 @@ export const settingsRoutes = routes()
         owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
       },
       200,
-    ),
-  )
+    )
+  })
   .openapi(putSettings, async (c) => {
     const s = c.req.valid('json')
     await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.valid('header')['if-match']))
@@ -65,6 +66,7 @@ export const settingsRoutes = routes()
   })
   .openapi(previewRouting, async (c) => {
     const { routing, rules } = c.req.valid('json')
+    await refreshSettings(c.var.services.db, c.var.services.config)
     const rows = await queryRows<Open>(c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 })
     const config = { ...c.var.services.config, routing, rules: rules ?? c.var.services.config.rules }
     // Money is summed exactly, as decimal text (lib/decimal.ts), never through a float.

@@ -9,24 +9,25 @@ import { decodeJson, decodeProtobuf, encodeProtobufResponse, normalize, OtlpBody
 import { writeSpans } from '../traces/store.ts'
 import { exportTraces } from './traces.schema.ts'
 
-/** OTLP requests are batches of spans, not snapshots: a bounded body is read whole. */
-const MAX_OTLP_BYTES = 64 * 1024 * 1024
-
+// OTLP requests are batches of spans, not snapshots: a bounded body (limits.max_otlp_bytes) is read whole.
 export const traceRoutes = routes().openapi(exportTraces, async (c) => {
   const media = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
   const proto = media === 'application/x-protobuf' || media === 'application/protobuf'
   if (!proto && media !== 'application/json')
     throw new AppError(415, 'unsupported_media_type', `Content-Type '${media || '(missing)'}' is not accepted: send application/x-protobuf or application/json (OTLP/HTTP).`)
   const chunks: Buffer[] = []
-  for await (const chunk of bodyBytes(c.env?.incoming ?? c.req.raw.body, { gzip: isGzip(c.req.header('content-encoding')), maxBytes: MAX_OTLP_BYTES }))
+  const limit = { maxBytes: c.var.services.config.limits.max_otlp_bytes, setting: 'limits.max_otlp_bytes', signal: c.req.raw.signal }
+  for await (const chunk of bodyBytes(c.env?.incoming ?? c.req.raw.body, { gzip: isGzip(c.req.header('content-encoding')), ...limit }))
     chunks.push(chunk)
   const body = Buffer.concat(chunks)
 
+  const t0 = performance.now()
   const { written, accepted, rejected, errors } = submit(c.var.services.db, proto, body)
   try {
     await written
+    c.var.services.metrics.ingested('otlp', 'span', { accepted, rejected, duplicate: false }, (performance.now() - t0) / 1000)
   } catch (e) {
-    console.error(`[${new Date().toISOString()}] writing spans failed:`, e)
+    c.var.services.log.error({ err: e }, 'writing spans failed')
     throw new AppError(503, 'storage_unavailable', 'Storage is unavailable; no span of this request was written. Retry later.', undefined, { 'Retry-After': '5' })
   }
   if (accepted) c.var.services.onIngested?.('otlp', 'traces')

@@ -1,6 +1,7 @@
 // /api/v1/transactions: the list, workflow health, one with its spans and open exceptions.
 import type { z } from '@hono/zod-openapi'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { cursorShapes } from '../http/schemas.ts'
 import { exact, routes } from '../http/openapi.ts'
 import { dec, type Decimal } from '../lib/json.ts'
 import { notFound } from '../lib/errors.ts'
@@ -13,7 +14,7 @@ const at = (v: string | undefined) => (v ? instantOf(v)! : undefined)
 export const transactionRoutes = routes()
   .openapi(list, async (c) => {
     const q = c.req.valid('query')
-    const cursor = decodeCursor(q.cursor, 2) as [string, string] | null
+    const cursor = decodeCursor(q.cursor, cursorShapes.transactions)
     const { items, next } = await listTransactions(
       c.var.services.db,
       { workflow: q.workflow, status: q.status, system: q.system, entity_key: q.entity_key, entity_type: q.entity_type, from: at(q.from), to: at(q.to) },

@@ -32,32 +32,41 @@ function ruleParams(config: Config, rule: RuleName): Record<string, number> {
   return params
 }
 
-export async function runRule(db: Db, config: Config, rule: RuleName, asOf: string, opts: PathOptions = {}): Promise<Detection[]> {
+/** A rule's SQL (history or derived path) and its parameters, as runRule runs it. */
+export async function ruleQuery(db: Db, config: Config, rule: RuleName, asOf: string, opts: PathOptions = {}) {
   const params: Record<string, unknown> = { as_of: asOf, ...ruleParams(config, rule) }
   if (rule === 'source_stale') {
     params.systems = config.sources.map((s) => s.system)
     params.kinds = config.sources.map((s) => s.kind)
   }
-  const rows = await queryRows<Record<string, unknown>>(db, `rules.${rule}`, await sqlAsOf(db, `rules/${rule}`, asOf, opts), params, { join_use_nulls: 1 })
+  return { sql: await sqlAsOf(db, `rules/${rule}`, asOf, opts), params }
+}
+
+export async function runRule(db: Db, config: Config, rule: RuleName, asOf: string, opts: PathOptions = {}): Promise<Detection[]> {
+  const { sql, params } = await ruleQuery(db, config, rule, asOf, opts)
+  const rows = await queryRows<Record<string, unknown>>(db, `rules.${rule}`, sql, params, { join_use_nulls: 1 })
+  return rows.map((r) => toDetection(rule, r))
+}
+
+/** One row of a rule's SQL as a detection (detection streams rows through this in pages). */
+export function toDetection(rule: RuleName, r: Record<string, unknown>): Detection {
   const entityType = RULES[rule].entity
-  return rows.map((r) => {
-    const details: Record<string, Record<string, unknown>> = {}
-    for (const [col, v] of Object.entries(r)) {
-      if (STANDARD.has(col)) continue
-      const dot = col.indexOf('.')
-      const side = dot > 0 ? col.slice(0, dot) : 'value'
-      ;(details[side] ??= {})[dot > 0 ? col.slice(dot + 1) : col] = typeof v === 'string' && CH_DATETIME.test(v) ? chToIso(v) : v
-    }
-    return {
-      rule,
-      entity_type: typeof r.entity_type === 'string' ? r.entity_type : entityType,
-      entity_key: String(r.entity_key),
-      systems: [...new Set((r.systems as string[] | null) ?? [])].sort(),
-      amount_at_risk: String(r.amount_at_risk ?? '0'),
-      currency: String(r.currency ?? 'USD'),
-      practice: (r.practice as string | null) ?? null,
-      region: (r.region as string | null) ?? null,
-      details,
-    }
-  })
+  const details: Record<string, Record<string, unknown>> = {}
+  for (const [col, v] of Object.entries(r)) {
+    if (STANDARD.has(col)) continue
+    const dot = col.indexOf('.')
+    const side = dot > 0 ? col.slice(0, dot) : 'value'
+    ;(details[side] ??= {})[dot > 0 ? col.slice(dot + 1) : col] = typeof v === 'string' && CH_DATETIME.test(v) ? chToIso(v) : v
+  }
+  return {
+    rule,
+    entity_type: typeof r.entity_type === 'string' ? r.entity_type : entityType,
+    entity_key: String(r.entity_key),
+    systems: [...new Set((r.systems as string[] | null) ?? [])].sort(),
+    amount_at_risk: String(r.amount_at_risk ?? '0'),
+    currency: String(r.currency ?? 'USD'),
+    practice: (r.practice as string | null) ?? null,
+    region: (r.region as string | null) ?? null,
+    details,
+  }
 }

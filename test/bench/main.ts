@@ -13,6 +13,7 @@ import { benchFastPaths, reportFastPaths } from './fast-paths.ts'
 import { benchFastExport, reportFastExport } from './fast-export.ts'
 import { benchStream, reportStream } from './stream.ts'
 import { benchConnectors, reportConnectors } from './connectors.ts'
+import { benchDetectMemory, reportDetectMemory } from './detect-memory.ts'
 
 const only = process.argv[3]
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -30,6 +31,8 @@ if (!only || only === 'ui') console.log(reportUi(await benchUi()))
 if (only === 'fast') console.log(reportFastPaths(benchFastPaths(Number(process.env.BENCH_LINES ?? 300_000))))
 if (only === 'fast-export') console.log(reportFastExport(await benchFastExport(Number(process.env.BENCH_ROWS ?? 200_000))))
 /** Connectors: BENCH_ROWS time entries per vendor (BENCH_VENDORS, BENCH_RUNS, BENCH_E2E; see connectors.ts). */
+/** Detection's peak RSS opening, re-finding and clearing BENCH_EXCEPTIONS (200,000) exceptions. */
+if (only === 'detect-memory') console.log(reportDetectMemory(await benchDetectMemory(Number(process.env.BENCH_EXCEPTIONS ?? 200_000))))
 if (only === 'connectors') console.log(reportConnectors(await benchConnectors(rows)))
 if (only === 'transport') console.log(reportTransport(await benchTransport(rows)))
 /** A body of BENCH_STREAM_MB (200) into a server with a 96 MB heap: throughput and peak RSS. */

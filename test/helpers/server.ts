@@ -1,4 +1,6 @@
-// Starts a real server (embedded ClickHouse, real HTTP on 127.0.0.1) on a fresh data dir.
+// Starts a real server (embedded ClickHouse, real HTTP on 127.0.0.1) on a fresh data dir; in the
+// server-path pass (CROSSWALK_TEST_STORAGE=server) on CLICKHOUSE_URL instead, a database per data dir.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,9 +12,27 @@ export function tempDir(prefix = 'cw-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
+/** True in the server-path pass: servers store through CLICKHOUSE_URL, not an embedded engine. */
+export const serverPath = process.env.CROSSWALK_TEST_STORAGE === 'server'
+
+/**
+ * The ClickHouse server storage of a data dir in the server-path pass: a database of its own on
+ * CLICKHOUSE_URL, named after the dir, so a restart on the same dir finds its data again and
+ * servers on other dirs start empty, as they do on the embedded engine.
+ */
+export async function serverStorage(dataDir: string): Promise<NonNullable<ServeOptions['clickhouse']>> {
+  const url = process.env.CLICKHOUSE_URL
+  if (!url) throw new Error('CROSSWALK_TEST_STORAGE=server needs CLICKHOUSE_URL (test/support/clickhouse-http/setup.ts sets it)')
+  const database = `cw_${crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`
+  const res = await fetch(url, { method: 'POST', body: `CREATE DATABASE IF NOT EXISTS ${database}` })
+  if (!res.ok) throw new Error(`creating ${database} on ${url}: ${res.status} ${await res.text()}`)
+  return { url, database }
+}
+
 export async function startServer(opts: Partial<ServeOptions> = {}): Promise<Running & { dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir()
-  const running = await start({ dataDir, port: 0, adminToken: ADMIN, log: () => {}, detectInterval: 0, ...opts })
+  const clickhouse = opts.clickhouse ?? (serverPath ? await serverStorage(dataDir) : undefined)
+  const running = await start({ dataDir, port: 0, adminToken: ADMIN, log: () => {}, detectInterval: 0, ...opts, clickhouse })
   return Object.assign(running, { dataDir })
 }
 

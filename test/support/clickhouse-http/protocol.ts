@@ -162,6 +162,21 @@ function isInsertHead(sql: string): boolean {
   return st.keyword === 'INSERT' && st.dataAt !== undefined && skipSpace(sql, st.dataAt) === sql.length
 }
 
+/**
+ * A body holding the whole query: an INSERT's inline data after `FORMAT X` stays bytes
+ * (RowBinary, Native… are not text). Scanned as latin1, so offsets are byte offsets. The data
+ * starts after the first line feed, or else after the whitespace (ParserInsertQuery). `VALUES`
+ * stays in the query text: its rows may hold `{name:Type}` parameters the engine binds.
+ */
+function splitInsert(body: Buffer): { sql: string; insertData?: Buffer } {
+  const text = body.toString('latin1')
+  const st = scanStatement(text)
+  if (st.keyword !== 'INSERT' || st.dataAt === undefined || /VALUES$/i.test(text.slice(0, st.dataAt))) return { sql: body.toString('utf8') }
+  const ws = /^[ \t\r\f\v]*\n?/.exec(text.slice(st.dataAt, st.dataAt + 4096))![0]
+  const at = st.dataAt + (ws.endsWith('\n') ? ws.length : /^\s*/.exec(text.slice(st.dataAt, st.dataAt + 4096))![0].length)
+  return { sql: body.subarray(0, st.dataAt).toString('utf8'), insertData: body.subarray(at) }
+}
+
 export function parseRequest(req: IncomingMessage, url: URL, body: Buffer): ChRequest {
   const { user, password } = credentials(req, url)
   const form = /^multipart\/form-data;.*boundary=("?)([^";]+)\1/i.exec(String(req.headers['content-type'] ?? ''))
@@ -178,7 +193,7 @@ export function parseRequest(req: IncomingMessage, url: URL, body: Buffer): ChRe
   let sql: string
   let insertData: Buffer | undefined
   if (form) sql = fields.get('query') ?? fromUrl
-  else if (!fromUrl) sql = body.toString('utf8')
+  else if (!fromUrl) ({ sql, insertData } = splitInsert(body))
   else if (isInsertHead(fromUrl)) {
     // `INSERT … FORMAT X` in the URL, rows in the body (client.insert): the rows stay bytes.
     sql = fromUrl

@@ -1,0 +1,142 @@
+// The detection lease: one detection run at a time across every Crosswalk server on one engine
+// (detection_lease, migration 0014). A claim of version N+1 is an insert deduplicated by the
+// token 'detection-lease-<N+1>', so exactly one claimant wins it; the winner reads itself back.
+// The holder renews by taking the next version; a lease past expires_at (on the injected clock)
+// may be taken by anyone. Requests that find it held wait for it, polling.
+import crypto from 'node:crypto'
+import os from 'node:os'
+import type { Db } from '../db/client.ts'
+import { command, queryRows } from '../db/query.ts'
+import { sqlFile } from '../db/sql-files.ts'
+import { systemClock, type Clock } from '../lib/clock.ts'
+import { chToIso, toChDateTime } from '../lib/time.ts'
+
+export interface LeaseOptions {
+  clock?: Clock
+  /** How long a claim holds without renewal: a crashed server blocks the others this long at most. */
+  ttlMs?: number
+  /** How often a waiting request looks again. */
+  pollMs?: number
+}
+
+interface State {
+  version: string
+  holder: string
+  run_id: string
+  expires_at: string
+}
+
+export class LeaseLost extends Error {
+  constructor() {
+    super('Another Crosswalk server took over the detection lease; this run stopped before writing more.')
+  }
+}
+
+export class DetectionLease {
+  readonly holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`
+  readonly clock: Clock
+  readonly ttlMs: number
+  private readonly pollMs: number
+  private version = 0n
+  private expiresAt = 0
+  private runId = ''
+  private lost = false
+  private renewing: Promise<void> | null = null
+
+  constructor(
+    private readonly db: Db,
+    opts: LeaseOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock
+    this.ttlMs = opts.ttlMs ?? 60_000
+    this.pollMs = opts.pollMs ?? 500
+  }
+
+  /**
+   * Waits until this server holds the lease for `runId`. Answers the run id of a holder that
+   * stopped without releasing it (its run may need undoing), or null.
+   */
+  async acquire(runId: string): Promise<string | null> {
+    for (;;) {
+      const cur = await this.state()
+      if (!cur || this.free(cur)) {
+        if (await this.claim(BigInt(cur?.version ?? 0) + 1n, runId)) {
+          this.runId = runId
+          this.lost = false
+          return cur?.run_id || null
+        }
+        continue // someone else got that version: look again
+      }
+      await this.clock.sleep(this.pollMs)
+    }
+  }
+
+  /** Extends the lease by taking its next version; a lost one stops the run at its next write. */
+  renew(): Promise<void> {
+    // One renewal at a time, and release waits for it: both would claim the same next version.
+    this.renewing ??= (async () => {
+      if (this.runId && !this.lost && !(await this.claim(this.version + 1n, this.runId))) this.lost = true
+    })().finally(() => (this.renewing = null))
+    return this.renewing
+  }
+
+  /**
+   * Throws unless this server still holds the lease (before each write of a run). Past its
+   * expiry it renews first: that succeeds only if nobody else took the lease meanwhile.
+   */
+  async check(): Promise<void> {
+    if (!this.lost && this.clock.now().getTime() >= this.expiresAt) await this.renew()
+    if (this.lost) throw new LeaseLost()
+  }
+
+  /** Gives the lease up; nobody has to wait for it to expire. */
+  async release(): Promise<void> {
+    await this.renewing?.catch(() => {})
+    const runId = this.runId
+    this.runId = ''
+    if (!runId || this.lost) return
+    await this.claim(this.version + 1n, '', 0)
+  }
+
+  private free(cur: State): boolean {
+    // On the embedded engine this process owns the data dir: any other holder is a dead process.
+    if (this.db.engine === 'chdb' || cur.holder === this.holder || cur.run_id === '') return true
+    return Date.parse(chToIso(cur.expires_at) ?? '') <= this.clock.now().getTime()
+  }
+
+  private async state(): Promise<State | null> {
+    const [row] = await queryRows<State>(this.db, 'detect.lease_state', sqlFile('detect/lease_state.sql'))
+    return row ?? null
+  }
+
+  private async claim(version: bigint, runId: string, ttlMs = this.ttlMs): Promise<boolean> {
+    const expires = this.clock.now().getTime() + ttlMs
+    // The embedded engine is one process's (runs are serialised there already), and it applies
+    // settings session-wide, so a deduplication token could leak to another insert: the row alone
+    // records the run, for undoing it after a crash.
+    const token = this.db.engine === 'chdb' ? '' : `detection-lease-${version}`
+    await command(
+      this.db,
+      'detect.lease_claim',
+      sqlFile('detect/lease_claim.sql'),
+      { version: version.toString(), holder: this.holder, run_id: runId, expires_at: toChDateTime(new Date(expires)) },
+      { insert_deduplication_token: token },
+    )
+    const [got] = await queryRows<{ holder: string; run_id: string }>(this.db, 'detect.lease_holder', sqlFile('detect/lease_holder.sql'), {
+      version: version.toString(),
+    })
+    if (token && (got?.holder !== this.holder || got.run_id !== runId)) return false
+    this.version = version
+    this.expiresAt = expires
+    return true
+  }
+}
+
+const leases = new WeakMap<Db, DetectionLease>()
+
+/** The one lease object of a database handle (a clock given on first use sticks). */
+export function leaseFor(db: Db, opts: LeaseOptions = {}): DetectionLease {
+  let l = leases.get(db)
+  if (!l) leases.set(db, (l = new DetectionLease(db, opts)))
+  return l
+}

@@ -1,0 +1,2 @@
+-- The database Crosswalk's tables are in (default on the embedded engine).
+SELECT currentDatabase() AS name
