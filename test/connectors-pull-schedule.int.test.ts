@@ -1,6 +1,7 @@
 // Scheduled pulls (CONTRACT §8 `every`, `full_every`): on a manual clock, the first tick starts a
 // full listing, the Sources list shows when the next pull is due and of which mode, and a tick
-// once `every` has passed starts an incremental pull.
+// once `every` has passed starts the next pull: an incremental one, or a full listing for a type
+// with no cursor (Workday, the source here), which says so in its mode.
 import { afterAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../server/lib/clock.ts'
 import { parseConfig } from '../server/config/load.ts'
@@ -30,22 +31,23 @@ describe('scheduled pulls', () => {
     expect(first).toMatchObject({ mode: 'full', trigger: 'schedule', started_at: '2026-06-30T10:00:00.000Z' })
     expect(await waitRun(server.url, 'workday', first.run_id)).toMatchObject({ status: 'ok', records: FIRM.records.workday.resource.length })
     expect((await counts(server.url))['workday/resource']).toBe(FIRM.records.workday.resource.length)
-    expect(await connector()).toMatchObject({ type: 'workday', every: '15m', full_every: '24h', next_run_at: '2026-06-30T10:15:00.000Z', next_mode: 'incremental' })
+    expect(await connector()).toMatchObject({ type: 'workday', every: '15m', full_every: '24h', next_run_at: '2026-06-30T10:15:00.000Z', next_mode: 'full' })
     // Not due yet: a tick starts nothing.
     expect(await server.services.connectors!.tick()).toEqual([])
   })
 
-  it('starts an incremental pull once `every` has passed, and a full one once `full_every` has', async () => {
+  it('starts a pull once `every` has passed (for a report, a full listing), and a full one once `full_every` has', async () => {
     clock.advance(15 * 60_000)
     const inc = await tick()
-    expect(inc).toMatchObject({ mode: 'incremental', trigger: 'schedule' })
+    // A report has no cursor: the pull `every` asks for is a complete listing, and says so.
+    expect(inc).toMatchObject({ mode: 'full', trigger: 'schedule' })
     expect(await waitRun(server.url, 'workday', inc.run_id)).toMatchObject({ status: 'ok' })
     expect((await connector()).next_run_at).toBe(new Date(Date.parse(inc.started_at) + 15 * 60_000).toISOString())
     clock.advance(24 * 3_600_000)
     const full = await tick()
     expect(full).toMatchObject({ mode: 'full', trigger: 'schedule' })
     expect(await waitRun(server.url, 'workday', full.run_id)).toMatchObject({ status: 'ok' })
-    expect((await api(server.url, '/api/v1/sources/workday/runs')).body.items.map((r: any) => r.mode)).toEqual(['full', 'incremental', 'full'])
+    expect((await api(server.url, '/api/v1/sources/workday/runs')).body.items.map((r: any) => r.mode)).toEqual(['full', 'full', 'full'])
   })
 })
 

@@ -6,6 +6,7 @@ import type { Config, SourceConfig } from '../config/schema.ts'
 import type { Clock } from '../lib/clock.ts'
 import { writeSpans } from '../traces/store.ts'
 import { durationMs } from './config.ts'
+import { connectorType } from '../../ingest/connectors/types/index.ts'
 import { ConnectorRunner } from './runner.ts'
 import { collectSpan } from './spans.ts'
 import { logOf } from '../observability/log.ts'
@@ -92,7 +93,9 @@ export class Connectors {
         : [inc !== null ? { at: inc, mode: 'incremental' as const } : null, full !== null ? { at: full, mode: 'full' as const } : null]
             .filter((x) => x !== null)
             .sort((a, b) => a.at - b.at || (a.mode === 'full' ? -1 : 1))[0]
-    return { every_ms: every, full_every_ms: fullEvery, next_run_at: next ? new Date(next.at).toISOString() : null, next_mode: next?.mode ?? null }
+    // A type with no incremental read (Workday) lists everything on every run.
+    const mode = next && c && connectorType(c.type).incremental === false ? 'full' : next?.mode
+    return { every_ms: every, full_every_ms: fullEvery, next_run_at: next ? new Date(next.at).toISOString() : null, next_mode: mode ?? null }
   }
 
   /** Starts every scheduled pull that is due (a full listing first when both are). */

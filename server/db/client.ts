@@ -71,7 +71,9 @@ export async function openDb(opts: DbOptions): Promise<Db> {
       username: opts.user ?? 'default',
       password: opts.password ?? '',
       database: opts.database ?? 'default',
-      clickhouse_settings: SETTINGS,
+      // Progress headers keep a long query's connection busy, so a load balancer's idle timeout
+      // does not cut it (the client's advice for request_timeout above a few minutes).
+      clickhouse_settings: { ...SETTINGS, send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '110000' },
       request_timeout: 300_000,
     })
     try {
