@@ -39,7 +39,8 @@ describe('health and writes', () => {
     expect(await health()).toMatchObject({ status: 200, body: { status: 'ok', writes: { ok: true } } })
   })
 
-  it('says degraded while span-log rows are set aside, from the first request after a start', async () => {
+  // The span log is the embedded engine's write-ahead log; a ClickHouse server has none.
+  it.skipIf(process.env.CROSSWALK_TEST_STORAGE === 'server')('says degraded while span-log rows are set aside, from the first request after a start', async () => {
     await server.close() // one embedded engine per process
     const dataDir = tempDir()
     const failed = path.join(dataDir, 'span-log', 'failed')

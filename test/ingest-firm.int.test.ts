@@ -84,7 +84,7 @@ describe('ingesting firm-small in plan order', () => {
   it('reports per-source freshness in health', async () => {
     const r = await api(server.url, '/api/v1/health', { token: null })
     expect(r.status).toBe(200)
-    expect(r.body.engine.kind).toBe('chdb')
+    expect(r.body.engine.kind).toBe(process.env.CROSSWALK_TEST_STORAGE === 'server' ? 'clickhouse' : 'chdb')
     const workday = r.body.sources.find((s: { system: string }) => s.system === 'workday')
     expect(workday.last_observed_at).toBe('2026-06-29T06:00:00.000Z')
     expect(workday.batches).toBe(1)

@@ -65,7 +65,8 @@ if (hasE2e && args.length === 0) {
   const browser = findBrowser()
   const built = run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'])
   status ||= built
-  if (built === 0)
-    status ||= run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/e2e/playwright.config.ts'], { CHROMIUM_PATH: browser, CW_SKIP_BUILD: '1' })
+  // Run whatever failed before (`status ||= run(…)` would skip the browser tests after a failure).
+  const browserTests = built === 0 ? run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/e2e/playwright.config.ts'], { CHROMIUM_PATH: browser, CW_SKIP_BUILD: '1' }) : 1
+  status ||= browserTests
 }
 process.exit(status)
