@@ -1,6 +1,7 @@
 // Defect 19a: the audit log was best-effort (a failed write was only logged, the action
 // answered as done). Now an action whose record cannot be written answers 503. The fault: the
-// audit table detached from under the running server.
+// audit table detached from under the running server. #18 follow-up: the 503 came after the
+// change was made; changes are now audited first, so a 503 means nothing changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, startServer } from './helpers/server.ts'
 
@@ -32,9 +33,23 @@ describe('an action that cannot be audited fails', () => {
     } finally {
       await s.db.client.command({ query: 'ATTACH TABLE audit_log' })
     }
+    // Nothing the 503s answered was done.
+    const users = (await api(s.url, '/api/v1/users')).body.items.map((u: { email: string }) => u.email)
+    expect(users).toContain('a@firm.example')
+    expect(users).not.toContain('b@firm.example')
+    expect((await api(s.url, '/api/v1/tokens')).body.items.filter((t: { kind: string }) => t.kind === 'collector')).toHaveLength(0)
+    expect((await api(s.url, '/api/v1/settings')).body.sla_hours.critical).not.toBe(3)
     expect((await api(s.url, '/api/v1/users', json({ name: 'C', email: 'c@firm.example', role: 'ops' }))).status).toBe(201)
     const actions = (await api(s.url, '/api/v1/audit?limit=100')).body.items.map((e: any) => `${e.action} ${e.target}`)
     expect(actions).toContain('user_create a@firm.example')
     expect(actions).toContain('user_create c@firm.example')
+  })
+
+  it('records a change that fails after being recorded as failed, naming the error', async () => {
+    const conflict = await api(s.url, '/api/v1/settings', { ...json({ sla_hours: { high: 9 } }, 'PUT'), headers: { 'content-type': 'application/json', 'if-match': '"stale-revision"' } })
+    expect(conflict.status).toBe(409)
+    const items = (await api(s.url, '/api/v1/audit?limit=100')).body.items.filter((e: any) => e.action === 'config_change' && e.details?.sla_hours?.high === 9)
+    expect(items.map((e: any) => e.outcome).sort()).toEqual(['failed', 'ok'])
+    expect(items.find((e: any) => e.outcome === 'failed').details.error).toBe('settings_changed')
   })
 })

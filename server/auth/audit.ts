@@ -3,7 +3,8 @@
 //
 // Not best-effort: an action whose record cannot be written fails with 503 rather than
 // succeeding unaudited. A failed write is tried once more first (a blip should not fail the
-// action); then the caller's answer is the 503, and the log keeps the cause.
+// action); then the caller's answer is the 503, and the log keeps the cause. Actions that
+// change something are audited before they act (`audited`), so a 503 means nothing changed.
 import crypto from 'node:crypto'
 import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
@@ -13,12 +14,31 @@ import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { actorName } from './principal.ts'
 import { clientAddress } from './address.ts'
 
+/** ok: allowed and done (or, written first, about to be done); denied; failed: done first, then it failed. */
+export type AuditOutcome = 'ok' | 'denied' | 'failed'
+
+/**
+ * Records `action` and then does it: a change is never made unaudited, and a 503 from the audit
+ * write means nothing changed. If the action then fails, a `failed` record follows (best-effort:
+ * the caller's own error is the answer).
+ */
+export async function audited<T>(c: Context<AppEnv>, action: string, target: string, details: Record<string, unknown>, act: () => Promise<T>): Promise<T> {
+  await audit(c, action, target, details)
+  try {
+    return await act()
+  } catch (e) {
+    const code = e instanceof AppError ? e.code : 'internal'
+    await audit(c, action, target, { ...details, error: code }, 'failed').catch(() => {})
+    throw e
+  }
+}
+
 export async function audit(
   c: Context<AppEnv>,
   action: string,
   target: string,
   details: Record<string, unknown> = {},
-  outcome: 'ok' | 'denied' = 'ok',
+  outcome: AuditOutcome = 'ok',
   actor?: string,
 ): Promise<void> {
   const row = {

@@ -109,8 +109,8 @@ export class AccessStore {
     return t ?? null
   }
 
-  async createToken(t: { kind: 'collector' | 'personal'; system?: string; user_id?: string; name: string; expires_at?: Date | null }, secret: string): Promise<ApiToken> {
-    const id = `tok_${crypto.randomBytes(8).toString('hex')}`
+  async createToken(t: { id?: string; kind: 'collector' | 'personal'; system?: string; user_id?: string; name: string; expires_at?: Date | null }, secret: string): Promise<ApiToken> {
+    const id = t.id ?? newTokenId()
     const row = {
       id, version: version(), kind: t.kind, system: t.system ?? '', user_id: t.user_id ?? '', name: t.name,
       token_sha256: sha256Hex(secret), created_at: this.at(), expires_at: t.expires_at ? toChDateTime(t.expires_at) : null, revoked_at: null,
@@ -156,4 +156,9 @@ export class AccessStore {
   async revokeSession(secret: string, s: SessionRow): Promise<void> {
     await insertRows(this.db, 'sessions', [{ id_sha256: sha256Hex(secret), version: version(), user_id: s.user_id, created_at: s.created_at, last_seen_at: s.last_seen_at, revoked: true }])
   }
+}
+
+/** A token's id, made before it is stored so that the audit record can name it first. */
+export function newTokenId(): string {
+  return `tok_${crypto.randomBytes(8).toString('hex')}`
 }

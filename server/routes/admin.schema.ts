@@ -62,7 +62,7 @@ export const AuditEntry = z
     actor: z.string().openapi({ description: 'An email, `admin`, `collector:<system>`, or the account a failed sign-in tried.' }),
     action: z.string().openapi({ example: 'sign_in' }),
     target: z.string(),
-    outcome: z.enum(['ok', 'denied']),
+    outcome: z.enum(['ok', 'denied', 'failed']).openapi({ description: 'ok: allowed (a change is recorded just before it is made); denied; failed: it failed after being recorded.' }),
     ip: z.string(),
     details: z.record(z.string(), z.unknown()),
   })

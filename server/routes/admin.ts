@@ -7,10 +7,10 @@ import { cursorShapes } from '../http/schemas.ts'
 import { parseDatetime, toChDateTime, chToIso } from '../lib/time.ts'
 import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
-import { audit } from '../auth/audit.ts'
+import { audited, type AuditOutcome } from '../auth/audit.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { newToken } from '../auth/tokens.ts'
-import { tokenLive, type ApiToken, type User } from '../auth/store.ts'
+import { newTokenId, tokenLive, type ApiToken, type User } from '../auth/store.ts'
 import { auditLog, changeUser, createToken, createUser, listTokens, listUsers, revokeToken } from './admin.schema.ts'
 
 const showUser = (u: User) => ({ id: u.id, name: u.name, email: u.email, role: u.role, disabled: u.disabled, has_password: Boolean(u.password_hash), created_at: u.created_at })
@@ -27,8 +27,10 @@ export const userRoutes = routes()
     const access = c.var.services.access
     if ((await access.users({ email: b.email })).length) throw badRequest('duplicate', `A user with email ${b.email} already exists.`, { field: 'email' })
     const id = `usr_${crypto.randomBytes(8).toString('hex')}`
-    await access.saveUser({ id, email: b.email.toLowerCase(), name: b.name, role: b.role, password_hash: b.password ? await hashPassword(b.password) : '', disabled: false })
-    await audit(c, 'user_create', b.email, { role: b.role })
+    const password_hash = b.password ? await hashPassword(b.password) : ''
+    await audited(c, 'user_create', b.email, { role: b.role }, () =>
+      access.saveUser({ id, email: b.email.toLowerCase(), name: b.name, role: b.role, password_hash, disabled: false }),
+    )
     return c.json(showUser((await access.users({ id }))[0]), 201)
   })
   .openapi(changeUser, async (c) => {
@@ -37,14 +39,10 @@ export const userRoutes = routes()
     const access = c.var.services.access
     const [u] = await access.users({ id })
     if (!u) throw notFound(`No user with id ${id}.`)
-    await access.saveUser({
-      ...u,
-      name: b.name ?? u.name,
-      role: b.role ?? u.role,
-      disabled: b.disabled ?? u.disabled,
-      password_hash: b.password ? await hashPassword(b.password) : u.password_hash,
-    })
-    await audit(c, 'user_update', u.email, { role: b.role, disabled: b.disabled, password_changed: Boolean(b.password) })
+    const password_hash = b.password ? await hashPassword(b.password) : u.password_hash
+    await audited(c, 'user_update', u.email, { role: b.role, disabled: b.disabled, password_changed: Boolean(b.password) }, () =>
+      access.saveUser({ ...u, name: b.name ?? u.name, role: b.role ?? u.role, disabled: b.disabled ?? u.disabled, password_hash }),
+    )
     return c.json(showUser((await access.users({ id: u.id }))[0]), 200)
   })
 
@@ -58,11 +56,13 @@ export const tokenRoutes = routes()
     if (b.kind === 'personal' && !(b.user_id && (await access.user(b.user_id))))
       throw badRequest('bad_parameter', 'user_id: a personal token needs an existing user.', { field: 'user_id' })
     const secret = newToken(b.kind === 'collector' ? 'cwc' : 'cwp')
-    const t = await access.createToken(
-      { kind: b.kind, system: b.system, user_id: b.user_id, name: b.name ?? `${b.kind} token`, expires_at: b.expires_at ? parseDatetime(b.expires_at) : null },
-      secret,
+    const id = newTokenId()
+    const t = await audited(c, 'token_create', id, { kind: b.kind, system: b.system || undefined, user_id: b.user_id || undefined }, () =>
+      access.createToken(
+        { id, kind: b.kind, system: b.system, user_id: b.user_id, name: b.name ?? `${b.kind} token`, expires_at: b.expires_at ? parseDatetime(b.expires_at) : null },
+        secret,
+      ),
     )
-    await audit(c, 'token_create', t.id, { kind: t.kind, system: t.system || undefined, user_id: t.user_id || undefined })
     // The secret is shown once, here; only its digest is stored.
     return c.json({ ...showToken(t, c.var.services.clock.now()), token: secret }, 201)
   })
@@ -71,8 +71,9 @@ export const tokenRoutes = routes()
     const access = c.var.services.access
     const [t] = await access.tokens({ id })
     if (!t) throw notFound(`No token with id ${id}.`)
-    if (!t.revoked_at) await access.revokeToken(t)
-    await audit(c, 'token_revoke', t.id, { kind: t.kind })
+    await audited(c, 'token_revoke', t.id, { kind: t.kind }, async () => {
+      if (!t.revoked_at) await access.revokeToken(t)
+    })
     return c.json(showToken((await access.tokens({ id: t.id }))[0], c.var.services.clock.now()), 200)
   })
 
@@ -82,7 +83,7 @@ interface AuditRow {
   actor: string
   action: string
   target: string
-  outcome: 'ok' | 'denied'
+  outcome: AuditOutcome
   ip: string
   details: string
 }

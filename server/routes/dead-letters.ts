@@ -6,7 +6,7 @@ import { cursorShapes } from '../http/schemas.ts'
 import { badRequest, notFound } from '../lib/errors.ts'
 import { listDeadLetters, replayDeadLetters } from '../ingest/dead-letters.ts'
 import { actorName } from '../auth/principal.ts'
-import { audit } from '../auth/audit.ts'
+import { audited } from '../auth/audit.ts'
 import { listing, one, replayMany, replayOne, type DeadLetter, type ReplayAnswer, type ReplayOutcome } from './dead-letters.schema.ts'
 
 export const deadLetterRoutes = routes()
@@ -26,15 +26,17 @@ export const deadLetterRoutes = routes()
     const body = c.req.valid('json')
     const items = [...(body.items ?? []), ...(body.ids ?? []).map((id) => ({ id }))]
     if (items.length === 0) throw badRequest('bad_parameter', 'Send ids (a list of dead-letter ids) or items ([{id, raw}]) to replay.')
-    const results = await replayDeadLetters(c.var.services.db, c.var.services.config, items, actorName(c.var.principal))
-    await audit(c, 'dead_letter_replay', `${items.length} dead letters`, { ok: results.filter((r) => r.ok).length })
+    const results = await audited(c, 'dead_letter_replay', `${items.length} dead letters`, { ids: items.slice(0, 1000).map((i) => i.id), fixed: items.filter((i) => 'raw' in i && i.raw !== undefined).length }, () =>
+      replayDeadLetters(c.var.services.db, c.var.services.config, items, actorName(c.var.principal)),
+    )
     return exact<z.output<typeof ReplayAnswer>>(c, { replayed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results })
   })
   .openapi(replayOne, async (c) => {
     const { id } = c.req.valid('param')
     const body = c.req.valid('json')
-    const [result] = await replayDeadLetters(c.var.services.db, c.var.services.config, [{ id, raw: body.raw }], actorName(c.var.principal))
-    await audit(c, 'dead_letter_replay', id, { ok: result.ok, fixed: body.raw !== undefined })
+    const [result] = await audited(c, 'dead_letter_replay', id, { fixed: body.raw !== undefined }, () =>
+      replayDeadLetters(c.var.services.db, c.var.services.config, [{ id, raw: body.raw }], actorName(c.var.principal)),
+    )
     if (!result.ok && result.errors?.[0]?.message === 'no such dead letter') throw notFound(`No dead letter with id ${id}.`)
     return exact<z.output<typeof ReplayOutcome>>(c, result)
   })

@@ -7,7 +7,7 @@ import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { dec } from '../lib/json.ts'
 import { addDecimals } from '../lib/decimal.ts'
-import { audit } from '../auth/audit.ts'
+import { audited } from '../auth/audit.ts'
 import { actorName } from '../auth/principal.ts'
 import { currentSettings, refreshSettings, saveSettings, settingsRevision } from '../config/settings.ts'
 import { RULES, type RuleName, type Severity } from '../rules/catalog.ts'
@@ -60,8 +60,8 @@ export const settingsRoutes = routes()
   })
   .openapi(putSettings, async (c) => {
     const s = c.req.valid('json')
-    await saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), ifMatch(c.req.valid('header')['if-match']))
-    await audit(c, 'config_change', 'settings', s)
+    const match = ifMatch(c.req.valid('header')['if-match'])
+    await audited(c, 'config_change', 'settings', s, () => saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), match))
     return c.json(inForce(c), 200)
   })
   .openapi(previewRouting, async (c) => {
