@@ -8,6 +8,7 @@ const FIRST_PASS_ONLY: Record<string, string> = {
   // They start HTTP test servers of their own and run the server path themselves, in either pass.
   'test/clickhouse-http.int.test.ts': 'the HTTP test server itself, and Crosswalk storage on it',
   'test/server-path*.int.test.ts': 'several Crosswalk servers on one ClickHouse',
+  'test/connectors-lease.int.test.ts': 'two Crosswalk servers on one ClickHouse pulling one source',
   // Embedded only: ↓
   // They open the engine directly (openDb on a data dir), not a Crosswalk server; their server
   // counterparts are in clickhouse-http.int.test.ts (bulk paths, migrations).

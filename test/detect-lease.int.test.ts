@@ -1,11 +1,11 @@
-// The detection lease (server/exceptions/lease.ts): one run at a time across servers sharing an
+// The detection lease (server/db/lease.ts): one run at a time across servers sharing an
 // engine. Two lease holders on one engine stand for two Crosswalk servers (the engine is told to
 // be a shared one, so a holder other than itself is not presumed dead). Time is a test clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../server/db/client.ts'
 import { migrate } from '../server/db/migrate.ts'
 import { queryRows } from '../server/db/query.ts'
-import { DetectionLease, LeaseLost } from '../server/exceptions/lease.ts'
+import { DetectionLease, LeaseLost } from '../server/db/lease.ts'
 import { detect } from '../server/exceptions/detect.ts'
 import { defaultConfig } from '../server/config/load.ts'
 import type { Clock } from '../server/lib/clock.ts'

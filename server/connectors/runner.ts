@@ -19,7 +19,9 @@ import type { ConnectorConfig } from './config.ts'
 import { KeyBook } from './keys.ts'
 import { metricsOf } from '../observability/metrics.ts'
 import { collectSpan, type SpanSink } from './spans.ts'
-import { loadState, newRun, saveRun, saveState, type Run, type RunMode } from './runs.ts'
+import { listRuns, loadState, newRun, saveRun, saveState, type Run, type RunMode } from './runs.ts'
+import { connectorLease, type Lease } from '../db/lease.ts'
+import { AppError } from '../lib/errors.ts'
 
 /** Targets before what refers to them, so references resolve within one run. */
 const ORDER: EntityName[] = ['account', 'resource', 'project', 'opportunity', 'rate_card', 'assignment', 'invoice', 'time_entry', 'expense'] as EntityName[]
@@ -42,14 +44,24 @@ export interface RunnerDeps {
   onIngested?: (system: string, entity: string) => void
   fetch?: typeof fetch
   log?: (line: string) => void
+  /** A run a stopped server left `running` (found on taking its source's lease): mark it failed. */
+  onAbandoned?: (run: Run) => Promise<void>
 }
 
 export class ConnectorRunner {
   private readonly turns = new KeyedSerial()
   private readonly active = new Map<string, Run>()
   private readonly notes = new WeakMap<Run, Set<string>>()
+  private readonly leases = new Map<string, Lease>()
 
   constructor(private readonly deps: RunnerDeps) {}
+
+  /** The lease that keeps a source to one pull at a time across servers on one engine. */
+  leaseOf(system: string): Lease {
+    let l = this.leases.get(system)
+    if (!l) this.leases.set(system, (l = connectorLease(this.deps.db, system, { clock: this.deps.clock })))
+    return l
+  }
 
   /** The run in progress for a source, if any. */
   running(system: string): Run | undefined {
@@ -66,15 +78,44 @@ export class ConnectorRunner {
     // A type with no incremental read lists everything every time: say so in the run.
     const effective = source.connector && connectorType(source.connector.type).incremental === false ? 'full' : mode
     const run = newRun(source.system, effective, trigger, this.deps.clock.now())
+    const lease = this.leaseOf(source.system)
+    const got = await lease.tryAcquire(run.run_id)
+    if ('holder' in got) return this.elsewhere(source.system, got.run_id)
     this.active.set(source.system, run)
     try {
+      if (got.abandoned) await this.abandoned(source.system, got.abandoned)
       await saveRun(this.deps.db, run, this.deps.clock.now())
     } catch (e) {
       this.active.delete(source.system)
+      await lease.release().catch(() => {})
       throw e
     }
-    const done = this.turns.run(source.system, () => this.execute(source, run)).finally(() => this.active.delete(source.system))
+    const done = this.turns.run(source.system, () => this.leased(lease, () => this.execute(source, run))).finally(() => this.active.delete(source.system))
     return { run, done }
+  }
+
+  /** Another server is pulling this source: answer its run, as a second request here would. */
+  private async elsewhere(system: string, runId: string): Promise<{ run: Run; done: Promise<Run> }> {
+    const [other] = runId ? await listRuns(this.deps.db, system, 1, runId) : []
+    if (!other) throw new AppError(409, 'pull_running', `A pull of ${system} is starting on another Crosswalk server. Try again when it ends.`)
+    return { run: other, done: Promise.resolve(other) }
+  }
+
+  private async abandoned(system: string, runId: string): Promise<void> {
+    const [run] = await listRuns(this.deps.db, system, 1, runId)
+    if (run?.status === 'running') await this.deps.onAbandoned?.(run)
+  }
+
+  /** Holds the lease, renewed, while `work` runs; gives it up after. */
+  private async leased<T>(lease: Lease, work: () => Promise<T>): Promise<T> {
+    const renew = setInterval(() => void lease.renew().catch(() => {}), lease.ttlMs / 3)
+    renew.unref()
+    try {
+      return await work()
+    } finally {
+      clearInterval(renew)
+      await lease.release().catch(() => {})
+    }
   }
 
   private async execute(source: SourceConfig, run: Run): Promise<Run> {
@@ -160,6 +201,8 @@ export class ConnectorRunner {
 
   /** Sends a group of pages as one batch, then saves what they taught and the cursor after them. */
   private async commitGroup(source: SourceConfig, run: Run, entity: EntityName, mapping: Mapping, keys: KeyBook, group: Group, snapshot: { snapshotId: string; part: number; last: boolean } | null): Promise<void> {
+    // A server whose lease another took over (it stalled past the lease's life) writes no more.
+    await this.leaseOf(source.system).check()
     if (!mapping.lookup_only && (group.lines.length > 0 || snapshot)) {
       const result = await this.send(source, run, entity, group.lines, snapshot)
       // A group read again (an overlap, a rerun after a crash) is a duplicate: nothing new stored.

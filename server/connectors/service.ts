@@ -1,6 +1,8 @@
 // The connectors of the configured sources: pulls on a schedule (`every`, `full_every`) and on
 // demand (API, CLI), their runs, and the next run due. A run left `running` by a crash or stop is
-// marked failed at start: its committed pages stay, its cursor resumes after the last of them.
+// marked failed once its source's lease is free (at start, on a tick, or when the next pull takes
+// the lease): its committed pages stay, its cursor resumes after the last of them. Several servers
+// on one engine pull each source one at a time (runner.ts, the lease) and read each other's runs.
 import type { Db } from '../db/client.ts'
 import type { Config, SourceConfig } from '../config/schema.ts'
 import type { Clock } from '../lib/clock.ts'
@@ -34,7 +36,10 @@ export class Connectors {
     onIngested?: (system: string, entity: string) => void,
     fetchImpl?: typeof fetch,
   ) {
-    this.runner = new ConnectorRunner({ db, clock, spans: (s) => writeSpans(db, s), onIngested, fetch: fetchImpl, log: (l) => logOf(db).error(l) })
+    this.runner = new ConnectorRunner({
+      db, clock, spans: (s) => writeSpans(db, s), onIngested, fetch: fetchImpl, log: (l) => logOf(db).error(l),
+      onAbandoned: (run) => this.failAbandoned(run),
+    })
   }
 
   /** The source of `system` if it has a connector. */
@@ -44,15 +49,9 @@ export class Connectors {
 
   /** Marks runs a previous process left running as failed, learns the schedule, starts ticking. */
   async start(): Promise<void> {
-    const now = this.clock.now()
-    for (const run of await unfinishedRuns(this.db)) {
-      const failed: Run = { ...run, status: 'failed', ended_at: now.toISOString(), error: 'The server stopped during this run; the next run resumes after its last committed page.' }
-      await saveRun(this.db, failed, now)
-      // Its transaction fails too, so the cut-short pull shows on the Transactions page.
-      await collectSpan((s) => writeSpans(this.db, s), failed, null, failed.error)
-    }
+    await this.reapAbandoned()
     await this.learn()
-    if (this.config.sources.some((s) => s.connector?.every || s.connector?.full_every)) {
+    if (this.config.sources.some((s) => s.connector)) {
       this.timer = setInterval(() => void this.tick().catch((e) => logOf(this.db).error({ err: e }, 'connector schedule failed')), TICK_MS)
       this.timer.unref()
       // Due pulls start now (each answers once its run is recorded; the pull goes on in the background).
@@ -63,6 +62,22 @@ export class Connectors {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+  }
+
+  /** Marks failed the runs left `running` whose source no live server holds. */
+  private async reapAbandoned(): Promise<void> {
+    for (const run of await unfinishedRuns(this.db)) {
+      if (this.runner.running(run.system) || (await this.runner.leaseOf(run.system).heldElsewhere())) continue
+      await this.failAbandoned(run)
+    }
+  }
+
+  private async failAbandoned(run: Run): Promise<void> {
+    const now = this.clock.now()
+    const failed: Run = { ...run, status: 'failed', ended_at: now.toISOString(), error: 'The server stopped during this run; the next run resumes after its last committed page.' }
+    await saveRun(this.db, failed, now)
+    // Its transaction fails too, so the cut-short pull shows on the Transactions page.
+    await collectSpan((s) => writeSpans(this.db, s), failed, null, failed.error)
   }
 
   private async learn(): Promise<void> {
@@ -100,6 +115,9 @@ export class Connectors {
 
   /** Starts every scheduled pull that is due (a full listing first when both are). */
   async tick(): Promise<Run[]> {
+    // Another server's runs count too: a pull it just did is not due again here.
+    await this.reapAbandoned()
+    await this.learn()
     const started: Run[] = []
     for (const s of this.config.sources) {
       if (!s.connector || this.runner.running(s.system)) continue

@@ -1,13 +1,13 @@
-// The detection lease: one detection run at a time across every Crosswalk server on one engine
-// (detection_lease, migration 0014). A claim of version N+1 is an insert deduplicated by the
-// token 'detection-lease-<N+1>', so exactly one claimant wins it; the winner reads itself back.
-// The holder renews by taking the next version; a lease past expires_at (on the injected clock)
-// may be taken by anyone. Requests that find it held wait for it, polling.
+// Leases: one holder at a time of some work across every Crosswalk server on one engine (one
+// detection run: detection_lease, migration 0014; one pull per source: connector_lease, 0020).
+// A claim of version N+1 is an insert deduplicated by the token '<prefix>-<N+1>', so exactly one
+// claimant wins it; the winner reads itself back. The holder renews by taking the next version; a
+// lease past expires_at (on the injected clock) may be taken by anyone.
 import crypto from 'node:crypto'
 import os from 'node:os'
-import type { Db } from '../db/client.ts'
-import { command, queryRows } from '../db/query.ts'
-import { sqlFile } from '../db/sql-files.ts'
+import type { Db } from './client.ts'
+import { command, queryRows } from './query.ts'
+import { sqlFile } from './sql-files.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import { chToIso, toChDateTime } from '../lib/time.ts'
 
@@ -26,13 +26,28 @@ interface State {
   expires_at: string
 }
 
+/** Where a lease lives: its SQL (sql/<dir>/lease_{state,claim,holder}.sql), their extra parameters, and the token prefix. */
+export interface LeaseTable {
+  /** What it guards, for messages: 'detection', 'the netsuite pull'. */
+  what: string
+  dir: string
+  params: Record<string, string>
+  tokenPrefix: string
+}
+
 export class LeaseLost extends Error {
-  constructor() {
-    super('Another Crosswalk server took over the detection lease; this run stopped before writing more.')
+  constructor(what = 'detection') {
+    super(`Another Crosswalk server took over the ${what} lease; this run stopped before writing more.`)
   }
 }
 
-export class DetectionLease {
+/** Who holds a lease another server holds and has not let expire. */
+export interface HeldElsewhere {
+  holder: string
+  run_id: string
+}
+
+export class Lease {
   readonly holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`
   readonly clock: Clock
   readonly ttlMs: number
@@ -45,6 +60,7 @@ export class DetectionLease {
 
   constructor(
     private readonly db: Db,
+    private readonly table: LeaseTable,
     opts: LeaseOptions = {},
   ) {
     this.clock = opts.clock ?? systemClock
@@ -58,17 +74,33 @@ export class DetectionLease {
    */
   async acquire(runId: string): Promise<string | null> {
     for (;;) {
-      const cur = await this.state()
-      if (!cur || this.free(cur)) {
-        if (await this.claim(BigInt(cur?.version ?? 0) + 1n, runId)) {
-          this.runId = runId
-          this.lost = false
-          return cur?.run_id || null
-        }
-        continue // someone else got that version: look again
-      }
+      const got = await this.tryAcquire(runId)
+      if (!('holder' in got)) return got.abandoned
       await this.clock.sleep(this.pollMs)
     }
+  }
+
+  /**
+   * Takes the lease for `runId` unless another live server holds it: then answers who does.
+   * Taken, it answers the run id a holder left unfinished (null when none).
+   */
+  async tryAcquire(runId: string): Promise<{ abandoned: string | null } | HeldElsewhere> {
+    for (;;) {
+      const cur = await this.state()
+      if (cur && !this.free(cur)) return { holder: cur.holder, run_id: cur.run_id }
+      if (await this.claim(BigInt(cur?.version ?? 0) + 1n, runId)) {
+        this.runId = runId
+        this.lost = false
+        return { abandoned: cur?.run_id || null }
+      }
+      // someone else got that version: look again
+    }
+  }
+
+  /** Who holds the lease now if it is another live server's (null: free, or this server's). */
+  async heldElsewhere(): Promise<HeldElsewhere | null> {
+    const cur = await this.state()
+    return cur && !this.free(cur) ? { holder: cur.holder, run_id: cur.run_id } : null
   }
 
   /** Extends the lease by taking its next version; a lost one stops the run at its next write. */
@@ -86,7 +118,7 @@ export class DetectionLease {
    */
   async check(): Promise<void> {
     if (!this.lost && this.clock.now().getTime() >= this.expiresAt) await this.renew()
-    if (this.lost) throw new LeaseLost()
+    if (this.lost) throw new LeaseLost(this.table.what)
   }
 
   /** Gives the lease up; nobody has to wait for it to expire. */
@@ -105,7 +137,7 @@ export class DetectionLease {
   }
 
   private async state(): Promise<State | null> {
-    const [row] = await queryRows<State>(this.db, 'detect.lease_state', sqlFile('detect/lease_state.sql'))
+    const [row] = await queryRows<State>(this.db, `${this.table.dir}.lease_state`, sqlFile(`${this.table.dir}/lease_state.sql`), this.table.params)
     return row ?? null
   }
 
@@ -114,15 +146,17 @@ export class DetectionLease {
     // The embedded engine is one process's (runs are serialised there already), and it applies
     // settings session-wide, so a deduplication token could leak to another insert: the row alone
     // records the run, for undoing it after a crash.
-    const token = this.db.engine === 'chdb' ? '' : `detection-lease-${version}`
+    const token = this.db.engine === 'chdb' ? '' : `${this.table.tokenPrefix}-${version}`
+    const { dir, params } = this.table
     await command(
       this.db,
-      'detect.lease_claim',
-      sqlFile('detect/lease_claim.sql'),
-      { version: version.toString(), holder: this.holder, run_id: runId, expires_at: toChDateTime(new Date(expires)) },
+      `${dir}.lease_claim`,
+      sqlFile(`${dir}/lease_claim.sql`),
+      { ...params, version: version.toString(), holder: this.holder, run_id: runId, expires_at: toChDateTime(new Date(expires)) },
       { insert_deduplication_token: token },
     )
-    const [got] = await queryRows<{ holder: string; run_id: string }>(this.db, 'detect.lease_holder', sqlFile('detect/lease_holder.sql'), {
+    const [got] = await queryRows<{ holder: string; run_id: string }>(this.db, `${dir}.lease_holder`, sqlFile(`${dir}/lease_holder.sql`), {
+      ...params,
       version: version.toString(),
     })
     if (token && (got?.holder !== this.holder || got.run_id !== runId)) return false
@@ -132,9 +166,21 @@ export class DetectionLease {
   }
 }
 
+/** The detection lease (one run at a time); a different class only in name. */
+export class DetectionLease extends Lease {
+  constructor(db: Db, opts: LeaseOptions = {}) {
+    super(db, { what: 'detection', dir: 'detect', params: {}, tokenPrefix: 'detection-lease' }, opts)
+  }
+}
+
+/** The lease of one source's pulls. */
+export function connectorLease(db: Db, system: string, opts: LeaseOptions = {}): Lease {
+  return new Lease(db, { what: `${system} pull`, dir: 'connectors', params: { system }, tokenPrefix: `connector-lease-${system}` }, opts)
+}
+
 const leases = new WeakMap<Db, DetectionLease>()
 
-/** The one lease object of a database handle (a clock given on first use sticks). */
+/** The one detection lease object of a database handle (a clock given on first use sticks). */
 export function leaseFor(db: Db, opts: LeaseOptions = {}): DetectionLease {
   let l = leases.get(db)
   if (!l) leases.set(db, (l = new DetectionLease(db, opts)))
