@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { start, type Running, type ServeOptions } from '../../server/serve.ts'
+import { migratedDataDir } from '../support/template.ts'
 
 export const ADMIN = 'test-admin-token'
 
@@ -30,7 +31,9 @@ export async function serverStorage(dataDir: string): Promise<NonNullable<ServeO
 }
 
 export async function startServer(opts: Partial<ServeOptions> = {}): Promise<Running & { dataDir: string }> {
-  const dataDir = opts.dataDir ?? tempDir()
+  // An embedded server on a new dir starts from the migrated template (test/support/template.ts).
+  const embedded = !opts.clickhouse && !serverPath && process.env.CW_TEST_TEMPLATE !== '0'
+  const dataDir = opts.dataDir ?? (embedded ? migratedDataDir() : tempDir())
   const clickhouse = opts.clickhouse ?? (serverPath ? await serverStorage(dataDir) : undefined)
   const running = await start({ dataDir, port: 0, adminToken: ADMIN, log: () => {}, detectInterval: 0, ...opts, clickhouse })
   return Object.assign(running, { dataDir })
