@@ -91,6 +91,19 @@ describe('dead-letter amplification (defect 8)', () => {
     const [b] = await sql<{ rejected: string }>(`SELECT rejected FROM batches WHERE batch_id = 'hostile-8'`)
     expect(Number(b.rejected)).toBe(lines)
   })
+
+  it('the same on the step events path (it stored every bad line before)', async () => {
+    const lines = 30_000
+    const body = gzipSync(Buffer.from('{"step":\n'.repeat(lines)), { level: 9 })
+    const r = await api(url(), '/api/v1/ingest/kantata/events?batch=hostile-8e', {
+      method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+    })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ accepted: 0, rejected: lines })
+    expect(r.body.errors[100]).toEqual({ line: 10_001, field: '', message: expect.stringMatching(/20,000 more rejected lines \(lines 10001–30000\)/) })
+    const [{ n }] = await sql<{ n: string }>(`SELECT count() AS n FROM dead_letters WHERE batch_id = 'hostile-8e'`)
+    expect(Number(n)).toBe(10_001)
+  })
 })
 
 describe('a byte-order mark (defect 15)', () => {

@@ -6,9 +6,9 @@
 // it is not gated on the ledger.)
 import crypto from 'node:crypto'
 import type { Db } from '../db/client.ts'
-import { insertRows } from '../db/query.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { commitBatch, findBatch } from '../ingest/batches.ts'
+import { Rejects } from '../ingest/rejects.ts'
 import type { RawRecord } from '../ingest/records.ts'
 import { parseEvent } from './events.ts'
 import type { SpanRecord } from './otlp.ts'
@@ -38,8 +38,8 @@ async function runEvents(db: Db, system: string, batchId: string, observedAt: st
   const batchUid = crypto.randomUUID()
   const receivedAt = microsToCh(arrivalMicros())
   const spans: SpanRecord[] = []
-  const dead: object[] = []
-  const errors: Array<{ line: number; field: string; message: string }> = []
+  // Capped and written in chunks as on every ingest path: a few KB of gzip can be a million bad lines.
+  const rejects = new Rejects(db, { system, entity: 'events', batchId, batchUid, observedAt, receivedAt })
   let accepted = 0
   const flush = async () => {
     await writeSpans(db, spans.splice(0))
@@ -53,18 +53,14 @@ async function runEvents(db: Db, system: string, batchId: string, observedAt: st
         if (spans.length >= 50_000) await flush()
         continue
       }
-      for (const e of r.errors) if (errors.length < 100) errors.push({ line: rec.line, ...e })
-      dead.push({
-        id: crypto.randomUUID(), system, entity: 'events', batch_id: batchId, batch_uid: batchUid, line: rec.line, key: null, raw: rec.text,
-        reason: r.errors.map((e) => `${e.field || 'record'}: ${e.message}`).join('; '), errors: JSON.stringify(r.errors),
-        observed_at: observedAt, received_at: receivedAt,
-      })
+      rejects.add(rec, { ok: false, key: null, reason: r.errors.map((e) => `${e.field || 'record'}: ${e.message}`).join('; '), errors: r.errors })
+      if (rejects.full) await rejects.flush()
     }
   await flush()
-  await insertRows(db, 'dead_letters', dead)
+  await rejects.finish()
   await commitBatch(db, {
     batch_uid: batchUid, system, entity: 'events', batch_id: batchId, mode: 'delta', snapshot_id: null, part: null, last_part: false,
-    observed_at: observedAt, received_at: receivedAt, accepted, rejected: dead.length, deleted: 0, source: 'api',
+    observed_at: observedAt, received_at: receivedAt, accepted, rejected: rejects.count, deleted: 0, source: 'api',
   })
-  return { batch: batchId, accepted, rejected: dead.length, duplicate: false, errors }
+  return { batch: batchId, accepted, rejected: rejects.count, duplicate: false, errors: rejects.errors }
 }
