@@ -14,7 +14,7 @@ import type { Fault } from '../ingest/imitations/index.ts'
 import { ManualClock, systemClock } from '../server/lib/clock.ts'
 import { parseConfig } from '../server/config/load.ts'
 import { ADMIN, api, startServer, tempDir } from './helpers/server.ts'
-import { counts, firmCounts, pull, rawConfig, secretsEnv, SECRETS, startImitations, startPull, versions, type Imitations } from './connectors-pull.support.ts'
+import { counts, firmCounts, kantataOnlyConfig, pull, secretsEnv, SECRETS, startImitations, startPull, versions, type Imitations } from './connectors-pull.support.ts'
 import { startClickHouseHttp, type ClickHouseHttp } from './support/clickhouse-http.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -30,13 +30,7 @@ afterAll(async () => {
   await ch?.stop()
 })
 
-function kantataConfig() {
-  const raw = rawConfig(im.ims) as { sources: Array<Record<string, any>> }
-  const kantata = raw.sources.find((s) => s.system === 'kantata')!
-  kantata.connector.limits = { timeout_ms: 600_000 }
-  kantata.connector.batch_records = 200
-  return { sources: [kantata] }
-}
+const kantataConfig = () => kantataOnlyConfig(im.ims)
 
 async function startChild(configFile: string) {
   const child = spawn(process.execPath, [CLI, 'serve', '--data', tempDir(), '--port', '0', '--config', configFile], {

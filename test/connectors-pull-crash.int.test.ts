@@ -12,7 +12,7 @@ import type { Fault } from '../ingest/imitations/index.ts'
 import { systemClock } from '../server/lib/clock.ts'
 import { parseConfig } from '../server/config/load.ts'
 import { ADMIN, api, startServer, tempDir } from './helpers/server.ts'
-import { counts, firmCounts, pull, rawConfig, secretsEnv, SECRETS, startImitations, startPull, versions, type Imitations } from './connectors-pull.support.ts'
+import { counts, firmCounts, kantataOnlyConfig, pull, secretsEnv, SECRETS, startImitations, startPull, versions, type Imitations } from './connectors-pull.support.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CLI = path.join(ROOT, 'server/cli/crosswalk.mjs')
@@ -22,15 +22,7 @@ const TIME_ENTRIES = 1_500 // of the firm's, so the pull has 8 pages of time ent
 let im: Imitations
 afterAll(() => im?.close())
 
-function kantataConfig() {
-  const raw = rawConfig(im.ims) as { sources: Array<Record<string, any>> }
-  const kantata = raw.sources.find((s) => s.system === 'kantata')!
-  // A hung request must not time out and be retried on the wall clock: the kill comes first.
-  kantata.connector.limits = { timeout_ms: 600_000 }
-  // One page a batch, so each page commits (and its cursor moves) before the next is asked for.
-  kantata.connector.batch_records = 200
-  return { sources: [kantata] }
-}
+const kantataConfig = () => kantataOnlyConfig(im.ims)
 
 describe('a pull cut short by a crash', () => {
   it('shows the run failed after a restart; a rerun completes with every record stored once', { timeout: 240_000 }, async () => {

@@ -153,3 +153,15 @@ export async function versions(db: Db, entity: string, system: string): Promise<
   })
   return Number((await rs.json<{ n: string }>())[0].n)
 }
+
+/**
+ * Kantata alone, one page per batch (each page commits, and its cursor moves, before the next is
+ * asked for), and no time-out on the wall clock: a hung request waits for the test's kill.
+ */
+export function kantataOnlyConfig(ims: Imitations['ims']): { sources: Array<Record<string, any>> } {
+  const raw = rawConfig(ims) as { sources: Array<Record<string, any>> }
+  const kantata = raw.sources.find((s) => s.system === 'kantata')!
+  kantata.connector.limits = { timeout_ms: 600_000 }
+  kantata.connector.batch_records = 200
+  return { sources: [kantata] }
+}
