@@ -9,7 +9,7 @@ import crypto from 'node:crypto'
 import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { insertRows } from '../db/query.ts'
-import { AppError } from '../lib/errors.ts'
+import { AppError, storageError } from '../lib/errors.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
 import { actorName } from './principal.ts'
 import { clientAddress } from './address.ts'
@@ -55,9 +55,20 @@ export async function audit(
     const db = c.var.services.db
     await insertRows(db, 'audit_log', [row]).catch(() => insertRows(db, 'audit_log', [row]))
   } catch (e) {
-    c.var.services.log.error({ err: e, action, target }, 'audit log write failed; the action answers 503')
+    c.var.services.log.error({ err: e, action, target }, 'audit log write failed; the action is not done')
+    // Storage that cannot write is said as such; a query the engine rejects as wrong is a bug (500).
+    const storage = storageError(e)
+    if (storage) throw storage
+    if (isQueryBug(e)) throw e
     throw new AppError(503, 'audit_unavailable', `The audit log could not record this ${action.replace(/_/g, ' ')}, so it is not confirmed. Retry in a few seconds.`, undefined, {
       'Retry-After': '5',
     })
   }
+}
+
+/** Engine errors that mean the statement itself is wrong: retrying cannot help, so no 503. */
+const QUERY_BUGS = new Set(['UNKNOWN_IDENTIFIER', 'SYNTAX_ERROR', 'UNKNOWN_FUNCTION', 'TYPE_MISMATCH', 'ILLEGAL_TYPE_OF_ARGUMENT', 'NO_SUCH_COLUMN_IN_TABLE', 'THERE_IS_NO_COLUMN'])
+function isQueryBug(e: unknown): boolean {
+  const type = (e as { type?: unknown } | null)?.type
+  return typeof type === 'string' && QUERY_BUGS.has(type)
 }
