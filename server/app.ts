@@ -15,6 +15,7 @@ import { exceptionRoutes } from './routes/exceptions.ts'
 import { detectRoutes } from './routes/detect.ts'
 import { kpiRoutes } from './routes/kpis.ts'
 import { notificationRoutes } from './routes/notifications.ts'
+import { subscriptionRoutes } from './routes/subscriptions.ts'
 import { traceRoutes } from './routes/traces.ts'
 import { transactionRoutes } from './routes/transactions.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -84,6 +85,7 @@ export function buildApp(services: Services) {
     .route('/api/v1/detect', detectRoutes)
     .route('/api/v1/kpis', kpiRoutes)
     .route('/api/v1/notifications', notificationRoutes)
+    .route('/api/v1/subscriptions', subscriptionRoutes)
     .route('/api/v1/transactions', transactionRoutes)
     .route('/api/v1/users', userRoutes)
     .route('/api/v1/tokens', tokenRoutes)

@@ -8,6 +8,7 @@ import type { AccessStore } from './auth/store.ts'
 import type { RateLimiter } from './auth/rate-limit.ts'
 import type { Detector } from './exceptions/detector.ts'
 import type { Notifier } from './notify/webhooks.ts'
+import type { DigestScheduler } from './notify/digest/scheduler.ts'
 import type { TimeEntryDerived } from './derived/time-entries.ts'
 import type { ReadCache } from './read/cache.ts'
 import type { Clock } from './lib/clock.ts'
@@ -25,6 +26,8 @@ export interface Services {
   version: string
   detector: Detector
   notifier: Notifier
+  /** Digests and subscriptions on their schedules (notify/digest/); tests call tick() on it. */
+  digests?: DigestScheduler
   /** Derived time-entry tables (server/derived/): their state decides which reads use them. */
   derived: TimeEntryDerived
   /** Answers of the dashboard's reads per data generation (read/cache.ts); writes bump it. */

@@ -15,6 +15,7 @@ import { staticWeb } from './web.ts'
 import { Detector } from './exceptions/detector.ts'
 import { loadSettings } from './config/settings.ts'
 import { Notifier } from './notify/webhooks.ts'
+import { DigestScheduler } from './notify/digest/scheduler.ts'
 import { AccessStore } from './auth/store.ts'
 import { RateLimiter } from './auth/rate-limit.ts'
 import { closeSpans, openSpans } from './traces/store.ts'
@@ -47,6 +48,8 @@ export interface ServeOptions {
   log?: (line: string) => void
   /** Where the server reads the time and waits (tests inject a ManualClock). */
   clock?: Clock
+  /** Milliseconds between digest passes (default 60 000); 0: only the pass at start (tests call tick()). */
+  digestTickMs?: number
 }
 
 export interface Running {
@@ -93,6 +96,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
     onIngested: () => detector.afterIngest(),
     ...watching,
   }
+  services.digests = new DigestScheduler(db, config, services.access, clock)
   // Pulls through the same pipeline as pushes: detection follows their batches the same way.
   if (config.sources.some((s) => s.connector)) services.connectors = new Connectors(db, config, clock, () => detector.afterIngest())
   const app = buildApp(services)
@@ -102,6 +106,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
   const port = (server.address() as import('node:net').AddressInfo).port
   const metricsListener = await listenMetrics(services)
   detector.start()
+  services.digests?.start(opts.digestTickMs ?? 60_000)
   const retention = new RetentionJob(db, config.retention, clock, log)
   retention.start()
   await services.connectors?.start()
@@ -114,6 +119,8 @@ export async function start(opts: ServeOptions): Promise<Running> {
     metricsUrl: metricsListener?.url,
     async close() {
       detector.stop()
+      services.digests?.stop()
+      await services.digests?.idle().catch(() => {})
       await retention.stop()
       services.connectors?.stop()
       await new Promise<void>((r) => server.close(() => r()))

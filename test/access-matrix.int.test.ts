@@ -35,6 +35,8 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'GET /api/v1/reference': [A],
   'GET /api/v1/kpis': PEOPLE,
   'GET /api/v1/kpis/:name': PEOPLE,
+  'GET /api/v1/kpis/:name/records': PEOPLE,
+  'GET /api/v1/kpis/forecast_accuracy/weekly': PEOPLE,
   'GET /api/v1/exceptions/summary': PEOPLE,
   'GET /api/v1/exceptions/timeline': PEOPLE,
   'GET /api/v1/exceptions': READ,
@@ -54,6 +56,12 @@ const EXPECTED: Record<string, 'public' | Who[]> = {
   'GET /api/v1/transactions/health': READ,
   'GET /api/v1/transactions/:traceId': READ,
   'GET /api/v1/notifications': READ,
+  // "Send test" sends to a configured channel: admins, like the settings that configure it.
+  'POST /api/v1/notifications/test': [A],
+  // Subscriptions to saved views: whoever reads the exception list (their own; admins all).
+  'GET /api/v1/subscriptions': READ,
+  'POST /api/v1/subscriptions': READ,
+  'DELETE /api/v1/subscriptions/:id': READ,
   // finance: exports; everyone who reads: the reconciliation and month-close views.
   'GET /api/v1/exports/exceptions.csv': [F, A],
   'GET /api/v1/exports/exceptions.xlsx': [F, A],
@@ -104,7 +112,7 @@ const NON_AUTH = [200, 201, 400, 404, 409]
 const LISTS = new Set([
   'GET /api/v1/health', 'GET /api/v1/auth/me', 'GET /api/v1/kpis', 'GET /api/v1/kpis/:name', 'GET /api/v1/exceptions/summary', 'GET /api/v1/exceptions/timeline', 'GET /api/v1/openapi.json', 'GET /api/v1/reference',
   'GET /api/v1/exceptions', 'GET /api/v1/sources', 'GET /api/v1/dead-letters', 'GET /api/v1/transactions', 'GET /api/v1/transactions/health',
-  'GET /api/v1/notifications', 'GET /api/v1/users', 'GET /api/v1/tokens', 'GET /api/v1/audit', 'GET /api/v1/reconciliation',
+  'GET /api/v1/notifications', 'GET /api/v1/subscriptions', 'GET /api/v1/users', 'GET /api/v1/tokens', 'GET /api/v1/audit', 'GET /api/v1/reconciliation',
   'GET /api/v1/reconciliation/records', 'GET /api/v1/close', 'GET /api/v1/exports/exceptions.csv', 'GET /api/v1/exports/exceptions.xlsx',
   'GET /api/v1/exports/reconciliation.csv', 'GET /api/v1/exports/reconciliation.xlsx', 'GET /api/v1/settings', 'GET /metrics',
 ])

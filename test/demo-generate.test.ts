@@ -100,6 +100,34 @@ function detect(f: DemoFirm): Record<string, string[]> {
   }
   for (const t of latest.values()) if (t.failed) fire('transaction_failed', t.key)
 
+  // duplicate_time_entry, project_over_budget, resource_overallocated (loads compared exactly,
+  // as fractions of whole cents: a plan of exactly 1.1 × capacity must not fire).
+  const groups = new Map<string, string[]>()
+  for (const t of psaTe) {
+    if (t.status === 'rejected') continue
+    const k = `${t.resource_key}|${t.project_key}|${t.work_date}|${t.hours}`
+    groups.set(k, [...(groups.get(k) ?? []), t.key])
+  }
+  for (const ks of groups.values()) for (const k of [...ks].sort().slice(1)) fire('duplicate_time_entry', k)
+  const approvedHours = new Map<string, number>()
+  for (const t of psaTe) if (t.status === 'approved' && t.work_date <= D) approvedHours.set(t.project_key, (approvedHours.get(t.project_key) ?? 0) + t.hours)
+  for (const p of vals('erp.project'))
+    if (p.status !== 'closed' && p.budget_hours > 0 && (approvedHours.get(p.key) ?? 0) > p.budget_hours) fire('project_over_budget', p.key)
+  const cents = (x: number) => BigInt(Math.round(x * 100))
+  const load = new Map<string, [bigint, bigint]>()
+  for (const a of vals('psa.assignment')) {
+    if (a.status !== 'active' || !a.end_date || a.planned_hours === undefined || a.start_date > D || a.end_date < D) continue
+    let wd = 0
+    for (let d = a.start_date; d <= a.end_date; d = addDays(d, 1)) if (![0, 6].includes(new Date(d).getUTCDay())) wd++
+    if (!wd) continue
+    const [n, m] = load.get(a.resource_key) ?? [0n, 1n]
+    load.set(a.resource_key, [n * BigInt(wd) + cents(a.planned_hours) * 5n * m, m * BigInt(wd)])
+  }
+  for (const h of vals('hr.resource')) {
+    const l = load.get(h.key)
+    if (h.status === 'active' && l && l[0] * 10n > 11n * cents(h.weekly_capacity_hours) * l[1]) fire('resource_overallocated', h.key)
+  }
+
   const newest = new Map<string, number>()
   for (const b of f.batches) newest.set(b.system, Math.max(newest.get(b.system) ?? 0, Date.parse(b.observed_at)))
   for (const sys of Object.keys(f.sources)) if (A - (newest.get(sys) ?? -Infinity) > 24 * 3_600_000) fire('source_stale', sys)
@@ -131,6 +159,18 @@ describe('demo firm generator', () => {
 
   it('writes only records the ingest validator accepts, in the contract formats', () => {
     const near = new Set(firm.near_misses.time_entry_hours_mismatch)
+    // One EUR and one GBP engagement: everything on them is in their currency; contractors in
+    // EMEA are paid in GBP; the rest is USD.
+    const s = state(firm)
+    const foreign = new Map([...s['erp.project'].values()].filter((p) => p.currency !== 'USD').map((p) => [p.key, p.currency]))
+    expect([...foreign.values()].sort()).toEqual(['EUR', 'GBP'])
+    const deals = new Map([...s['erp.project'].values()].filter((p) => p.opportunity_key).map((p) => [p.opportunity_key, p.currency]))
+    const currencyOf = (entity: string, r: R): string =>
+      entity === 'fx_rate' ? r.currency
+        : entity === 'resource' ? (r.employment_type === 'contractor' && r.region === 'EMEA' && r.currency === 'GBP' ? 'GBP' : 'USD')
+          : entity === 'project' ? (foreign.get(r.key) ?? 'USD')
+            : entity === 'opportunity' ? (deals.get(r.key) ?? 'USD')
+              : (foreign.get(r.project_key) ?? 'USD')
     for (const b of firm.batches) {
       expect(isEntityName(b.entity)).toBe(true)
       expect(b.observed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
@@ -140,7 +180,7 @@ describe('demo firm generator', () => {
         for (const f of ['amount', 'bill_rate', 'cost_rate', 'budget_amount'])
           if (typeof r[f] === 'number') expect(Math.abs((r[f] as number) * 100 - Math.round((r[f] as number) * 100))).toBeLessThan(1e-6)
         if (b.entity === 'time_entry' && typeof r.hours === 'number' && !near.has(r.key as string)) expect(((r.hours as number) * 4) % 1).toBe(0)
-        if ('currency' in r) expect(r.currency).toBe('USD')
+        if ('currency' in r) expect(r.currency, `${b.entity} ${String(r.key)}`).toBe(currencyOf(b.entity, r))
       }
     }
   })
@@ -153,6 +193,23 @@ describe('demo firm generator', () => {
     }
     for (const [rule, keys] of Object.entries(firm.near_misses))
       for (const k of keys) expect(found[rule] ?? [], `${rule} near miss ${k}`).not.toContain(k)
+  })
+
+  it('has an ERP rate for every foreign record on or before its date', () => {
+    const s = state(firm)
+    const rates = [...s['erp.fx_rate'].values()]
+    expect(new Set(rates.map((r) => r.currency))).toEqual(new Set(['EUR', 'GBP']))
+    for (const r of rates) expect(r.key).toBe(`${r.currency}-${r.rate_date}`)
+    const dated: [string, string][] = [
+      ...[...s['psa.time_entry'].values(), ...s['erp.time_entry'].values()].filter((t) => t.currency && t.currency !== 'USD').map((t): [string, string] => [t.currency, t.work_date]),
+      ...[...s['erp.invoice'].values()].filter((i) => i.currency !== 'USD').map((i): [string, string] => [i.currency, i.invoice_date]),
+      ...[...s['erp.expense'].values()].filter((x) => x.currency !== 'USD').map((x): [string, string] => [x.currency, x.expense_date]),
+    ]
+    expect(dated.length).toBeGreaterThan(50)
+    for (const [currency, date] of dated) expect(rates.some((r) => r.currency === currency && r.rate_date <= date), `${currency} ${date}`).toBe(true)
+    const hr = [...s['hr.resource'].values()]
+    expect(hr.filter((h) => h.employment_type === 'contractor' && h.cost_rate !== undefined).length).toBeGreaterThanOrEqual(3)
+    expect(hr.some((h) => h.currency === 'GBP')).toBe(true)
   })
 
   it('plants the obvious cases a reader would look for', () => {

@@ -12,7 +12,7 @@ import type { Column } from '../server/exports/columns.ts'
 import { csvRows } from '../server/exports/csv.ts'
 import { csvLineExpression, type SourceColumn } from '../server/exports/fast-csv-sql.ts'
 import { recordColumns } from '../server/exports/record-columns.ts'
-import { rowsXml } from '../server/exports/xlsx-cells.ts'
+import { CURRENCIES, MONEY_BASE, rowsXml } from '../server/exports/xlsx-cells.ts'
 import { xlsxRowExpression } from '../server/exports/fast-xlsx-sql.ts'
 import { xlsxStream, type SheetChunk } from '../server/exports/xlsx.ts'
 
@@ -70,6 +70,9 @@ describe('export writers', () => {
       { key: 'amount_a', header: 'Amount', type: 'money' },
       { key: 'a_hours', header: 'Hours', type: 'number' },
       { key: 'a_tags', header: 'Tags', type: 'text' },
+      // Money in another currency than the row's: the column naming it sets its format.
+      { key: 'rep', header: 'Reporting currency', type: 'text' },
+      { key: 'amount_r', header: 'Amount (reporting)', type: 'money', currency: 'rep' },
     ]
     const awkward = ['<b>Tom & "Jerry"</b>', '  padded  ', 'bell\u0007char', 'tab\tinside', 'line\nbreak', 'cr\rhere', 'comma, here', '=1+1', '-2', '@x', 'emoji 😀', '', "it's"]
     const data = awkward.map((v, i) => ({
@@ -79,8 +82,10 @@ describe('export writers', () => {
       amount_a: i % 5 ? `${i * 10.25 - 40}` : null,
       a_hours: [String(i), v, '1e5', '-0.5'][i % 4],
       a_tags: [v, v.toUpperCase()],
+      rep: ['EUR', 'USD', 'JPY'][i % 3],
+      amount_r: i % 4 ? `${i * 1.125}` : null,
     }))
-    const query = `SELECT * FROM format(JSONEachRow, 'record_key String, period Nullable(Date), currency String, amount_a Nullable(Decimal(18, 2)), a_hours String, a_tags Array(String)', {data:String})`
+    const query = `SELECT * FROM format(JSONEachRow, 'record_key String, period Nullable(Date), currency String, amount_a Nullable(Decimal(18, 2)), a_hours String, a_tags Array(String), rep String, amount_r Nullable(Decimal(38, 24))', {data:String})`
     const params = { data: data.map((d) => JSON.stringify(d)).join('\n') }
     const source = (await server.db.client.query({ query: `DESCRIBE (${query})`, query_params: params, format: 'JSONEachRow' }).then((r) => r.json<SourceColumn>()))
     const rows = await queryRows<Record<string, unknown>>(server.db, 'test', `${query} ORDER BY record_key`, params)
@@ -99,6 +104,10 @@ describe('export writers', () => {
     expect(engineXml).toContain('&lt;b&gt;Tom &amp; "Jerry"&lt;/b&gt;')
     expect(engineXml).toContain('<t xml:space="preserve">01   padded  </t>')
     expect(engineXml).not.toContain('\u0007')
+    // Row 01 is in EUR, its reporting amount in USD: each cell in its own currency's format.
+    const style = (c: string) => MONEY_BASE + CURRENCIES.indexOf(c)
+    expect(engineXml).toContain(`<c r="H3" s="${style('USD')}"><v>1.125</v></c>`)
+    expect(engineXml).toContain(`<c r="D3" s="${style('EUR')}"><v>-29.75</v></c>`)
   })
 
   // Past a sheet's rows (Excel's 1,048,575 under the header; a few here), the workbook goes on
@@ -126,7 +135,8 @@ describe('export writers', () => {
     for (const ws of wb.worksheets.slice(0, -1)) {
       expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(cols.map((col) => col.header))
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
-      expect(ws.autoFilter).toBe(`A1:U${ws.actualRowCount}`)
+      // 25 columns: the 21 of a time entry and its four in the reporting currency.
+      expect(ws.autoFilter).toBe(`A1:Y${ws.actualRowCount}`)
       expect(ws.actualRowCount).toBeLessThanOrEqual(per + 1)
       ws.eachRow((r, n) => n > 1 && keys.push(r.getCell(1).value))
     }

@@ -25,22 +25,27 @@ interface Cell { k: Kind; v: any; cur?: string }
 const cell = (k: Kind, v: any, cur?: string): Cell => ({ k, v: v === undefined ? null : v, cur })
 
 const EXCEPTION_HEADER = ['Exception id', 'Rule', 'Entity type', 'Entity key', 'Status', 'Resolution', 'Severity', 'Owner', 'Amount at risk', 'Currency',
-  'Systems', 'Practice', 'Region', 'First detected', 'Last detected', 'Due', 'Overdue', 'Details (values by system)']
+  'Amount at risk (reporting)', 'Reporting currency', 'Systems', 'Practice', 'Region', 'First detected', 'Last detected', 'Due', 'Overdue', 'Details (values by system)']
 const exceptionRow = (e: any): Cell[] => [
   cell('text', e.id), cell('text', e.rule), cell('text', e.entity_type), cell('text', e.entity_key), cell('text', e.status), cell('text', e.resolution),
-  cell('text', e.severity), cell('text', e.owner), cell('money', e.amount_at_risk, e.currency), cell('text', e.currency), cell('text', e.systems.join(', ')),
+  cell('text', e.severity), cell('text', e.owner), cell('money', e.amount_at_risk, e.currency), cell('text', e.currency),
+  cell('money', e.amount_at_risk_reporting, e.reporting_currency), cell('text', e.reporting_currency), cell('text', e.systems.join(', ')),
   cell('text', e.practice), cell('text', e.region), cell('datetime', e.first_detected_at), cell('datetime', e.last_detected_at), cell('datetime', e.due_at),
   cell('bool', e.overdue), cell('json', e.details),
 ]
 
 const NUMERIC = /(hours|rate|amount|budget|total)$/
+/** The firm's reporting currency: the default (CONTRACT §5 Currency). */
+const REPORTING = 'USD'
 function recordHeader(r: any, a: string, b: string): string[] {
   const side = (label: string, o: object) => Object.keys(o).map((k) => `${label} ${k.replace(/_/g, ' ')}`)
-  return ['Key', 'Match', 'Rule broken', 'Date', 'Practice', 'Project', 'Currency', `${a} amount`, `${b} amount`, 'Difference', ...side(a, r.a), ...side(b, r.b)]
+  return ['Key', 'Match', 'Rule broken', 'Date', 'Practice', 'Project', 'Currency', `${a} amount`, `${b} amount`, 'Difference',
+    'Reporting currency', `${a} amount (reporting)`, `${b} amount (reporting)`, 'Difference (reporting)', ...side(a, r.a), ...side(b, r.b)]
 }
 const recordRow = (r: any): Cell[] => [
   cell('text', r.key), cell('text', r.status), cell('text', r.rule), cell('date', r.period), cell('text', r.practice), cell('text', r.project_key),
   cell('text', r.currency), cell('money', r.amount_a, r.currency), cell('money', r.amount_b, r.currency), cell('money', r.amount_diff, r.currency),
+  cell('text', REPORTING), cell('money', r.amount_a_reporting, REPORTING), cell('money', r.amount_b_reporting, REPORTING), cell('money', r.amount_diff_reporting, REPORTING),
   ...[...Object.entries(r.a), ...Object.entries(r.b)].map(([k, v]) => cell(NUMERIC.test(k) ? 'num' : 'text', v === null ? null : String(v))),
 ]
 

@@ -114,8 +114,10 @@ describe('finance reconciliation', () => {
       expect(new Set(rs.map((r) => r.key)).size, label).toBe(rs.length)
       for (const r of rs) expect(typeof r.key === 'string' && r.key.length > 0, `${label} key ${JSON.stringify(r.key)}`).toBe(true)
       const sum = (f: string) => rs.reduce((s, r) => s + Number(r[f] ?? 0), 0)
-      expect(near(sum('amount_a'), m.amount_a), `${label} amount_a`).toBe(true)
-      expect(near(sum('amount_b'), m.amount_b), `${label} amount_b`).toBe(true)
+      // The matrix adds up in the reporting currency: the records' converted amounts (CONTRACT §5).
+      expect(near(sum('amount_a_reporting'), m.amount_a), `${label} amount_a`).toBe(true)
+      expect(near(sum('amount_b_reporting'), m.amount_b), `${label} amount_b`).toBe(true)
+      expect([m.fx_coverage, rs.every((r) => r.currency !== null)], label).toEqual([1, true])
       expect(near(m.amount_diff, m.amount_a - m.amount_b), `${label} diff`).toBe(true)
       for (const r of rs) expect(near(r.amount_diff, Number(r.amount_a ?? 0) - Number(r.amount_b ?? 0)), `${label} ${r.key}`).toBe(true)
     }

@@ -4,6 +4,7 @@
 // change was made; changes are now audited first, so a 503 means nothing changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, startServer } from './helpers/server.ts'
+import { ingestFirm, plan } from './helpers/firm.ts'
 
 const json = (body: unknown, method = 'POST') => ({ method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
 
@@ -51,5 +52,25 @@ describe('an action that cannot be audited fails', () => {
     const items = (await api(s.url, '/api/v1/audit?limit=100')).body.items.filter((e: any) => e.action === 'config_change' && e.details?.sla_hours?.high === 9)
     expect(items.map((e: any) => e.outcome).sort()).toEqual(['failed', 'ok'])
     expect(items.find((e: any) => e.outcome === 'failed').details.error).toBe('settings_changed')
+  })
+
+  it('a triage action the audit log cannot record changes nothing; its resend after recovery applies once', async () => {
+    await ingestFirm(s.url)
+    expect((await api(s.url, `/api/v1/detect?as_of=${encodeURIComponent(plan.as_of)}`, { method: 'POST' })).status).toBe(200)
+    const [e] = (await api(s.url, '/api/v1/exceptions?limit=1')).body.items
+    const comment = { ...json({ action: 'comment', note: 'checked with the ERP team' }), headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' } }
+    const history = async () => (await api(s.url, `/api/v1/exceptions/${e.id}`)).body.history.filter((h: any) => h.note === 'checked with the ERP team')
+    await s.db.client.command({ query: 'DETACH TABLE audit_log' })
+    try {
+      expect((await api(s.url, `/api/v1/exceptions/${e.id}/actions`, comment)).status).toBe(503)
+    } finally {
+      await s.db.client.command({ query: 'ATTACH TABLE audit_log' })
+    }
+    expect(await history()).toHaveLength(0)
+    expect((await api(s.url, `/api/v1/exceptions/${e.id}/actions`, comment)).status).toBe(200)
+    expect((await api(s.url, `/api/v1/exceptions/${e.id}/actions`, comment)).status).toBe(200)
+    expect(await history()).toHaveLength(1)
+    const audited = (await api(s.url, '/api/v1/audit?limit=100')).body.items.filter((a: any) => a.action === 'exception_comment' && a.target === e.id)
+    expect(audited).toHaveLength(1)
   })
 })

@@ -37,8 +37,8 @@ describe('shipped migrations written with directives', () => {
     expect(templated.sort()).toEqual(Object.keys(SHIPPED).sort())
   })
 
-  it('0003 has one current view per entity, its columns those of the spec', () => {
-    const views = splitStatements(sqlFile('migrations/0003_current_views.sql'))
+  it('0003 and 0015 have one current view per entity, its columns those of the spec', () => {
+    const views = [...splitStatements(sqlFile('migrations/0003_current_views.sql')), ...splitStatements(sqlFile('migrations/0015_fx_rates.sql')).slice(1)]
     expect(views.map((v) => /^CREATE VIEW IF NOT EXISTS (\w+)/.exec(v)?.[1])).toEqual(ENTITY_NAMES.map((e) => `cur_${e}`))
     for (const [i, e] of ENTITY_NAMES.entries()) {
       const columns = /\nSELECT\n([\s\S]*?)\nFROM entity_/.exec(views[i])![1].split(',\n').map((c) => c.trim())

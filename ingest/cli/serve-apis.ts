@@ -4,28 +4,12 @@
 // batches applied in order, as the ingest API keeps them), converted with nativeFirm.
 import { DEMO_SEED, generateFirm, type DemoFirm } from '../demo/generate.ts'
 import {
-  NETSUITE_DEFAULT_CREDENTIALS, nativeFirm, startImitation, type CanonicalFirm, type CanonicalRecord, type Imitation, type ImitationType, type NativeFirm,
+  currentRecords, NETSUITE_DEFAULT_CREDENTIALS, nativeFirm, startImitation, type CanonicalFirm, type CanonicalRecord, type Imitation, type ImitationType, type NativeFirm,
 } from '../imitations/index.ts'
 
 /** The demo firm's batches applied in observed_at order: each system's current records. */
 export function canonicalOf(firm: DemoFirm): CanonicalFirm {
-  const current = new Map<string, Map<string, CanonicalRecord>>()
-  const batches = [...firm.batches].sort((a, b) => Date.parse(a.observed_at) - Date.parse(b.observed_at))
-  for (const b of batches) {
-    const id = `${b.system}\u0000${b.entity}`
-    const set = b.mode === 'full' ? new Map<string, CanonicalRecord>() : (current.get(id) ?? new Map<string, CanonicalRecord>())
-    for (const r of b.records as CanonicalRecord[]) {
-      if (r.deleted === true) set.delete(r.key)
-      else set.set(r.key, r)
-    }
-    current.set(id, set)
-  }
-  const records: CanonicalFirm['records'] = {}
-  for (const [id, set] of current) {
-    const [system, entity] = id.split('\u0000')
-    ;(records[system] ??= {})[entity] = [...set.values()]
-  }
-  return { asOf: firm.as_of, sources: firm.sources, records }
+  return { asOf: firm.as_of, sources: firm.sources, records: currentRecords(firm.batches, (b) => b.records as CanonicalRecord[]) }
 }
 
 /** The six, in port order; `system` and `kind` are what the config snippet names the source. */

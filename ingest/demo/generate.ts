@@ -10,6 +10,7 @@ import { plantStaffing, plantTime } from './plant.ts'
 import { genExpenses, genTime } from './time.ts'
 import { genInvoices } from './billing.ts'
 import { genTraces, toOtlp } from './traces.ts'
+import { genForeign, plantBudgets, plantDuplicates, plantLoad } from './measures.ts'
 import { HOUR_MS } from './rng.ts'
 import { RULE_NAMES, newWorld, type RuleName } from './world.ts'
 
@@ -61,6 +62,11 @@ export function generateFirm(opts: { scale?: number; asOf?: Date; seed?: number 
   plantTime(w)
   genInvoices(w)
   genTraces(w)
+  // Last, so that every draw before stays as it was and the measures read the final records.
+  genForeign(w)
+  plantDuplicates(w)
+  plantBudgets(w)
+  plantLoad(w)
   // Workday's newest batch is 30 h old (see newWorld): the stale source.
   w.planted.source_stale.push('workday')
 

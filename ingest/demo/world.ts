@@ -8,7 +8,8 @@ export const RULE_NAMES = [
   'time_entry_missing_in_erp', 'time_entry_hours_mismatch', 'assignment_rate_mismatch',
   'assignment_terminated_resource', 'assignment_on_closed_project', 'assignment_without_recent_time',
   'invoice_amount_mismatch', 'unbilled_time_over_90_days', 'resource_cost_rate_mismatch',
-  'resource_missing_in_psa', 'transaction_failed', 'source_stale',
+  'resource_missing_in_psa', 'transaction_failed', 'source_stale', 'duplicate_time_entry',
+  'project_over_budget', 'resource_overallocated',
 ] as const
 export type RuleName = (typeof RULE_NAMES)[number]
 
@@ -36,6 +37,8 @@ export interface Person {
   psaCostCents?: number | null
   /** PSA has not been told about a termination. */
   psaStillActive?: boolean
+  /** The currency of the cost rate, when not USD (contractors paid in their own currency). */
+  currency?: string
 }
 
 export interface Opp {
@@ -59,6 +62,8 @@ export interface Project {
   missedMonth: number | null
   /** 0.85..1 multiplier on standard rates negotiated for this client. */
   discount: number
+  /** The currency of the engagement and everything billed on it, when not USD. */
+  currency?: string
 }
 
 export interface Card { key: string; projectKey: string; role: string; rate: number; from: number | null; to: number | null }
@@ -72,6 +77,8 @@ export interface Assignment {
   silentFrom: number | null
   /** Must have time exactly on this day (near miss: last time 13 days ago). */
   forceDay: number | null
+  /** PSA holds no end_date (an open-ended support role); `end` is then only the model's. */
+  openEnded?: boolean
 }
 
 export interface Entry {
@@ -105,6 +112,8 @@ export interface World {
   accounts: Account[]; people: Person[]; opps: Opp[]; projects: Project[]; cards: Card[]
   assignments: Assignment[]; entries: Entry[]; expenses: Expense[]; invoices: Invoice[]
   traces: Trace[]
+  /** ERP exchange rates (CONTRACT §2 fx_rate): units of USD for one unit of `currency`. */
+  fxRates: { currency: string; day: number; rate: string }[]
   /** Extra ERP time records that are not copies of PSA entries (a duplicate the delta deletes). */
   erpStray: Entry[]
   planted: Record<RuleName, string[]>
@@ -130,7 +139,7 @@ export function newWorld(seed: number, scale: number, asOf: number): World {
       hr: asOf - 30 * 3_600_000, delta: asOf - 1 * 3_600_000,
     },
     accounts: [], people: [], opps: [], projects: [], cards: [], assignments: [], entries: [],
-    expenses: [], invoices: [], traces: [], erpStray: [], planted, nearMisses: {},
+    expenses: [], invoices: [], traces: [], fxRates: [], erpStray: [], planted, nearMisses: {},
     byKey: { person: new Map(), project: new Map() }, cardIndex: new Map(), syncFailDay: 0,
   }
 }

@@ -15,18 +15,37 @@ export interface CanonicalFirm {
   records: Record<string, Record<string, CanonicalRecord[]>>
 }
 
-interface PlanStep { system: string; entity: string; mode: 'full' | 'delta'; batch: string; observed_at: string; file: string }
+interface PlanStep extends BatchStep {
+  batch: string
+  file: string
+}
 
 export function readCanonicalFirm(dir: string): CanonicalFirm {
   const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { as_of: string; sources: Record<string, string>; plan: PlanStep[] }
   const steps = [...new Map(plan.plan.map((s) => [s.batch, s])).values()] // the plan lists some batches twice
-  steps.sort((a, b) => Date.parse(a.observed_at) - Date.parse(b.observed_at)) // stable: ties keep plan order
+  const rowsOf = (s: PlanStep) => readFileSync(join(dir, 'batches', s.file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CanonicalRecord)
+  return { asOf: plan.as_of, sources: plan.sources, records: currentRecords(steps, rowsOf) }
+}
+
+/** A batch as a fixture's plan or the demo generator lists it. */
+export interface BatchStep {
+  system: string
+  entity: string
+  mode: 'full' | 'delta'
+  observed_at: string
+}
+
+/**
+ * Each system's current records after `batches`, applied in observed_at order (stable: ties keep
+ * their order) as the ingest API applies them. `rowsOf` reads a batch's records when its turn comes,
+ * so a fixture's files are read one at a time.
+ */
+export function currentRecords<S extends BatchStep>(batches: readonly S[], rowsOf: (b: S) => CanonicalRecord[]): CanonicalFirm['records'] {
   const current = new Map<string, Map<string, CanonicalRecord>>()
-  for (const s of steps) {
-    const id = `${s.system}\u0000${s.entity}`
-    const rows = readFileSync(join(dir, 'batches', s.file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CanonicalRecord)
-    const set = s.mode === 'full' ? new Map<string, CanonicalRecord>() : (current.get(id) ?? new Map<string, CanonicalRecord>())
-    for (const r of rows) {
+  for (const b of [...batches].sort((x, y) => Date.parse(x.observed_at) - Date.parse(y.observed_at))) {
+    const id = `${b.system}\u0000${b.entity}`
+    const set = b.mode === 'full' ? new Map<string, CanonicalRecord>() : (current.get(id) ?? new Map<string, CanonicalRecord>())
+    for (const r of rowsOf(b)) {
       if (r.deleted === true) set.delete(r.key)
       else set.set(r.key, r)
     }
@@ -37,5 +56,5 @@ export function readCanonicalFirm(dir: string): CanonicalFirm {
     const [system, entity] = id.split('\u0000')
     ;(records[system] ??= {})[entity] = [...set.values()]
   }
-  return { asOf: plan.as_of, sources: plan.sources, records }
+  return records
 }

@@ -32,7 +32,7 @@ export { startDynamicsImitation, startHarvestImitation, startKantataImitation, s
 export { WORKDAY_REPORT_PATH } from './workday.ts'
 export { NETSUITE_DEFAULT_CREDENTIALS } from './netsuite.ts'
 export { signTba, type TbaCredentials } from './oauth1.ts'
-export { readCanonicalFirm, type CanonicalFirm, type CanonicalRecord } from './canonical-firm.ts'
+export { currentRecords, readCanonicalFirm, type CanonicalFirm, type CanonicalRecord } from './canonical-firm.ts'
 export { nativeFirm, type NativeFirm, type NativeFirmOptions } from './native-firm.ts'
 export type { Fault, Imitation, ImitationStats } from './server.ts'
 export type { DynamicsOptions, HarvestOptions, KantataOptions, NetSuiteImitation, NetSuiteOptions, SalesforceOptions, WorkdayOptions }

@@ -30,6 +30,8 @@ export const POLICY: Record<string, Access> = {
   'GET /api/v1/reference': ADMIN,
   'GET /api/v1/kpis': EVERYONE,
   'GET /api/v1/kpis/:name': EVERYONE,
+  'GET /api/v1/kpis/:name/records': EVERYONE,
+  'GET /api/v1/kpis/forecast_accuracy/weekly': EVERYONE,
   'GET /api/v1/exceptions/summary': EVERYONE,
   'GET /api/v1/exceptions/timeline': EVERYONE,
   'GET /api/v1/exceptions': READERS,
@@ -52,6 +54,13 @@ export const POLICY: Record<string, Access> = {
   'GET /api/v1/transactions/health': READERS,
   'GET /api/v1/transactions/:traceId': READERS,
   'GET /api/v1/notifications': READERS,
+  // Subscriptions to saved views of the exception list: whoever reads the list (each their own;
+  // admins everyone's, checked in routes/subscriptions.ts).
+  'GET /api/v1/subscriptions': READERS,
+  'POST /api/v1/subscriptions': READERS,
+  'DELETE /api/v1/subscriptions/:id': READERS,
+  // Sends a message to a configured channel: admins only, like the settings that configure it.
+  'POST /api/v1/notifications/test': ADMIN,
 
   'GET /api/v1/exports/exceptions.csv': FINANCE,
   'GET /api/v1/exports/exceptions.xlsx': FINANCE,

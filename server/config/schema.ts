@@ -3,8 +3,10 @@
 import { z } from 'zod'
 import { SOURCE_KINDS } from '../model/entities.ts'
 import { RULES, RULE_NAMES, SEVERITIES, type RuleName } from '../rules/catalog.ts'
+import { KPI_NAMES } from '../kpis/catalog.ts'
 import { connectorSchema } from '../connectors/config.ts'
 import { backupSchema, retentionSchema } from '../ops/config.ts'
+import { digestSchema } from '../notify/digest/schedule.ts'
 
 const slug = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'expected a lowercase slug such as netsuite' })
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hex digest (64 lowercase hex characters)' })
@@ -57,16 +59,44 @@ export const routeSchema = z.strictObject({
   owner: z.string().min(1),
 })
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+
 export const ownerSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().optional(),
   type: z.enum(['team', 'person']).default('team'),
-  email: z.string().optional(),
+  /** E-mail channel (needs `smtp`); person owners are reached this way. */
+  email: z.email({ error: 'expected an e-mail address such as finance-ops@example.com' }).optional(),
   webhook: z.url({ error: 'expected an http(s) URL' }).optional(),
+  /** Signs the generic webhook (X-Crosswalk-Signature); a `${ENV_VAR}` reference is resolved when sending. */
+  webhook_secret: z.string().min(1).optional(),
+  /** Slack incoming webhook, Microsoft Teams Workflows webhook (server/notify/channels/). */
+  slack_webhook: httpUrl.optional(),
+  teams_webhook: httpUrl.optional(),
+  /** A digest of the owner's exceptions on its channels (server/notify/digest/). */
+  digest: digestSchema.optional(),
 })
+
+/** Outgoing e-mail (notification channel); `user`/`pass` may be `${ENV_VAR}` references, resolved when sending. */
+export const smtpSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(587),
+  secure: z.enum(['starttls', 'tls', 'none'], { error: 'expected starttls, tls or none' }).default('starttls'),
+  from: z.string().min(3),
+  user: z.string().min(1).optional(),
+  pass: z.string().min(1).optional(),
+})
+
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO-4217 code such as USD' })
 
 export const configSchema = z.strictObject({
   sources: z.array(sourceSchema).default([]),
+  /** The currency every KPI and amount at risk is added up in (CONTRACT §5 Currency). */
+  reporting_currency: currencyCode.default('USD'),
+  /** A target per KPI (its value's unit), shown as a line next to the number; null: none. */
+  targets: z
+    .strictObject(Object.fromEntries(KPI_NAMES.map((k) => [k, z.number().finite().nullable().optional()])))
+    .default({ gross_margin: 0.3 }),
   limits: z
     .strictObject({
       /** Largest request body accepted by ingest, after decompression. */
@@ -122,6 +152,11 @@ export const configSchema = z.strictObject({
     })
     .default({ max_attempts: 6, backoff_ms: 1000, timeout_ms: 10_000 }),
   owners: z.array(ownerSchema).default([]),
+  /** The dashboard's address as people reach it (links in notifications), e.g. https://crosswalk.example.com. */
+  public_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://crosswalk.example.com' }).optional(),
+  smtp: smtpSchema.optional(),
+  /** The weekly digest e-mailed to every user with the executive role (needs smtp). */
+  executive_digest: digestSchema.default({ frequency: 'weekly', local_time: '08:00', time_zone: 'UTC', weekday: 'monday' }),
   /** GET /metrics: its own bearer token (a `${ENV_VAR}` reference, resolved at start), and/or a listener on a local address. */
   metrics: z
     .strictObject({

@@ -7,7 +7,7 @@ import { insertRows, queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import { AppError } from '../lib/errors.ts'
 import { arrivalMicros, microsToCh } from '../lib/time.ts'
-import { configSchema, type Config } from './schema.ts'
+import { configSchema, ownerSchema, smtpSchema, type Config } from './schema.ts'
 import { logOf } from '../observability/log.ts'
 
 // Only what is sent changes: the config schema's defaults are left out here.
@@ -15,11 +15,36 @@ export const settingsSchema = z.strictObject({
   routing: configSchema.shape.routing.unwrap().optional(),
   rules: configSchema.shape.rules.unwrap().optional(),
   sla_hours: configSchema.shape.sla_hours.unwrap().optional(),
+  reporting_currency: configSchema.shape.reporting_currency.unwrap().optional(),
+  /** Owners and their notification channels; smtp and public_url serve them (null: none). */
+  owners: z
+    .array(ownerSchema)
+    .superRefine((owners, ctx) => {
+      const seen = new Set<string>()
+      for (const [i, o] of owners.entries()) {
+        if (seen.has(o.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `${o.id} is listed twice` })
+        seen.add(o.id)
+        // CONTRACT §4: people are reached by e-mail; team channels belong to teams.
+        for (const k of ['webhook', 'slack_webhook', 'teams_webhook'] as const)
+          if (o.type === 'person' && o[k]) ctx.addIssue({ code: 'custom', path: [i, k], message: `${o.id} is a person; people are reached by e-mail only` })
+      }
+    })
+    .optional(),
+  smtp: smtpSchema.nullable().optional(),
+  public_url: configSchema.shape.public_url.unwrap().nullable().optional(),
 })
 export type Settings = z.output<typeof settingsSchema>
 
 export function currentSettings(config: Config) {
-  return { routing: config.routing, rules: config.rules, sla_hours: config.sla_hours }
+  return {
+    routing: config.routing,
+    rules: config.rules,
+    sla_hours: config.sla_hours,
+    reporting_currency: config.reporting_currency,
+    owners: config.owners,
+    smtp: config.smtp ?? null,
+    public_url: config.public_url ?? null,
+  }
 }
 
 function apply(config: Config, s: Settings): void {
@@ -28,6 +53,10 @@ function apply(config: Config, s: Settings): void {
     for (const k of Object.keys(config.rules)) delete (config.rules as Record<string, unknown>)[k]
     Object.assign(config.rules, s.rules)
   }
+  if (s.reporting_currency) config.reporting_currency = s.reporting_currency
+  if (s.owners) config.owners.splice(0, config.owners.length, ...s.owners)
+  if (s.smtp !== undefined) config.smtp = s.smtp ?? undefined
+  if (s.public_url !== undefined) config.public_url = s.public_url ?? undefined
   if (s.sla_hours) {
     for (const k of Object.keys(config.sla_hours)) delete (config.sla_hours as Record<string, unknown>)[k]
     Object.assign(config.sla_hours, s.sla_hours)

@@ -109,7 +109,7 @@ async function runDetection(db: Db, run: RunContext, lease: DetectionLease, trig
     let count = 0
     for await (const rows of ruleRows(db, run, rule, opts)) {
       count += rows.length
-      for (const r of rows) await w.found(routed(run.config, toDetection(rule, r)), known)
+      for (const r of rows) await w.found(routed(run.config, toDetection(rule, r, run.config.reporting_currency)), known)
     }
     rules[rule] = { count, ms: Math.round(performance.now() - t) }
     watched(count)
@@ -145,7 +145,7 @@ function routed(config: Config, d: Detection): Found {
   const owner = routeOwner(config, { rule: d.rule, severity, practice: d.practice, region: d.region, systems: d.systems })
   const hash = crypto
     .createHash('sha1')
-    .update(JSON.stringify([d.systems, severity, owner, d.amount_at_risk, d.currency, d.practice, d.region, d.details]))
+    .update(JSON.stringify([d.systems, severity, owner, d.amount_at_risk, d.currency, d.practice, d.region, d.details, d.amount_at_risk_reporting, d.reporting_currency]))
     .digest('hex')
   return { ...d, id, severity, owner, hash }
 }
@@ -239,7 +239,7 @@ function contentRow(run: RunContext, d: Found): object {
   return {
     exception_id: d.id, run_id: run.runId, run_at: run.startedAt, rule: d.rule, entity_type: d.entity_type, entity_key: d.entity_key,
     systems: d.systems, severity: d.severity, routed_owner: d.owner, amount_at_risk: d.amount_at_risk, currency: d.currency,
-    practice: d.practice, region: d.region, details: JSON.stringify(d.details), content_hash: d.hash,
+    amount_at_risk_reporting: d.amount_at_risk_reporting, reporting_currency: d.reporting_currency, practice: d.practice, region: d.region, details: JSON.stringify(d.details), content_hash: d.hash,
   }
 }
 

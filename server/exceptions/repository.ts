@@ -21,6 +21,8 @@ export interface ExceptionFilter {
   ids?: string[]
   q?: string
   overdue?: boolean
+  /** Snoozed ones only (true), not snoozed (false, the default), or either ('any'). */
+  snoozed?: boolean | 'any'
 }
 
 export interface ListOptions {
@@ -33,7 +35,7 @@ export interface ListOptions {
 }
 
 /** The workflow's events (exception_events.type): by detection runs and by people. */
-export const EVENT_TYPES = ['opened', 'reopened', 'auto_resolved', 'assigned', 'acknowledged', 'commented', 'resolved', 'reopen'] as const
+export const EVENT_TYPES = ['opened', 'reopened', 'auto_resolved', 'assigned', 'acknowledged', 'commented', 'resolved', 'reopen', 'snoozed', 'unsnoozed'] as const
 
 /** A row of exception_state (as list.sql reads it), typed as the view defines it. */
 interface Row {
@@ -48,6 +50,8 @@ interface Row {
   resolution: 'manual' | 'auto' | null
   amount_at_risk: string
   currency: string
+  amount_at_risk_reporting: string | null
+  reporting_currency: string
   practice: string | null
   region: string | null
   details: string
@@ -57,6 +61,7 @@ interface Row {
   overdue: boolean | number
   updated_at: string
   resolved_at: string | null
+  snoozed_until: string | null
   sort_key: number
 }
 
@@ -82,6 +87,7 @@ export function filterParams(f: ExceptionFilter, now = new Date()) {
     entity_key: f.entity_key ?? '',
     q: f.q ?? '',
     overdue: f.overdue === undefined ? '' : String(f.overdue),
+    snoozed: String(f.snoozed ?? false),
     now: toChDateTime(now),
   }
 }
@@ -99,6 +105,8 @@ export function toItem(r: Row) {
     resolution: r.resolution ?? null,
     amount_at_risk: money(r.amount_at_risk),
     currency: r.currency,
+    amount_at_risk_reporting: dec(r.amount_at_risk_reporting),
+    reporting_currency: r.reporting_currency,
     practice: r.practice ?? null,
     region: r.region ?? null,
     first_detected_at: iso(r.first_detected_at),
@@ -107,6 +115,7 @@ export function toItem(r: Row) {
     overdue: Boolean(r.overdue),
     updated_at: iso(r.updated_at),
     resolved_at: chToIso(r.resolved_at),
+    snoozed_until: chToIso(r.snoozed_until ?? null),
     details: JSON.parse(r.details || '{}') as Record<string, Record<string, Json>>,
   }
 }
@@ -136,15 +145,15 @@ export async function listExceptions(db: Db, f: ExceptionFilter, o: ListOptions)
 }
 
 /** Every id matching a filter (for bulk actions on "the current filter"). */
-export async function matchingIds(db: Db, f: ExceptionFilter, max = 100_000): Promise<string[]> {
-  const { items } = await listExceptions(db, f, { sort: 'updated_at', desc: false, limit: max })
+export async function matchingIds(db: Db, f: ExceptionFilter, max = 100_000, now = new Date()): Promise<string[]> {
+  const { items } = await listExceptions(db, f, { sort: 'updated_at', desc: false, limit: max, now })
   return items.map((i) => i.id)
 }
 
-export async function getException(db: Db, id: string) {
-  const { items } = await listExceptions(db, { ids: [id], status: [] }, { sort: 'updated_at', desc: false, limit: 1 })
+export async function getException(db: Db, id: string, now = new Date()) {
+  const { items } = await listExceptions(db, { ids: [id], status: [], snoozed: 'any' }, { sort: 'updated_at', desc: false, limit: 1, now })
   if (!items[0]) return null
-  const events = await queryRows<{ id: string; at: string; type: (typeof EVENT_TYPES)[number]; actor: string; note: string; owner: string; run_id: string; due_at: string | null }>(
+  const events = await queryRows<{ id: string; at: string; type: (typeof EVENT_TYPES)[number]; actor: string; note: string; owner: string; run_id: string; due_at: string | null; snoozed_until: string | null }>(
     db,
     'exceptions.history',
     sqlFile('exceptions/history.sql'),
@@ -161,19 +170,21 @@ export async function getException(db: Db, id: string) {
       owner: e.owner || null,
       run_id: e.run_id || null,
       due_at: chToIso(e.due_at),
+      snoozed_until: chToIso(e.snoozed_until),
     })),
   }
 }
 
 export const SUMMARY_DIMENSIONS = ['rule', 'owner', 'severity', 'status', 'practice', 'region', 'age', 'overdue'] as const
 
-export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number], f: ExceptionFilter, now = new Date()) {
+/** Money is summed in `reporting`, the reporting currency (CONTRACT §5 Currency). */
+export async function summarize(db: Db, by: (typeof SUMMARY_DIMENSIONS)[number], f: ExceptionFilter, now = new Date(), reporting = 'USD') {
   const p = filterParams(f, now)
   const rows = await queryRows<{ grp: string; count: string; total_amount: string; overdue_count: string }>(
     db,
     'exceptions.summary',
     sqlFile('exceptions/summary.sql'),
-    { by, now: p.now, status: p.status, rule: p.rule, owner: p.owner, severity: p.severity },
+    { by, reporting, now: p.now, status: p.status, rule: p.rule, owner: p.owner, severity: p.severity, snoozed: p.snoozed },
     { join_use_nulls: 1 },
   )
   return rows.map((r) => ({ group: r.grp, count: Number(r.count), amount_at_risk: money(r.total_amount), overdue: Number(r.overdue_count) }))
@@ -193,10 +204,11 @@ export async function weekly(db: Db, weeks: number, now: Date) {
 }
 
 /** Money at risk at each instant: exceptions first detected by then and not yet resolved. */
-export async function moneyAtRiskAt(db: Db, instants: Date[]) {
+export async function moneyAtRiskAt(db: Db, instants: Date[], reporting = 'USD') {
   if (!instants.length) return []
   const rows = await queryRows<{ at: string; amount: string }>(db, 'exceptions.money_at_risk_at', sqlFile('exceptions/money_at_risk_at.sql'), {
     ats: instants.map(toChDateTime),
+    reporting,
   })
   return rows.map((r) => ({ at: iso(r.at), amount_at_risk: money(r.amount) }))
 }

@@ -5,6 +5,8 @@ export interface Column {
   key: string
   header: string
   type: ColumnType
+  /** Money in another currency than the row's: the key of the column naming it (a reporting amount). */
+  currency?: string
 }
 
 export interface ExportMeta {

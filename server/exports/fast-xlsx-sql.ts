@@ -46,12 +46,18 @@ function cell(c: Column, t: string, ref: string, currency: string): string {
  * {row_base:UInt64}-th (0-based), and rows are numbered within their sheet of
  * {sheet_rows:UInt64} (from 2, as rowsXml numbers them), over the
  * column texts of fast-csv-sql.ts (`texts`, selected as c0, c1, ... in a subquery). Money takes the
- * style of the row's currency (the query's `currency` column, else USD) from {currencies}.
+ * style of the row's currency (the query's `currency` column, else USD; or the column its
+ * Column.currency names) from {currencies}.
  */
 export function xlsxRowExpression(columns: Column[], source: SourceColumn[]): { texts: string; row: string; currencies: readonly string[] } {
   const k = columns.findIndex((c) => c.key === 'currency')
   const currency = k >= 0 ? `c${k}` : `'USD'`
-  const cells = columns.map((c, i) => cell(c, `c${i}`, `concat('${columnLetter(i + 1)}', rn)`, currency))
+  // A column in another currency (a reporting amount) takes the style of the column naming it.
+  const currencyOf = (c: Column) => {
+    const j = c.currency ? columns.findIndex((x) => x.key === c.currency) : -1
+    return j >= 0 ? `c${j}` : currency
+  }
+  const cells = columns.map((c, i) => cell(c, `c${i}`, `concat('${columnLetter(i + 1)}', rn)`, currencyOf(c)))
   const texts = `${columnTexts(columns, source)}, toString(({row_base:UInt64} + rowNumberInAllBlocks()) % {sheet_rows:UInt64} + 2) AS rn`
   return { texts, row: `concat('<row r="', rn, '">', ${cells.join(', ')}, '</row>')`, currencies: CURRENCIES }
 }

@@ -1,5 +1,6 @@
 // The columns of a reconciliation record export: the shared ones, both amounts and their
-// difference, then each side's own fields.
+// difference in the record's currency, then in the reporting currency (CONTRACT §5 Currency),
+// then each side's own fields.
 import type { Column } from './columns.ts'
 
 const BASE_RECORD_COLUMNS: Column[] = [
@@ -25,6 +26,10 @@ export function recordColumns(a: string, b: string, keys: string[]): Column[] {
     { key: 'amount_a', header: `${a} amount`, type: 'money' },
     { key: 'amount_b', header: `${b} amount`, type: 'money' },
     { key: 'amount_diff', header: 'Difference', type: 'money' },
+    { key: 'reporting_currency', header: 'Reporting currency', type: 'text' },
+    { key: 'amount_a_reporting', header: `${a} amount (reporting)`, type: 'money', currency: 'reporting_currency' },
+    { key: 'amount_b_reporting', header: `${b} amount (reporting)`, type: 'money', currency: 'reporting_currency' },
+    { key: 'amount_diff_reporting', header: 'Difference (reporting)', type: 'money', currency: 'reporting_currency' },
     ...side('a_', a),
     ...side('b_', b),
   ]

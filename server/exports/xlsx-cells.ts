@@ -68,7 +68,8 @@ export const SHEET_ROWS = 1_048_575
 
 /**
  * Data rows as sheet XML, the first being the export's `from`-th (0-based), numbered within
- * their sheet (from 2, every `sheetRows` rows); money in each row's own currency.
+ * their sheet (from 2, every `sheetRows` rows); money in each row's own currency, or the one its
+ * column names (Column.currency).
  */
 export function rowsXml(columns: Column[], rows: Record<string, unknown>[], from: number, currencyOf: (row: Record<string, unknown>) => string, sheetRows = SHEET_ROWS): string {
   const letters = columns.map((_, i) => columnLetter(i + 1))
@@ -76,7 +77,7 @@ export function rowsXml(columns: Column[], rows: Record<string, unknown>[], from
   rows.forEach((r, i) => {
     const n = ((from + i) % sheetRows) + 2
     const currency = currencyOf(r)
-    out += `<row r="${n}">${columns.map((c, j) => cellXml(c, `${letters[j]}${n}`, r[c.key], currency)).join('')}</row>`
+    out += `<row r="${n}">${columns.map((c, j) => cellXml(c, `${letters[j]}${n}`, r[c.key], c.currency ? String(r[c.currency] ?? currency) : currency)).join('')}</row>`
   })
   return out
 }

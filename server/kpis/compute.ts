@@ -6,13 +6,15 @@ import { queryRows } from '../db/query.ts'
 import { sqlAsOf, type PathOptions } from '../derived/index.ts'
 import { toChDateTime } from '../lib/time.ts'
 import { dec } from '../lib/json.ts'
-import { KPIS, type KpiName } from './catalog.ts'
+import { KPIS, type KpiDef, type KpiName } from './catalog.ts'
 
 export interface KpiQuery extends PathOptions {
   from: string // YYYY-MM-DD
   to: string
   asOf: Date
   by?: string
+  /** The reporting currency money is converted to (config `reporting_currency`); default USD. */
+  reporting?: string
 }
 
 interface Row {
@@ -21,6 +23,9 @@ interface Row {
   denominator: string | null
   cov_num: string | null
   cov_den: string | null
+  /** Money KPIs: records behind the number that converted to the reporting currency, of all (counted). */
+  fx_num?: string | null
+  fx_den?: string | null
   value?: number | null
   p90?: number | null
   n?: string
@@ -33,7 +38,8 @@ function valueOf(name: KpiName, r: Row | undefined): number | null {
   if (KPIS[name].kind === 'median') return r.value === null || Number(r.n) === 0 ? null : Number(r.value)
   if (KPIS[name].kind === 'sum') return Number(r.numerator ?? 0)
   const den = Number(r.denominator ?? 0)
-  return den === 0 ? null : Number(r.numerator ?? 0) / den
+  if (den === 0) return null
+  return KPIS[name].kind === 'accuracy' ? 1 - Number(r.numerator ?? 0) / den : Number(r.numerator ?? 0) / den
 }
 
 async function rows(db: Db, name: KpiName, q: KpiQuery, by: string): Promise<Row[]> {
@@ -42,7 +48,7 @@ async function rows(db: Db, name: KpiName, q: KpiQuery, by: string): Promise<Row
     db,
     `kpis.${name}`,
     await sqlAsOf(db, `kpis/${name}`, asOf, q),
-    { as_of: asOf, from: q.from, to: q.to, by },
+    { as_of: asOf, from: q.from, to: q.to, by, reporting: q.reporting ?? 'USD' },
     { join_use_nulls: 1 },
   )
 }
@@ -72,6 +78,8 @@ export async function computeKpi(db: Db, name: KpiName, q: KpiQuery) {
       ...(def.kind === 'median' ? { n: Number(r.n ?? 0), p90: r.p90 ?? null } : {}),
     })),
     coverage: covDen === 0 ? 1 : Number(total!.cov_num ?? 0) / covDen,
+    currency: q.reporting ?? 'USD',
+    ...((def as KpiDef).money ? { fx_coverage: fxCoverage(total) } : {}),
     from: def.period ? q.from : null,
     to: def.period ? q.to : null,
     as_of: q.asOf.toISOString(),
@@ -84,6 +92,12 @@ export async function computeKpi(db: Db, name: KpiName, q: KpiQuery) {
     answer.median_high = total?.median_high ?? null
   }
   return answer
+}
+
+/** The share of the records behind a money KPI that converted; 1 with none. */
+function fxCoverage(r: Row | undefined): number {
+  const den = Number(r?.fx_den ?? 0)
+  return den === 0 ? 1 : Number(r?.fx_num ?? 0) / den
 }
 
 const AGE_BUCKETS = ['0-30', '31-60', '61-90', '91+']

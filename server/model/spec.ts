@@ -79,6 +79,8 @@ export const ENTITY_SPECS = {
     'account_key?': S(128), project_key: S(128), invoice_date: DATE, 'period_start?': DATE, 'period_end?': DATE,
     amount: DEC, currency: CUR, status: E('draft', 'issued', 'paid', 'void'), 'due_date?': DATE, 'paid_at?': DT,
   }),
+  // Units of the reporting currency for one unit of `currency` on `rate_date` (CONTRACT §5 Currency).
+  fx_rate: fields({ currency: CUR, rate_date: DATE, rate: { t: 'decimal', gt: 0 } }),
 } satisfies Record<string, FieldSpec[]>
 
 export type EntityName = keyof typeof ENTITY_SPECS

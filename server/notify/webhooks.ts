@@ -1,20 +1,18 @@
-// Webhook notifications per owner team (CONTRACT §4: owners are teams with a notification
-// webhook, or people). One message per owner and event per detection run, Slack-compatible
-// (`text`) with structured fields. Deliveries are stored before sending and every attempt is
-// recorded; failures retry with exponential backoff and stay visible in
-// GET /api/v1/notifications.
-import crypto from 'node:crypto'
-import pRetry from 'p-retry'
+// Exception alerts per owner (CONTRACT §4: owners are teams or people), over every channel the
+// owner has configured (notify/channels/: e-mail, Slack, Teams, signed webhook). One message
+// per owner, event and channel per detection run. Deliveries are stored before sending and every
+// attempt is recorded; failures retry with exponential backoff on the injected clock and stay
+// visible in GET /api/v1/notifications.
 import type { Db } from '../db/client.ts'
-import { insertRows, queryRows } from '../db/query.ts'
+import { queryRows } from '../db/query.ts'
 import { sqlFile } from '../db/sql-files.ts'
 import type { Config } from '../config/schema.ts'
-import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../lib/time.ts'
+import { chToIso, toChDateTime } from '../lib/time.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import { addDecimals } from '../lib/decimal.ts'
 import type { Severity } from '../rules/catalog.ts'
-import { logOf, redactMessage } from '../observability/log.ts'
-import { metricsOf } from '../observability/metrics.ts'
+import { deliver, ownerChannels, record, resend, type Channel, type ChannelContent, type DeliverOptions, type DeliveryResult } from './channels/index.ts'
+import { exceptionUrl, money, ownerUrl } from './channels/format.ts'
 
 export interface NotifyOptions {
   maxAttempts: number
@@ -25,6 +23,7 @@ export interface NotifyOptions {
 interface ExceptionRow {
   id: string
   rule: string
+  entity_type: string
   entity_key: string
   owner: string
   severity: Severity
@@ -39,7 +38,8 @@ const MAX_LISTED = 50
 interface DeliveryRow {
   id: string
   owner: string
-  event: 'opened' | 'overdue'
+  event: ChannelContent['event']
+  channel: Channel
   url: string
   payload: string
   created_at: string
@@ -49,8 +49,11 @@ interface DeliveryRow {
   last_attempt_at: string | null
 }
 
+/** Where a delivery went, as listed: an e-mail's recipient, or a URL's host (its path may hold a secret). */
+const destination = (url: string) => (url.startsWith('mailto:') ? url.slice('mailto:'.length) : new URL(url).host)
+
 export class Notifier {
-  private inflight = new Set<Promise<void>>()
+  private inflight = new Set<Promise<unknown>>()
 
   constructor(
     private db: Db,
@@ -59,8 +62,8 @@ export class Notifier {
     private clock: Clock = systemClock,
   ) {}
 
-  private webhookOf(owner: string): string | null {
-    return this.config.owners.find((o) => o.id === owner)?.webhook ?? null
+  private sendOptions(over: Partial<DeliverOptions> = {}): DeliverOptions {
+    return { clock: this.clock, maxAttempts: this.opts.maxAttempts, backoffMs: this.opts.backoffMs, timeoutMs: this.opts.timeoutMs, ...over }
   }
 
   /** After a detection run: exceptions it opened or reopened, and any newly overdue. */
@@ -72,7 +75,7 @@ export class Notifier {
   }
 
   private async queueAfterRun(openedIds: string[], now: Date): Promise<void> {
-    if (!this.config.owners.some((o) => o.webhook)) return
+    if (!this.config.owners.some((o) => ownerChannels(this.config, o.id).length)) return
     if (openedIds.length) {
       const rows = await queryRows<ExceptionRow>(this.db, 'notify.opened', sqlFile('notifications/opened.sql'), { ids: openedIds })
       await this.enqueue('opened', rows)
@@ -83,28 +86,42 @@ export class Notifier {
 
   private async enqueue(event: 'opened' | 'overdue', rows: ExceptionRow[]): Promise<void> {
     const byOwner = new Map<string, ExceptionRow[]>()
-    for (const r of rows) if (this.webhookOf(r.owner)) byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r])
+    for (const r of rows) byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r])
     for (const [owner, items] of byOwner) {
-      const id = crypto.randomUUID()
-      const url = this.webhookOf(owner)!
-      const payload = JSON.stringify(message(event, owner, items))
-      await insertRows(this.db, 'notifications', [{ delivery_id: id, owner, event, url, payload, created_at: microsToCh(arrivalMicros()) }])
-      await insertRows(this.db, 'notification_items', items.map((i) => ({ delivery_id: id, exception_id: i.id, event })))
-      this.track(this.deliver(id, url, payload, 0))
+      const content = message(event, owner, items, this.config)
+      for (const channel of ownerChannels(this.config, owner)) {
+        const stored = await record(this.db, this.config, owner, channel, content)
+        this.track(resend(this.db, this.config, stored, this.sendOptions()))
+      }
     }
+  }
+
+  /**
+   * Sends any message (digests, subscriptions) to one of an owner's channels, tracked like
+   * alerts (idle() waits for it). Resolves with the outcome; 400 when the channel is not configured.
+   */
+  send(owner: string, channel: Channel, content: ChannelContent, over: Partial<DeliverOptions> = {}): Promise<DeliveryResult> {
+    const p = deliver(this.db, this.config, owner, channel, content, this.sendOptions(over))
+    this.track(p.catch(() => {}))
+    return p
   }
 
   /** Resumes deliveries left pending by a previous process. */
   async resume(): Promise<void> {
-    const pending = await queryRows<{ id: string; url: string; payload: string; attempts: string }>(
-      this.db, 'notify.pending', sqlFile('notifications/list.sql'), { only_pending: true, max_attempts: this.opts.maxAttempts, limit: 10_000 },
-    )
-    for (const p of pending) this.track(this.deliver(p.id, p.url, p.payload, Number(p.attempts)))
+    const pending = await queryRows<DeliveryRow>(this.db, 'notify.pending', sqlFile('notifications/list.sql'), {
+      only_pending: true,
+      max_attempts: this.opts.maxAttempts,
+      limit: 10_000,
+    })
+    for (const p of pending) {
+      const stored = { id: p.id, owner: p.owner, channel: p.channel, content: JSON.parse(p.payload) as ChannelContent, attemptsDone: Number(p.attempts) }
+      this.track(resend(this.db, this.config, stored, this.sendOptions()))
+    }
   }
 
-  private track(p: Promise<void>) {
+  private track(p: Promise<unknown>) {
     this.inflight.add(p)
-    p.finally(() => this.inflight.delete(p))
+    p.finally(() => this.inflight.delete(p)).catch(() => {})
   }
 
   /** Waits for every delivery in flight (tests, shutdown). */
@@ -112,74 +129,33 @@ export class Notifier {
     while (this.inflight.size) await Promise.allSettled([...this.inflight])
   }
 
-  /** Sends until delivered or out of attempts; `done` attempts were made by an earlier process. */
-  private async deliver(id: string, url: string, payload: string, done: number): Promise<void> {
-    const { maxAttempts, backoffMs } = this.opts
-    await pRetry((n) => this.attempt(id, url, payload, done + n), {
-      retries: Math.max(0, maxAttempts - done - 1),
-      // p-retry's own timer is zeroed: the backoff waits on the injected clock in onFailedAttempt,
-      // doubling from backoffMs and carrying on from the attempts an earlier process made.
-      minTimeout: 0,
-      maxTimeout: 0,
-      onFailedAttempt: async (e) => {
-        if (e.retriesLeft > 0) await this.clock.sleep(backoffMs * 2 ** (done + e.attemptNumber - 1))
-      },
-    }).catch((e: Error) => {
-      metricsOf(this.db)?.notificationFailed(true)
-      logOf(this.db).error({ delivery: id, host: new URL(url).host, attempts: maxAttempts, reason: redactMessage(e.message) }, 'notification failed after every attempt')
+  async list(limit = 100) {
+    const rows = await queryRows<DeliveryRow>(this.db, 'notify.list', sqlFile('notifications/list.sql'), {
+      only_pending: false,
+      max_attempts: this.opts.maxAttempts,
+      limit,
+    })
+    return rows.map((r) => {
+      const { html: _html, attachments: _images, ...message } = JSON.parse(String(r.payload)) as ChannelContent
+      return {
+        id: r.id,
+        owner: r.owner,
+        event: r.event,
+        channel: r.channel,
+        host: destination(String(r.url)),
+        status: r.delivered ? ('delivered' as const) : Number(r.attempts) >= this.opts.maxAttempts ? ('failed' as const) : ('pending' as const),
+        attempts: Number(r.attempts),
+        last_error: r.delivered ? null : r.last_error || null,
+        created_at: chToIso(r.created_at) as string,
+        last_attempt_at: chToIso(r.last_attempt_at),
+        message,
+      }
     })
   }
-
-  /** One POST, recorded whatever its outcome; a failure throws its reason. */
-  private async attempt(id: string, url: string, payload: string, attempt: number): Promise<void> {
-    let status = 0
-    let error = ''
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        // The delivery id lets a receiver drop a retry of a message it already took.
-        headers: { 'content-type': 'application/json', 'user-agent': 'crosswalk-notify', 'x-crosswalk-delivery': id, 'x-crosswalk-attempt': String(attempt) },
-        body: payload,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      })
-      status = res.status
-      await res.arrayBuffer().catch(() => {})
-      if (!res.ok) error = `HTTP ${res.status}`
-    } catch (e) {
-      error = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message
-    }
-    await insertRows(this.db, 'notification_attempts', [
-      { delivery_id: id, attempt, at: microsToCh(arrivalMicros()), ok: !error, status_code: status, error },
-    ]).catch((e) => logOf(this.db).error({ err: e, delivery: id }, 'cannot record a notification attempt'))
-    if (error) metricsOf(this.db)?.notificationFailed(false)
-    if (error) throw new Error(error)
-  }
-
-  async list(limit = 100) {
-    const rows = await queryRows<DeliveryRow>(
-      this.db, 'notify.list', sqlFile('notifications/list.sql'), { only_pending: false, max_attempts: this.opts.maxAttempts, limit },
-    )
-    return rows.map((r) => ({
-      id: r.id,
-      owner: r.owner,
-      event: r.event,
-      host: new URL(String(r.url)).host,
-      status: r.delivered ? ('delivered' as const) : Number(r.attempts) >= this.opts.maxAttempts ? ('failed' as const) : ('pending' as const),
-      attempts: Number(r.attempts),
-      last_error: r.delivered ? null : r.last_error || null,
-      created_at: chToIso(r.created_at) as string,
-      last_attempt_at: chToIso(r.last_attempt_at),
-      message: JSON.parse(String(r.payload)) as ReturnType<typeof message>,
-    }))
-  }
 }
 
-function money(amount: string, currency: string): string {
-  return `${currency} ${Number(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-}
-
-/** Slack-compatible `text`, plus the structured fields a program would read. */
-export function message(event: 'opened' | 'overdue', owner: string, items: ExceptionRow[]) {
+/** The alert: one-line subject, Slack-compatible `text`, and the structured fields a program would read. */
+export function message(event: 'opened' | 'overdue', owner: string, items: ExceptionRow[], config: Config): ChannelContent {
   // Summed exactly; only the sent number and the text's two decimals are rounded.
   const total = items.reduce((s, i) => addDecimals(s, i.amount_at_risk), '0')
   const head =
@@ -188,22 +164,26 @@ export function message(event: 'opened' | 'overdue', owner: string, items: Excep
       : `${items.length} exception${items.length === 1 ? ' is' : 's are'} overdue for ${owner}`
   const lines = items
     .slice(0, 10)
-    .map((i) => `• ${i.rule} ${i.entity_key} (${i.severity}${Number(i.amount_at_risk) ? `, ${money(i.amount_at_risk, i.currency)} at risk` : ''})`)
+    .map((i) => `• ${i.rule} ${i.entity_key} (${i.severity}${Number(i.amount_at_risk) ? `, ${money(Number(i.amount_at_risk), i.currency)} at risk` : ''})`)
   const more = items.length > 10 ? [`…and ${items.length - 10} more`] : []
   return {
-    text: [`${head}${Number(total) ? ` — ${money(total, items[0].currency)} at risk` : ''}`, ...lines, ...more].join('\n'),
+    text: [`${head}${Number(total) ? ` — ${money(Number(total), items[0].currency)} at risk` : ''}`, ...lines, ...more].join('\n'),
+    subject: `Crosswalk: ${head}`,
     event,
     owner,
     count: items.length,
     amount_at_risk: Number(total),
+    link: ownerUrl(config, owner),
     exceptions: items.slice(0, MAX_LISTED).map((i) => ({
       id: i.id,
       rule: i.rule,
+      entity_type: i.entity_type,
       entity_key: i.entity_key,
       severity: i.severity,
       amount_at_risk: Number(i.amount_at_risk),
       currency: i.currency,
       due_at: chToIso(i.due_at),
+      url: exceptionUrl(config, i.id),
     })),
   }
 }

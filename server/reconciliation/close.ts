@@ -17,7 +17,7 @@ export const AGE_BUCKETS = ['0-30', '31-60', '61-90', '91+'] as const
 
 type Summary = Awaited<ReturnType<typeof summarize>>[number]
 
-const NONE: Summary = { group: '', records: 0, matched: 0, only_a: 0, only_b: 0, differing: 0, breaking: 0, only_a_breaking: 0, match_rate: 1, amount_a: '0', amount_b: '0', amount_diff: '0' }
+const NONE: Summary = { group: '', records: 0, matched: 0, only_a: 0, only_b: 0, differing: 0, breaking: 0, only_a_breaking: 0, match_rate: 1, amount_a: '0', amount_b: '0', amount_diff: '0', fx_coverage: 1 }
 
 /** Decimal text (never null) as an exact JSON number. */
 const amount = (text: string) => dec(text) as Decimal
@@ -38,10 +38,10 @@ export function monthPeriod(month: string, at: Date) {
 
 /**
  * The close view of `month` (YYYY-MM) as of `at`; finance exceptions count as overdue when due
- * before `now`.
+ * before `now`. Amounts are in the `reporting` currency (CONTRACT §5 Currency).
  */
-export async function monthClose(db: Db, month: string, at: Date, now: Date) {
-  const f = monthPeriod(month, at)
+export async function monthClose(db: Db, month: string, at: Date, now: Date, reporting = 'USD') {
+  const f = { ...monthPeriod(month, at), reporting }
   const [[time], [invoices], wip, finance] = await Promise.all([
     summarize(db, findComparison('psa-erp', 'time_entry')!, f, ''),
     summarize(db, findComparison('erp-erp', 'invoice')!, f, ''),
@@ -50,7 +50,7 @@ export async function monthClose(db: Db, month: string, at: Date, now: Date) {
       db,
       'close.finance_exceptions',
       sqlFile('reconciliation/close_finance_exceptions.sql'),
-      { rules: FINANCE_RULES, now: toChDateTime(now) },
+      { rules: FINANCE_RULES, now: toChDateTime(now), reporting },
       { join_use_nulls: 1 },
     ),
   ])
@@ -69,18 +69,19 @@ export async function monthClose(db: Db, month: string, at: Date, now: Date) {
   ] as const satisfies ReadonlyArray<readonly [(typeof CLOSE_CHECKS)[number], string, number, boolean]>
   const blockers = checks.map(([check, label, count, blocks]) => ({ check, label, count, blocking: blocks && count > 0 }))
   // computeKpi answers any KPI; unbilled_wip is a sum by age: exact value and numerators, no denominator.
-  const w = wip as unknown as { value: Decimal; rows: Array<{ group: (typeof AGE_BUCKETS)[number]; value: Decimal; numerator: Decimal; denominator: null }> }
+  const w = wip as unknown as { value: Decimal; fx_coverage?: number; rows: Array<{ group: (typeof AGE_BUCKETS)[number]; value: Decimal; numerator: Decimal; denominator: null }> }
   return {
     month,
     from: f.from,
     to: f.to,
     as_of: f.asOf.toISOString(),
+    currency: reporting,
     readiness: denominator ? (t.matched + inv.matched) / denominator : 1,
     ready: blockers.every((b) => !b.blocking),
     blockers,
     time: t,
     invoices: inv,
-    unbilled_wip: { value: w.value, by_age: w.rows },
+    unbilled_wip: { value: w.value, fx_coverage: w.fx_coverage ?? 1, by_age: w.rows },
     finance_exceptions: finance.map((r) => ({ rule: r.rule, count: Number(r.n), amount_at_risk: amount(r.amount), overdue: Number(r.overdue) })),
   }
 }

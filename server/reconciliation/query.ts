@@ -23,6 +23,8 @@ export interface RecordFilter extends PathOptions {
   practice?: string
   project?: string
   q?: string
+  /** The currency amounts are also given in (config reporting_currency; default USD). */
+  reporting?: string
 }
 
 /**
@@ -44,6 +46,7 @@ const params = (f: RecordFilter) => ({
   practice: f.practice ?? '',
   project: f.project ?? '',
   q: f.q ?? '',
+  reporting: f.reporting ?? 'USD',
   // The whole key range; only an export narrows it (rawSlices).
   key_after: '',
   key_upto: '',
@@ -52,14 +55,14 @@ const params = (f: RecordFilter) => ({
 /** Version rows (of side A) per slice of a summary: few enough slices that it costs about what
  *  one query over the whole comparison does, and the engine never holds more than a slice. */
 const SUMMARY_SLICE_KEYS = 100_000
-const COUNTS = ['records', 'matched', 'only_a', 'only_b', 'differing', 'only_a_breaking', 'breaking'] as const
+const COUNTS = ['records', 'matched', 'only_a', 'only_b', 'differing', 'only_a_breaking', 'breaking', 'fx_num', 'fx_den'] as const
 const AMOUNTS = ['total_a', 'total_b', 'total_diff'] as const
 
 /**
- * Match counts and amounts, in total or by group. A sliceable comparison is summed slice by
- * slice and the parts added here (counts, and amounts exactly): one query over a million-record
- * comparison holds both sides' winners and their join in the engine, ~+500 MB on the embedded
- * engine where that memory is the server's.
+ * Match counts and amounts (in the reporting currency), in total or by group. A sliceable
+ * comparison is summed slice by slice and the parts added here (counts, and amounts exactly):
+ * one query over a million-record comparison holds both sides' winners and their join in the
+ * engine, ~+500 MB on the embedded engine where that memory is the server's.
  */
 export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' | 'period' | 'practice' | 'project', sliceKeys = SUMMARY_SLICE_KEYS) {
   const derived = await derivedFile(db, `${comparisonFile(c).replace(/\.sql$/, '')}.summary`, f.asOf, f)
@@ -96,6 +99,8 @@ export async function summarize(db: Db, c: Comparison, f: RecordFilter, by: '' |
       amount_a: r.total_a,
       amount_b: r.total_b,
       amount_diff: r.total_diff,
+      /** Of the records, the share whose amounts converted to the reporting currency (CONTRACT §5). */
+      fx_coverage: Number(r.fx_den) ? Number(r.fx_num) / Number(r.fx_den) : 1,
     }
   })
 }
@@ -116,6 +121,11 @@ export interface RecordRow {
   amount_a: string | null
   amount_b: string | null
   amount_diff: string | null
+  /** The amounts in the reporting currency (_records.sql); null when the currency has no rate. */
+  amount_a_reporting: string | null
+  amount_b_reporting: string | null
+  amount_diff_reporting: string | null
+  reporting_currency: string
   [column: string]: unknown
 }
 

@@ -26,17 +26,19 @@ export const CloseAnswer = z
     from: z.string().openapi({ format: 'date' }),
     to: z.string().openapi({ format: 'date' }),
     as_of: z.string().openapi({ format: 'date-time', description: 'The month\'s last moment, or as_of while the month is running.' }),
+    currency: z.string().openapi({ description: 'The reporting currency (config reporting_currency) every amount is in.' }),
     readiness: z.number().openapi({ description: 'Share (0–1) of the month\'s time entries and invoices that reconcile; 1 when there are none.' }),
     ready: z.boolean().openapi({ description: 'No blocker blocks.' }),
     blockers: z.array(Blocker),
     time: MatchCounts.openapi({ description: 'PSA ↔ ERP time entries of the month.' }),
     invoices: MatchCounts.openapi({ description: 'ERP invoices of the month against their time and expenses.' }),
-    unbilled_wip: z.strictObject({ value: decimal, by_age: z.array(WipBucket) }).openapi({ description: 'Unbilled WIP at as_of, by age.' }),
+    unbilled_wip: z
+      .strictObject({ value: decimal, fx_coverage: z.number().openapi({ description: 'Share (0–1) of the entries behind it that converted.' }), by_age: z.array(WipBucket) }).openapi({ description: 'Unbilled WIP at as_of, by age.' }),
     finance_exceptions: z.array(
       z.strictObject({
         rule: z.enum(FINANCE_RULES),
         count: z.number().int(),
-        amount_at_risk: decimal,
+        amount_at_risk: decimal.openapi({ description: 'In the reporting currency; exceptions with no rate are left out.' }),
         overdue: z.number().int().openapi({ description: 'Past their due time now.' }),
       }),
     ).openapi({ description: 'Open and acknowledged exceptions of the finance rules, whatever their dates; most money first.' }),

@@ -6,7 +6,7 @@ import type { AppEnv } from '../context.ts'
 import { badRequest } from '../lib/errors.ts'
 import { answers, cursor, date, dateTime, decimal, flag, limit, list, listAnswer, z } from '../http/schemas.ts'
 import { RULE_NAMES, SEVERITIES, type RuleName } from '../rules/catalog.ts'
-import { ACTIONS } from '../exceptions/actions.ts'
+import { ACTIONS, MAX_SNOOZE_DAYS } from '../exceptions/actions.ts'
 import { EVENT_TYPES, SORTS, SUMMARY_DIMENSIONS, type ExceptionFilter } from '../exceptions/repository.ts'
 import { answersAnd, errorOf } from './auth.schema.ts'
 import { oneOf } from './reconciliation.schema.ts'
@@ -29,6 +29,10 @@ export const exceptionFilters = {
   entity_key: z.string().optional(),
   q: z.string().optional().openapi({ description: 'Text in the entity key or the details, any case.' }),
   overdue: flag.openapi({ description: 'Due before now and not resolved (true), or not (false).' }),
+  snoozed: z
+    .enum(['true', 'false', 'any'], { error: 'expected true, false or any' })
+    .optional()
+    .openapi({ description: 'Snoozed ones only (true), none snoozed (false, the default: a snoozed exception leaves the list until its time, or until its amount at risk grows), or either (any).' }),
 }
 
 const filterObject = z.object(exceptionFilters)
@@ -48,6 +52,7 @@ export function toFilter(q: Partial<z.output<typeof filterObject>>): ExceptionFi
     entity_key: q.entity_key,
     q: q.q,
     overdue: q.overdue,
+    snoozed: q.snoozed === 'any' ? 'any' : q.snoozed === 'true',
   }
 }
 
@@ -58,7 +63,7 @@ const SORT_VALUES = SORT_NAMES.flatMap((s): SortValue[] => [s, `-${s}`]) as [Sor
 export const sort = z
   .enum(SORT_VALUES, { error: `expected one of ${SORT_VALUES.join(', ')}` })
   .default('-amount_at_risk')
-  .openapi({ description: '`-` for descending. age: oldest first (first_detected_at); due: due_at; amount: amount_at_risk.' })
+  .openapi({ description: '`-` for descending. age: oldest first (first_detected_at); due: due_at; amount (amount_at_risk): amount_at_risk_reporting, those without one last.' })
 
 /** A sort value as the repository takes it. */
 export function toSort(s: SortValue) {
@@ -85,8 +90,12 @@ const item = {
   owner: z.string().openapi({ description: 'A team id or an email.' }),
   status: z.enum(STATUSES),
   resolution: z.enum(['manual', 'auto']).nullable().openapi({ description: 'Resolved by a person, or by a run that no longer found it; null unless resolved.' }),
-  amount_at_risk: decimal,
+  amount_at_risk: decimal.openapi({ description: 'In the currency of its record (`currency`).' }),
   currency: z.string(),
+  amount_at_risk_reporting: decimal.nullable().openapi({
+    description: 'amount_at_risk in the reporting currency (CONTRACT §5 Currency), converted when detected; null when no rate applies. Sorting by amount and the summaries use it.',
+  }),
+  reporting_currency: z.string().openapi({ description: 'The reporting currency amount_at_risk_reporting is in.' }),
   practice: z.string().nullable(),
   region: z.string().nullable(),
   first_detected_at: dateTime,
@@ -95,6 +104,7 @@ const item = {
   overdue: z.boolean(),
   updated_at: dateTime,
   resolved_at: dateTime.nullable(),
+  snoozed_until: dateTime.nullable().openapi({ description: 'While snoozed: when it comes back (sooner if its amount at risk grows); else null.' }),
   details: z.record(z.string(), z.record(z.string(), z.any())).openapi({ description: 'Per system (or `value`), the values the rule compared.' }),
 }
 
@@ -110,6 +120,7 @@ export const ExceptionEvent = z
     owner: z.string().nullable().openapi({ description: 'assigned: the new owner.' }),
     run_id: z.string().nullable().openapi({ description: 'The detection run of opened, reopened and auto_resolved.' }),
     due_at: dateTime.nullable().openapi({ description: 'opened and reopened: the due date from the severity SLA.' }),
+    snoozed_until: dateTime.nullable().openapi({ description: 'snoozed: until when.' }),
   })
   .openapi('ExceptionEvent')
 
@@ -145,10 +156,26 @@ export const ExceptionTimeline = z
   })
   .openapi('ExceptionTimeline')
 
+const requestKey = z.string().min(1, { error: 'an idempotency key is 1 to 200 characters' }).max(200, { error: 'an idempotency key is 1 to 200 characters' })
+
+/** Idempotency-Key: the same key from the same actor within 24 hours answers as the first time and writes nothing. */
+const triageHeaders = z.object({
+  'idempotency-key': requestKey.optional().openapi({
+    description: 'A key per user action (a UUID), sent again on a retry: a request resent with a key the same actor used in the last 24 hours writes nothing and answers as the first one.',
+  }),
+})
+
+const idempotencyErrors = { 422: errorOf('idempotency_key_reused: the key was used for another action.') }
+
 const triage = {
   action: z.enum(ACTIONS, { error: `expected one of ${ACTIONS.join(', ')}` }),
   owner: z.string().max(320).optional().openapi({ description: 'assign: the new owner, a team id or an email.' }),
   note: z.string().max(10_000).optional().openapi({ description: 'Required to resolve and to comment.' }),
+  until: z.string().max(64).optional().openapi({
+    description: `snooze: until when, a datetime (ISO-8601 with Z or an offset) or a date (the start of that day, UTC); in the future, at most ${MAX_SNOOZE_DAYS} days away.`,
+    example: '2026-07-01',
+  }),
+  request_id: requestKey.optional().openapi({ description: 'An idempotency key, as the Idempotency-Key header (which wins).' }),
 }
 
 export const TriageAction = z.strictObject(triage).openapi('TriageAction')
@@ -221,6 +248,7 @@ export const summary = createRoute({
       rule: exceptionFilters.rule,
       owner: exceptionFilters.owner,
       severity: exceptionFilters.severity,
+      snoozed: exceptionFilters.snoozed,
     }),
   },
   responses: answers(ExceptionSummary, 'One row per group, most money at risk first'),
@@ -239,8 +267,8 @@ export const bulkAction = createRoute({
   path: '/actions',
   summary: 'Triage many exceptions: by ids, by the list filters, or both',
   middleware: [readsBody(true)] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: BulkTriageAction } } } },
-  responses: answers(BulkTriageAnswer, 'What was applied and what was skipped, with the reason'),
+  request: { headers: triageHeaders, body: { required: true, content: { 'application/json': { schema: BulkTriageAction } } } },
+  responses: answersAnd(BulkTriageAnswer, 'What was applied and what was skipped, with the reason', idempotencyErrors),
 })
 
 export const detail = createRoute({
@@ -254,10 +282,11 @@ export const detail = createRoute({
 export const action = createRoute({
   method: 'post',
   path: '/{id}/actions',
-  summary: 'Triage one exception: assign, acknowledge, comment, resolve, reopen',
+  summary: 'Triage one exception: assign, acknowledge, comment, resolve, reopen, snooze, unsnooze',
   middleware: [readsBody(true)] as const,
-  request: { params: id, body: { required: true, content: { 'application/json': { schema: TriageAction } } } },
+  request: { params: id, headers: triageHeaders, body: { required: true, content: { 'application/json': { schema: TriageAction } } } },
   responses: answersAnd(ExceptionWithHistory, 'The exception after the action, with its history', {
     409: errorOf("The action does not apply to the exception's status."),
+    ...idempotencyErrors,
   }),
 })

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor.ts'
 import { cursorShapes } from '../http/schemas.ts'
 import { exact, exactText, routes } from '../http/openapi.ts'
 import { AppError, badRequest, notFound } from '../lib/errors.ts'
-import { applyAction } from '../exceptions/actions.ts'
+import { applyAction, type ActionResult } from '../exceptions/actions.ts'
 import { getException, listExceptions, matchingIds, moneyAtRiskAt, summarize, weekly } from '../exceptions/repository.ts'
 import { transactionsForEntity } from '../exceptions/related.ts'
 import { actorName } from '../auth/principal.ts'
@@ -39,6 +39,38 @@ async function timeChangesAt(c: Context<AppEnv>): Promise<number> {
   return Math.min(due, midnight)
 }
 
+/** A triage request's idempotency key: the Idempotency-Key header, else the body's request_id. */
+function requestKey(c: Context<AppEnv>, bodyKey: string | undefined): string | undefined {
+  return c.req.header('idempotency-key')?.trim() || bodyKey?.trim() || undefined
+}
+
+/**
+ * Runs a triage action with its audit record written just before its events (a resend writes
+ * neither), so a 503 from the audit log means nothing changed; a write that fails after it is
+ * recorded as failed.
+ */
+async function auditedAction(
+  c: Context<AppEnv>,
+  action: string,
+  record: (r: ActionResult) => [string, Record<string, unknown>],
+  act: (beforeWrite: (r: ActionResult) => Promise<void>) => Promise<ActionResult>,
+): Promise<ActionResult> {
+  let written: [string, Record<string, unknown>] | null = null
+  try {
+    return await act(async (r) => {
+      const [target, details] = record(r)
+      await audit(c, `exception_${action}`, target, details)
+      written = [target, details]
+    })
+  } catch (e) {
+    if (written) {
+      const [target, details] = written as [string, Record<string, unknown>]
+      await audit(c, `exception_${action}`, target, { ...details, error: e instanceof AppError ? e.code : 'internal' }, 'failed').catch(() => {})
+    }
+    throw e
+  }
+}
+
 export const exceptionRoutes = routes()
   .openapi(listing, async (c) => {
     const { sort: sortBy, limit, cursor: after, ...filters } = c.req.valid('query')
@@ -58,7 +90,9 @@ export const exceptionRoutes = routes()
     const { db, cache, clock } = c.var.services
     const filter = toFilter(filters)
     const until = await timeChangesAt(c)
-    const text = await cache.text(`exceptions.summary|${by}|${JSON.stringify(filter)}`, async () => ({ by, items: await summarize(db, by, filter, clock.now()), next_cursor: null }), () => until)
+    // Money is summed in the reporting currency, which settings may change: part of the key.
+    const reporting = c.var.services.config.reporting_currency
+    const text = await cache.text(`exceptions.summary|${by}|${reporting}|${JSON.stringify(filter)}`, async () => ({ by, items: await summarize(db, by, filter, clock.now(), reporting), next_cursor: null }), () => until)
     return exactText<z.output<typeof ExceptionSummary>>(c, text)
   })
   .openapi(timeline, async (c) => {
@@ -68,23 +102,26 @@ export const exceptionRoutes = routes()
     const now = clock.now()
     // The weeks move at midnight; nothing else here changes without a write.
     const midnight = (Math.floor(now.getTime() / 86_400_000) + 1) * 86_400_000
-    const key = `exceptions.timeline|${weeks}|${now.toISOString().slice(0, 10)}|${instants.map((d) => d.getTime()).join(',')}`
-    const text = await cache.text(key, async () => ({ weeks: await weekly(db, weeks, now), money_at_risk: await moneyAtRiskAt(db, instants) }), () => midnight)
+    const reporting = c.var.services.config.reporting_currency
+    const key = `exceptions.timeline|${weeks}|${reporting}|${now.toISOString().slice(0, 10)}|${instants.map((d) => d.getTime()).join(',')}`
+    const text = await cache.text(key, async () => ({ weeks: await weekly(db, weeks, now), money_at_risk: await moneyAtRiskAt(db, instants, reporting) }), () => midnight)
     return exactText<z.output<typeof ExceptionTimeline>>(c, text)
   })
   .openapi(bulkAction, async (c) => {
     const b = c.req.valid('json')
     if (!b.ids && !b.filter) throw badRequest('bad_parameter', 'Send ids (a list of exception ids) or filter (the list filters) to act on.')
-    const { db } = c.var.services
-    const ids = [...(b.ids ?? []), ...(b.filter ? await matchingIds(db, toFilter(b.filter)) : [])]
-    const r = await applyAction(db, ids, b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule))
-    await audit(c, `exception_${b.action}`, `${r.applied.length} exceptions`, { ids: r.applied.slice(0, 1000), skipped: r.skipped.length, bulk: true })
+    const { db, clock } = c.var.services
+    const now = clock.now()
+    const ids = [...(b.ids ?? []), ...(b.filter ? await matchingIds(db, toFilter(b.filter), undefined, now) : [])]
+    const r = await auditedAction(c, b.action, (r) => [`${r.applied.length} exceptions`, { ids: r.applied.slice(0, 1000), skipped: r.skipped.length, bulk: true, until: b.until }], (beforeWrite) =>
+      applyAction(db, ids, b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule), { now, requestId: requestKey(c, b.request_id), beforeWrite }),
+    )
     return exact<z.output<typeof BulkTriageAnswer>>(c, { action: b.action, applied: r.applied.length, skipped: r.skipped.length, results: r })
   })
   .openapi(detail, async (c) => {
     const { id } = c.req.valid('param')
-    const { db } = c.var.services
-    const e = await getException(db, id)
+    const { db, clock } = c.var.services
+    const e = await getException(db, id, clock.now())
     if (!e) throw notFound(`No exception with id ${id}.`)
     const transactions = await transactionsForEntity(db, e.entity_type, e.entity_key)
     return exact<z.output<typeof ExceptionDetail>>(c, { ...e, transactions })
@@ -92,14 +129,16 @@ export const exceptionRoutes = routes()
   .openapi(action, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
-    const { db } = c.var.services
-    const r = await applyAction(db, [id], b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule))
+    const { db, clock } = c.var.services
+    const now = clock.now()
+    const r = await auditedAction(c, b.action, () => [id, { note: b.note, owner: b.owner, until: b.until }], (beforeWrite) =>
+      applyAction(db, [id], b, actorName(c.var.principal), (rule) => canTriage(c.var.principal, rule), { now, requestId: requestKey(c, b.request_id), beforeWrite }),
+    )
     const reason = r.skipped[0]?.reason
     if (reason === 'no such exception') throw notFound(`No exception with id ${id}.`)
     if (reason?.startsWith('your role')) throw new AppError(403, 'forbidden', `Cannot ${b.action}: ${reason}.`)
     if (reason) throw new AppError(409, 'conflict', `Cannot ${b.action}: ${reason}.`)
-    await audit(c, `exception_${b.action}`, id, { note: b.note, owner: b.owner })
-    const e = await getException(db, id)
+    const e = await getException(db, id, now)
     if (!e) throw notFound(`No exception with id ${id}.`)
     return exact<z.output<typeof ExceptionWithHistory>>(c, e)
   })

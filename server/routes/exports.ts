@@ -31,6 +31,9 @@ const EXCEPTION_COLUMNS: Column[] = [
   { key: 'owner', header: 'Owner', type: 'text' },
   { key: 'amount_at_risk', header: 'Amount at risk', type: 'money' },
   { key: 'currency', header: 'Currency', type: 'text' },
+  // The amount converted at its record's date (CONTRACT §5 Currency); empty when no rate applies.
+  { key: 'amount_at_risk_reporting', header: 'Amount at risk (reporting)', type: 'money', currency: 'reporting_currency' },
+  { key: 'reporting_currency', header: 'Reporting currency', type: 'text' },
   { key: 'systems', header: 'Systems', type: 'text' },
   { key: 'practice', header: 'Practice', type: 'text' },
   { key: 'region', header: 'Region', type: 'text' },
@@ -64,18 +67,18 @@ async function* csvLines(cols: Column[], rows: Rows): AsyncGenerator<string> {
   for await (const batch of rows) yield csvRows(cols, batch)
 }
 
-/** Rows as sheet XML, numbered within their sheet (xlsx.ts). */
-async function* sheetRows(cols: Column[], rows: Rows): AsyncGenerator<SheetChunk> {
+/** Rows as sheet XML, numbered within their sheet (xlsx.ts); a row without a currency is in the reporting one. */
+async function* sheetRows(cols: Column[], rows: Rows, reporting: string): AsyncGenerator<SheetChunk> {
   let done = 0
   for await (const batch of rows) {
-    yield { xml: rowsXml(cols, batch, done, (r) => String(r.currency ?? 'USD')), rows: batch.length }
+    yield { xml: rowsXml(cols, batch, done, (r) => String(r.currency ?? reporting)), rows: batch.length }
     done += batch.length
   }
 }
 
 /** Rows written here, in the export's format. */
-const written = (format: 'csv' | 'xlsx', cols: Column[], rows: Rows): Body =>
-  format === 'csv' ? { csv: csvLines(cols, rows) } : { sheet: sheetRows(cols, rows) }
+const written = (format: 'csv' | 'xlsx', cols: Column[], rows: Rows, reporting: string): Body =>
+  format === 'csv' ? { csv: csvLines(cols, rows) } : { sheet: sheetRows(cols, rows, reporting) }
 
 /**
  * Sends an export: rows written here, or the CSV bytes or sheet rows the engine wrote itself
@@ -104,7 +107,7 @@ async function send(c: Context<AppEnv>, cols: Column[], body: Body, meta: Export
  *  what was asked (the validated query has the schema's order and parsed values). */
 const filtersOf = (c: Context<AppEnv>) => Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.join(',')]))
 
-async function* exceptionRows(c: Context<AppEnv>, q: ExceptionQuery, now: Date) {
+async function* exceptionRows(c: Context<AppEnv>, q: ExceptionQuery, now: Date, reporting: string) {
   const { sort, desc } = toSort(q.sort)
   const rows = streamRows(c.var.services.db, 'exports.exceptions', sqlFile('exceptions/list.sql'), {
     ...filterParams(toFilter(q), now),
@@ -123,6 +126,8 @@ async function* exceptionRows(c: Context<AppEnv>, q: ExceptionQuery, now: Date) 
       due_at: chToIso(r.due_at as string),
       // The engine hands the flag over as 0/1; the list says true/false, and so does the file.
       overdue: Boolean(r.overdue),
+      // The currency detection converted its amount to, as the list says.
+      reporting_currency: r.reporting_currency ?? reporting,
     }))
 }
 
@@ -131,13 +136,16 @@ async function exportExceptions(c: Context<AppEnv>, format: 'csv' | 'xlsx', q: E
   const at = now.toISOString()
   const filters = filtersOf(c)
   const name = fileName('exceptions', Object.entries(filters).map(([k, v]) => `${k}_${v}`), at, format)
-  return send(c, EXCEPTION_COLUMNS, written(format, EXCEPTION_COLUMNS, exceptionRows(c, q, now)), { title: 'Exceptions', filters, asOf: at, generatedAt: at }, name)
+  const reporting = c.var.services.config.reporting_currency
+  const rows = exceptionRows(c, q, now, reporting)
+  return send(c, EXCEPTION_COLUMNS, written(format, EXCEPTION_COLUMNS, rows, reporting), { title: 'Exceptions', filters, asOf: at, generatedAt: at }, name)
 }
 
 async function exportReconciliation(c: Context<AppEnv>, format: 'csv' | 'xlsx', q: RecordQuery) {
   const { db, clock } = c.var.services
   const cmp = comparisonOf(q)
-  const f = recordFilter(q, clock.now())
+  const reporting = c.var.services.config.reporting_currency
+  const f = recordFilter(q, clock.now(), reporting)
   const filters = { pair: cmp.pair, entity: cmp.entity, from: f.from, to: f.to, ...filtersOf(c) }
   const name = fileName('reconciliation', [cmp.pair, cmp.entity, `${f.from}_${f.to}`], f.asOf.toISOString(), format)
   const meta = { title: `${cmp.title} ${cmp.a}-${cmp.b}`, filters, asOf: f.asOf.toISOString(), generatedAt: clock.now().toISOString() }
@@ -150,7 +158,7 @@ async function exportReconciliation(c: Context<AppEnv>, format: 'csv' | 'xlsx', 
     return send(c, cols, body, meta, name)
   }
   // The other comparisons are small; their rows come in pages (db/stream.ts) and are written here.
-  return send(c, cols, written(format, cols, streamRecords(db, cmp, f)), meta, name)
+  return send(c, cols, written(format, cols, streamRecords(db, cmp, f), reporting), meta, name)
 }
 
 // The handlers answer with the streamed file (a Response: the routes' 200 is not JSON).

@@ -62,6 +62,7 @@ const counts = {
   amount_a: decimal,
   amount_b: decimal,
   amount_diff: decimal.openapi({ description: 'amount_a − amount_b.' }),
+  fx_coverage: z.number().openapi({ description: 'Share (0–1) of the records whose amounts converted to the reporting currency; the others are left out of the amounts.' }),
 }
 
 // Composed from shapes, not by extending the named schemas: their allOf would carry two
@@ -81,6 +82,7 @@ export const ReconciliationAnswer = z
     from: z.string(),
     to: z.string(),
     by: z.enum(BY).nullable(),
+    currency: z.string().openapi({ description: 'The reporting currency (config reporting_currency) the amounts are in.' }),
     items: z.array(z.union([Total, Breakdown])),
     next_cursor: z.null(),
   })
@@ -98,6 +100,9 @@ export const ReconciliationRecord = z
     amount_a: decimalOrNull,
     amount_b: decimalOrNull,
     amount_diff: decimalOrNull,
+    amount_a_reporting: decimalOrNull.openapi({ description: 'amount_a in the reporting currency at the record\'s date; null when its currency has no rate.' }),
+    amount_b_reporting: decimalOrNull,
+    amount_diff_reporting: decimalOrNull,
     a: z.record(z.string(), z.any()).openapi({ description: 'System a\'s values; the fields depend on the comparison.' }),
     b: z.record(z.string(), z.any()).openapi({ description: 'System b\'s values; the fields depend on the comparison.' }),
   })
@@ -106,6 +111,7 @@ export const ReconciliationRecord = z
 export const ReconciliationRecords = z
   .strictObject({
     comparison: Comparison,
+    reporting_currency: z.string().openapi({ description: 'The currency of the records\' *_reporting amounts (config reporting_currency).' }),
     items: z.array(ReconciliationRecord),
     next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
   })

@@ -25,35 +25,38 @@ export function comparisonOf(q: { pair?: string; entity?: string }): Comparison 
 }
 
 /** The record filter of a validated query; `now` is the services' clock. */
-export function recordFilter(q: Partial<Filters>, now: Date): RecordFilter {
-  return { ...resolvePeriod(q, now), status: q.status, practice: q.practice, project: q.project, q: q.q }
+export function recordFilter(q: Partial<Filters>, now: Date, reporting?: string): RecordFilter {
+  return { ...resolvePeriod(q, now), status: q.status, practice: q.practice, project: q.project, q: q.q, reporting }
 }
 
 export const reconciliationRoutes = routes()
   .openapi(matrix, async (c) => {
     const q = c.req.valid('query')
-    const { db, cache, clock } = c.var.services
-    const f = resolvePeriod(q, clock.now())
+    const { db, cache, clock, config } = c.var.services
+    const reporting = config.reporting_currency
+    const f = { ...resolvePeriod(q, clock.now()), reporting }
     const asOfKey = cache.asOfKey(f.asOf, q.as_of !== undefined)
     const by = q.by ?? ''
     const chosen = q.pair || q.entity ? [comparisonOf(q)] : COMPARISONS
     const items = []
     for (const cmp of chosen) {
-      const rows = await cache.get(`reconciliation|${cmp.pair}.${cmp.entity}|${by}|${f.from}|${f.to}|${asOfKey}`, () => summarize(db, cmp, f, by))
+      const rows = await cache.get(`reconciliation|${cmp.pair}.${cmp.entity}|${by}|${f.from}|${f.to}|${reporting}|${asOfKey}`, () => summarize(db, cmp, f, by))
       const shown = publicComparison(cmp)
       // In total, a period without records counts all zero (summarize answers no row for it).
       items.push(by ? { ...shown, rows: rows.map((r) => ({ group: r.group, ...matchCounts(r) })) } : { ...shown, ...matchCounts(rows[0]) })
     }
-    return exact<z.output<typeof ReconciliationAnswer>>(c, { as_of: f.asOf.toISOString(), from: f.from, to: f.to, by: q.by ?? null, items, next_cursor: null })
+    return exact<z.output<typeof ReconciliationAnswer>>(c, { as_of: f.asOf.toISOString(), from: f.from, to: f.to, by: q.by ?? null, currency: reporting, items, next_cursor: null })
   })
   .openapi(recordList, async (c) => {
     const q = c.req.valid('query')
     const cmp = comparisonOf(q)
     const after = decodeCursor(q.cursor, cursorShapes.records)?.[0] ?? ''
-    const rows = await records(c.var.services.db, cmp, recordFilter(q, c.var.services.clock.now()), q.limit + 1, after)
+    const { db, clock, config } = c.var.services
+    const rows = await records(db, cmp, recordFilter(q, clock.now(), config.reporting_currency), q.limit + 1, after)
     const page = rows.slice(0, q.limit)
     return exact<z.output<typeof ReconciliationRecords>>(c, {
       comparison: publicComparison(cmp),
+      reporting_currency: config.reporting_currency,
       items: page.map(shapeRecord),
       next_cursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.record_key]) : null,
     })
@@ -81,6 +84,9 @@ export function shapeRecord(r: RecordRow) {
     amount_a: dec(r.amount_a),
     amount_b: dec(r.amount_b),
     amount_diff: dec(r.amount_diff),
+    amount_a_reporting: dec(r.amount_a_reporting),
+    amount_b_reporting: dec(r.amount_b_reporting),
+    amount_diff_reporting: dec(r.amount_diff_reporting),
     a,
     b,
   }

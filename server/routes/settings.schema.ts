@@ -2,7 +2,7 @@
 // the config file's own schemas), their version for If-Match, and the routing preview.
 import { createRoute } from '@hono/zod-openapi'
 import { answers, decimal, z } from '../http/schemas.ts'
-import { configSchema, routeSchema } from '../config/schema.ts'
+import { configSchema, ownerSchema, routeSchema, smtpSchema } from '../config/schema.ts'
 import { settingsSchema } from '../config/settings.ts'
 import { RULE_NAMES, SEVERITIES, type RuleName } from '../rules/catalog.ts'
 import { answersAnd, errorOf, jsonBody, readsJson } from './auth.schema.ts'
@@ -12,6 +12,8 @@ import { answersAnd, errorOf, jsonBody, readsJson } from './auth.schema.ts'
 const Route = z.strictObject(routeSchema.shape).openapi('Route', { description: 'The first route whose match fits an exception names its owner.' })
 const RuleOverrides = z.strictObject(configSchema.shape.rules.unwrap().shape).openapi('RuleOverrides', { description: 'Per rule, only what differs from its default.' })
 const SlaHours = z.strictObject(configSchema.shape.sla_hours.unwrap().shape).openapi('SlaHours', { description: 'Hours to resolve, per severity; the defaults where absent.' })
+const Owner = z.strictObject(ownerSchema.shape).openapi('Owner', { description: 'A team or a person, and its notification channels (server/notify/channels/).' })
+const Smtp = z.strictObject(smtpSchema.shape).openapi('Smtp', { description: 'Outgoing e-mail; user and pass may be ${ENV_VAR} references.' })
 const severity = z.enum(SEVERITIES)
 const ruleName = z.enum(RULE_NAMES as [RuleName, ...RuleName[]])
 const notJson = errorOf('The body is not sent as application/json.')
@@ -24,6 +26,10 @@ export const SettingsSaved = z
     routing: z.array(Route),
     rules: RuleOverrides,
     sla_hours: SlaHours,
+    reporting_currency: z.string().openapi({ description: 'The currency KPIs and amounts at risk add up in (CONTRACT §5 Currency).', example: 'USD' }),
+    owners: z.array(Owner),
+    smtp: Smtp.nullable(),
+    public_url: z.string().nullable().openapi({ description: 'The dashboard\'s address for links in notifications.' }),
     version: z.string().openapi({ description: 'Also the ETag; send it back as If-Match. Empty until settings are first saved.' }),
     saved_by: z.string().openapi({ description: 'Who saved this version; empty until settings are first saved.' }),
   })
@@ -36,7 +42,6 @@ const RuleDefault = z
 export const Settings = SettingsSaved.extend({
   defaults: z.strictObject(Object.fromEntries(RULE_NAMES.map((r) => [r, RuleDefault])) as Record<RuleName, typeof RuleDefault>).openapi({ description: 'Each rule\'s catalogue defaults.' }),
   sla_defaults: z.strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, z.number()])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>).openapi({ description: 'Hours per severity where sla_hours gives none.' }),
-  owners: z.array(z.strictObject({ id: z.string(), name: z.string(), type: z.enum(['team', 'person']), has_webhook: z.boolean() })),
 }).openapi('Settings')
 
 export const RoutePreview = z

@@ -53,7 +53,6 @@ export const settingsRoutes = routes()
         ...inForce(c),
         defaults: DEFAULTS,
         sla_defaults: SLA_DEFAULT_HOURS,
-        owners: c.var.services.config.owners.map((o) => ({ id: o.id, name: o.name ?? o.id, type: o.type, has_webhook: Boolean(o.webhook) })),
       },
       200,
     )

@@ -79,6 +79,18 @@ export const RULES = {
     entity: 'source', severity: 'critical', owner: 'integration-team', finance: false,
     params: { max_age_hours: 24 }, title: 'Source has not sent data',
   },
+  duplicate_time_entry: {
+    entity: 'time_entry', severity: 'medium', owner: 'finance-ops', finance: true,
+    params: {}, title: 'Duplicate time entry',
+  },
+  project_over_budget: {
+    entity: 'project', severity: 'high', owner: 'delivery-ops', finance: false,
+    params: {}, title: 'Project over its budgeted hours',
+  },
+  resource_overallocated: {
+    entity: 'resource', severity: 'medium', owner: 'resource-management', finance: false,
+    params: { max_load_ratio: 1.1 }, title: 'Consultant planned above capacity',
+  },
 } satisfies Record<string, RuleDef>
 
 export type RuleName = keyof typeof RULES
@@ -93,4 +105,7 @@ export const KPI_RULES: Record<KpiName, RuleName[]> = {
   pipeline_to_project_hours: ['won_opportunity_without_project'],
   realization: ['invoice_amount_mismatch', 'time_entry_hours_mismatch', 'assignment_rate_mismatch'],
   money_at_risk: [],
+  gross_margin: ['project_over_budget', 'duplicate_time_entry', 'resource_cost_rate_mismatch'],
+  forecast_accuracy: ['assignment_without_recent_time', 'resource_overallocated'],
+  bench_capacity: ['resource_overallocated', 'resource_missing_in_psa'],
 }

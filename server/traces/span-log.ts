@@ -16,13 +16,17 @@
 // for one insert) is cut into pieces (span-split.ts), each loaded on its own, down to single rows:
 // every good row lands, and only a row the engine will not take is set aside in `failed/`, with
 // its reason in set-aside.json, until the next start tries it again. state() reports all this.
+// The files' side of that (recovery, cuts, set-aside rows) is span-log-segments.ts.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import fsp, { type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { GroupCommit } from '../db/group-commit.ts'
 import type { LineBuffer } from '../db/line-buffer.ts'
-import { PARTITIONS_PER_LOAD, piecesOf, rejectsRows, rowsOf } from './span-split.ts'
+import { firstLine, rootOf, SegmentFiles, SUFFIX, type SpanLogState } from './span-log-segments.ts'
+import { PARTITIONS_PER_LOAD, rejectsRows } from './span-split.ts'
+
+export type { SetAside, SpanLogState } from './span-log-segments.ts'
 
 /** Loads one sealed segment; `token` is the same every time the same segment is loaded. */
 export type LoadSegment = (file: string, token: string) => Promise<void>
@@ -41,38 +45,7 @@ export interface SpanLogLimits {
 }
 
 const DEFAULT_LIMITS: SpanLogLimits = { segmentBytes: 16 << 20, maxAgeMs: 1_000, maxSealed: 8, backoffMs: [100, 10_000], partitionsPerLoad: PARTITIONS_PER_LOAD }
-const SUFFIX = '.tsv'
-const FAILED = 'failed'
-/** Why each file in failed/ is there (a JSON object by file name), kept across restarts. */
-const SET_ASIDE = 'set-aside.json'
 const BAD_ATTEMPTS = 3
-
-/** Rows the engine would not take, kept in failed/ (and tried again at the next start). */
-export interface SetAside {
-  file: string
-  rows: number
-  reason: string
-  at: string
-}
-
-/** The span log's state, for health: acknowledged spans not (yet) in otel_traces, and why. */
-export interface SpanLogState {
-  /** Segments acknowledged but not yet loaded, the open one included. */
-  pending: number
-  /** Of those, the ones whose last load failed (kept and retried). */
-  failing: number
-  /** Rows set aside because the engine refused them: health is degraded while there are any. */
-  setAside: SetAside[]
-  /** The last load that failed, whatever happened next. */
-  lastError: { file: string; message: string; at: string } | null
-}
-
-// A piece cut from segment `P` is named `P.s<n>`: its root is the segment acknowledged writers wait for.
-const PIECE = /(\.s\d+)+(?=\.tsv$)/
-const rootOf = (file: string) => path.basename(file).replace(PIECE, '')
-const parentOf = (name: string) => name.replace(/\.s\d+(?=\.tsv$)/, '')
-// The engine's first line, without the file it read (health shows it to anyone who asks).
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].replace(/\s*\(in file\/uri [^)]*\)/, '')
 
 interface Segment {
   file: string
@@ -92,8 +65,6 @@ export class SpanLog {
   /** Segments whose loads fail: how often, and how many other loads had succeeded before. */
   private failing = new Map<string, { attempts: number; loadsBefore: number }>()
   private loads = 0
-  private setAsideCount = 0
-  private asides = new Map<string, SetAside>()
   private lastError: SpanLogState['lastError'] = null
   /** Ends the loader's backoff early (at close). */
   private wake: (() => void) | null = null
@@ -103,6 +74,7 @@ export class SpanLog {
 
   private constructor(
     readonly dir: string,
+    private readonly files: SegmentFiles,
     private readonly load: LoadSegment,
     private readonly limits: SpanLogLimits,
     private readonly log: (line: string) => void,
@@ -111,29 +83,9 @@ export class SpanLog {
   /** Opens the log in `dir` and starts loading any segments a previous process left behind. */
   static open(dir: string, load: LoadSegment, limits: Partial<SpanLogLimits> = {}, log = (l: string) => console.error(l)): SpanLog {
     fs.mkdirSync(dir, { recursive: true })
-    const l = new SpanLog(dir, load, { ...DEFAULT_LIMITS, ...limits }, log)
-    const failed = path.join(dir, FAILED)
-    const listed = [failed, dir].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).map((n) => path.join(d, n)) : []))
-    // A cut that a crash interrupted: its pieces are incomplete until the segment cut is removed.
-    for (const f of listed.filter((f) => f.endsWith(`${SUFFIX}.tmp`))) fs.rmSync(f, { force: true })
-    const found = listed.filter((f) => f.endsWith(SUFFIX))
-    const names = new Set(found.map((f) => path.basename(f)))
-    l.asides = new Map(Object.entries(readJson(path.join(dir, SET_ASIDE))).filter(([name]) => names.has(name)) as Array<[string, SetAside]>)
-    for (const file of found.sort((a, b) => path.basename(a).localeCompare(path.basename(b)))) {
-      const name = path.basename(file)
-      if (parentOf(name) !== name && names.has(parentOf(name))) {
-        fs.rmSync(file)
-        continue
-      }
-      // Only an append that was never acknowledged can be cut short: drop its partial line.
-      const bytes = fs.readFileSync(file)
-      const end = bytes.lastIndexOf(10) + 1
-      if (end === 0) fs.rmSync(file)
-      else {
-        if (end < bytes.length) fs.truncateSync(file, end)
-        l.sealed.push(file)
-      }
-    }
+    const { files, sealed } = SegmentFiles.recover(dir)
+    const l = new SpanLog(dir, files, load, { ...DEFAULT_LIMITS, ...limits }, log)
+    l.sealed = sealed
     if (l.sealed.length) l.kick()
     return l
   }
@@ -163,13 +115,13 @@ export class SpanLog {
 
   /** What waits to be loaded: sealed segments, those of them whose last load failed, and those set aside. */
   status(): { pending: number; failing: number; setAside: number } {
-    return { pending: this.sealed.length + (this.segment ? 1 : 0), failing: this.failing.size, setAside: this.setAsideCount }
+    return { pending: this.sealed.length + (this.segment ? 1 : 0), failing: this.failing.size, setAside: this.files.setAsideCount }
   }
 
   /** The same, with what is set aside now (this run or a previous one) and why, and the last load error. */
   state(): SpanLogState {
     const { pending, failing } = this.status()
-    return { pending, failing, setAside: [...this.asides.values()], lastError: this.lastError }
+    return { pending, failing, setAside: this.files.setAsides(), lastError: this.lastError }
   }
 
   /** Bytes acknowledged but not yet loaded (the open segment and the sealed ones), for /metrics. */
@@ -228,58 +180,6 @@ export class SpanLog {
     }
   }
 
-  private async setAside(file: string, reason: string): Promise<string> {
-    this.setAsideCount++
-    const name = path.basename(file)
-    const rows = rowsOf(await fsp.readFile(file).catch(() => Buffer.alloc(0))).length
-    this.asides.set(name, { file: name, rows, reason, at: new Date().toISOString() })
-    await this.saveAsides()
-    const aside = path.join(this.dir, FAILED, name)
-    if (aside === file) return file
-    try {
-      await fsp.mkdir(path.dirname(aside), { recursive: true })
-      await fsp.rename(file, aside)
-      return aside
-    } catch {
-      return file
-    }
-  }
-
-  /** set-aside.json, replaced whole (a crash leaves the old one or the new one). */
-  private async saveAsides(): Promise<void> {
-    const file = path.join(this.dir, SET_ASIDE)
-    await fsp.writeFile(`${file}.tmp`, JSON.stringify(Object.fromEntries(this.asides), null, 1))
-    await fsp.rename(`${file}.tmp`, file)
-  }
-
-  /**
-   * Cuts a segment the engine refused into pieces that take its place: each written and synced
-   * under its own name (so its own deduplication token) before the segment is removed. Null
-   * for a single row.
-   */
-  private async cut(file: string, e: unknown): Promise<string[] | null> {
-    const pieces = piecesOf(rowsOf(await fsp.readFile(file)), e, this.limits.partitionsPerLoad)
-    if (!pieces) return null
-    const base = path.join(this.dir, path.basename(file, SUFFIX))
-    const names = pieces.map((_, i) => `${base}.s${i}${SUFFIX}`)
-    for (const [i, rows] of pieces.entries()) {
-      const fh = await fsp.open(`${names[i]}.tmp`, 'w')
-      try {
-        await fh.writeFile(Buffer.concat(rows))
-        await fh.datasync()
-      } finally {
-        await fh.close()
-      }
-      await fsp.rename(`${names[i]}.tmp`, names[i])
-    }
-    // The renames are on disk before the segment goes: else a crash could leave neither.
-    const d = await fsp.open(this.dir, 'r')
-    await d.sync().finally(() => d.close())
-    await fsp.rm(file, { force: true })
-    if (this.asides.delete(path.basename(file))) await this.saveAsides()
-    return names
-  }
-
   private nextLoad(): Promise<void> {
     return new Promise((r) => this.loaded.push(r))
   }
@@ -304,7 +204,7 @@ export class SpanLog {
           await fsp.rm(file, { force: true })
           this.sealed.shift()
           this.failing.delete(file)
-          if (this.asides.delete(path.basename(file))) await this.saveAsides()
+          await this.files.forget(file)
           this.loads++
           this.failure = null
           backoff = 0
@@ -331,7 +231,7 @@ export class SpanLog {
     this.lastError = { file: path.basename(file), message: why, at: stamp }
     const f = this.failing.get(file) ?? { attempts: 0, loadsBefore: this.loads }
     const othersLoaded = this.loads > f.loadsBefore
-    const pieces = rejectsRows(e) || (f.attempts + 1 >= BAD_ATTEMPTS && othersLoaded) ? await this.cut(file, e).catch(() => null) : null
+    const pieces = rejectsRows(e) || (f.attempts + 1 >= BAD_ATTEMPTS && othersLoaded) ? await this.files.cut(file, e, this.limits.partitionsPerLoad).catch(() => null) : null
     this.sealed.shift()
     if (pieces) {
       this.failing.delete(file)
@@ -346,18 +246,9 @@ export class SpanLog {
     if (f.attempts >= BAD_ATTEMPTS && (othersLoaded || rejectsRows(e))) {
       this.failing.delete(file)
       this.failure = null // what failed is no longer queued
-      const aside = await this.setAside(file, why)
+      const aside = await this.files.setAside(file, why)
       this.log(`[${stamp}] spans in ${aside} could not be loaded in ${f.attempts} attempts${othersLoaded ? ' while others loaded' : ''} (${why}); kept there and tried again at the next start`)
     } else this.sealed.push(file)
     return true
-  }
-}
-
-function readJson(file: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(fs.readFileSync(file, 'utf8'))
-    return typeof v === 'object' && v !== null ? v : {}
-  } catch {
-    return {}
   }
 }

@@ -3,10 +3,14 @@
 WITH
     time AS
     (
-        SELECT invoice_key, sum(amount) AS time_total, sum(rec_amount) AS reconciled_total
+        SELECT
+            invoice_key,
+            if(currency = '', {reporting:String}, currency) AS currency,
+            sum(amount) AS time_total,
+            sum(rec_amount) AS reconciled_total
         FROM fact_time_entry
         WHERE kind = 'erp' AND invoiced AND valid_from <= {as_of:DateTime64(3, 'UTC')}
-        GROUP BY invoice_key
+        GROUP BY invoice_key, currency
         HAVING sum(entries) != 0
     ),
 -- @include kpis/parts/realization.sql

@@ -4,6 +4,7 @@ SELECT
     toString(n.delivery_id) AS id,
     n.owner AS owner,
     n.event AS event,
+    n.channel AS channel,
     n.url AS url,
     n.payload AS payload,
     n.created_at AS created_at,

@@ -18,7 +18,9 @@ SELECT
     toDate(ifNull(o.won_at, toDateTime64(o.close_date, 3, 'UTC'))) AS period,
     pr.practice AS practice,
     pr.project_key AS project_key,
-    ifNull(o.currency, 'USD') AS currency,
+    ifNull(o.currency, {reporting:String}) AS currency,
+    -- A deal's amount and a project's budget convert at D (CONTRACT §5 Currency).
+    toDate({as_of:DateTime64(3, 'UTC')}) AS fx_day,
     o.amount AS amount_a,
     pr.budget AS amount_b,
     ifNull(amount_a, toDecimal128(0, 8)) - ifNull(amount_b, toDecimal128(0, 8)) AS amount_diff,

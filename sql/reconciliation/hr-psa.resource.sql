@@ -7,7 +7,9 @@ SELECT
     CAST(NULL, 'Nullable(Date)') AS period,
     ifNull(h.practice, p.practice) AS practice,
     CAST(NULL, 'Nullable(String)') AS project_key,
-    ifNull(ifNull(h.currency, p.currency), 'USD') AS currency,
+    ifNull(ifNull(h.currency, p.currency), {reporting:String}) AS currency,
+    -- Rates of people convert at D (CONTRACT §5 Currency).
+    toDate({as_of:DateTime64(3, 'UTC')}) AS fx_day,
     h.cost_rate AS amount_a,
     p.cost_rate AS amount_b,
     ifNull(amount_a, toDecimal128(0, 8)) - ifNull(amount_b, toDecimal128(0, 8)) AS amount_diff,

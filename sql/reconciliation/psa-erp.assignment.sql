@@ -18,7 +18,9 @@ SELECT
     a.start_date AS period,
     pr.practice AS practice,
     a.project_key AS project_key,
-    ifNull(a.currency, 'USD') AS currency,
+    ifNull(a.currency, {reporting:String}) AS currency,
+    -- Assignments convert at D (CONTRACT §5 Currency).
+    d AS fx_day,
     assumeNotNull(a.bill_rate) * ifNull(a.planned_hours, toDecimal128(0, 8)) AS amount_a,
     c.card.2 * ifNull(a.planned_hours, toDecimal128(0, 8)) AS amount_b,
     ifNull(amount_a, toDecimal128(0, 16)) - ifNull(amount_b, toDecimal128(0, 16)) AS amount_diff,

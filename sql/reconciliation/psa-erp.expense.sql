@@ -8,7 +8,9 @@ SELECT
     ifNull(p.expense_date, e.expense_date) AS period,
     pr.practice AS practice,
     ifNull(p.project_key, e.project_key) AS project_key,
-    ifNull(p.currency, e.currency) AS currency,
+    ifNull(ifNull(p.currency, e.currency), {reporting:String}) AS currency,
+    -- An expense converts at its expense_date (CONTRACT §5 Currency).
+    assumeNotNull(period) AS fx_day,
     p.amount AS amount_a,
     e.amount AS amount_b,
     ifNull(amount_a, toDecimal128(0, 8)) - ifNull(amount_b, toDecimal128(0, 8)) AS amount_diff,

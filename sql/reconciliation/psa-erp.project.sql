@@ -6,7 +6,9 @@ SELECT
     toDate(ifNull(ifNull(e.created_at, p.created_at), toDateTime64(ifNull(e.start_date, p.start_date), 3, 'UTC'))) AS period,
     ifNull(e.practice, p.practice) AS practice,
     ifNull(p.key, e.key) AS project_key,
-    ifNull(ifNull(e.currency, p.currency), 'USD') AS currency,
+    ifNull(ifNull(e.currency, p.currency), {reporting:String}) AS currency,
+    -- A project's budget converts at D (CONTRACT §5 Currency).
+    toDate({as_of:DateTime64(3, 'UTC')}) AS fx_day,
     p.budget_amount AS amount_a,
     e.budget_amount AS amount_b,
     ifNull(amount_a, toDecimal128(0, 8)) - ifNull(amount_b, toDecimal128(0, 8)) AS amount_diff,

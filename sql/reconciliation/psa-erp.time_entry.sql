@@ -10,7 +10,9 @@ SELECT
     ifNull(p.work_date, e.work_date) AS period,
     pr.practice AS practice,
     ifNull(p.project_key, e.project_key) AS project_key,
-    ifNull(ifNull(p.currency, e.currency), 'USD') AS currency,
+    ifNull(ifNull(p.currency, e.currency), {reporting:String}) AS currency,
+    -- A time entry converts at its work_date (CONTRACT §5 Currency).
+    assumeNotNull(period) AS fx_day,
     p.hours * ifNull(p.bill_rate, toDecimal128(0, 8)) AS amount_a,
     e.hours * ifNull(e.bill_rate, toDecimal128(0, 8)) AS amount_b,
     ifNull(amount_a, toDecimal128(0, 16)) - ifNull(amount_b, toDecimal128(0, 16)) AS amount_diff,

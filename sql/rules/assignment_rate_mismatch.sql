@@ -2,9 +2,11 @@
 -- `bill_rate`, and an ERP rate card for its (`project_key`, `role`) effective on D
 -- (`effective_from` empty or ≤ D, `effective_to` empty or ≥ D) has a `bill_rate` differing by
 -- more than 0.005 (of several such cards, the one with the latest `effective_from`).
--- Amount at risk: abs(diff) × planned_hours, or 0.
+-- Amount at risk: abs(diff) × planned_hours, or 0, converted at D.
 WITH
     toDate({as_of:DateTime64(3, 'UTC')}) AS d,
+-- @include fx/parts/rates_on_d.sql
+    AS fx_on_d,
     cards AS
     (
         -- An empty effective_from sorts first: any dated card is later than it.
@@ -22,7 +24,11 @@ SELECT
     a.key AS entity_key,
     arrayConcat([a.system], [c.card.5]) AS systems,
     abs(a.bill_rate - c.card.2) * ifNull(a.planned_hours, toDecimal128(0, 8)) AS amount_at_risk,
-    ifNull(a.currency, 'USD') AS currency,
+    ifNull(a.currency, {reporting:String}) AS currency,
+    -- §5 Currency: 0 stays 0; else converted (null when no rate applies).
+    multiIf(amount_at_risk = 0, CAST(0, 'Nullable(Decimal(38, 8))'),
+            NOT mapContains(fx_on_d, ifNull(a.currency, {reporting:String})), NULL,
+            CAST(round(amount_at_risk * fx_on_d[ifNull(a.currency, {reporting:String})], 8), 'Nullable(Decimal(38, 8))')) AS amount_at_risk_reporting,
     p.practice AS practice,
     p.region AS region,
     a.project_key AS `psa.project_key`,

@@ -1,7 +1,8 @@
 -- invoice_amount_mismatch (CONTRACT §4): an ERP invoice `issued` or `paid` on a
 -- `time_and_materials` project whose `amount` differs from Σ(ERP time entries with that
 -- `invoice_key`: `hours × bill_rate`) + Σ(ERP billable expenses with that `invoice_key`:
--- `amount`) by more than max(1.00, 0.5 % of the computed sum). Amount at risk: abs(diff).
+-- `amount`) by more than max(1.00, 0.5 % of the computed sum). Amount at risk: abs(diff), converted at
+-- `invoice_date` (the amounts compare in their own currency).
 WITH
     time AS
     (

@@ -1,11 +1,18 @@
 -- project_missing_in_psa (CONTRACT §4): an ERP project not `closed`, `created_at` empty or more
 -- than 24 h before `as_of`, with no PSA project of the same key. Amount at risk:
--- `budget_amount` or 0.
+-- `budget_amount` or 0, converted at D.
+WITH
+-- @include fx/parts/rates_on_d.sql
+    AS fx_on_d
 SELECT
     p.key AS entity_key,
     [p.system] AS systems,
     ifNull(p.budget_amount, toDecimal128(0, 8)) AS amount_at_risk,
-    ifNull(p.currency, 'USD') AS currency,
+    ifNull(p.currency, {reporting:String}) AS currency,
+    -- §5 Currency: 0 stays 0; else converted (null when no rate applies).
+    multiIf(amount_at_risk = 0, CAST(0, 'Nullable(Decimal(38, 8))'),
+            NOT mapContains(fx_on_d, ifNull(p.currency, {reporting:String})), NULL,
+            CAST(round(amount_at_risk * fx_on_d[ifNull(p.currency, {reporting:String})], 8), 'Nullable(Decimal(38, 8))')) AS amount_at_risk_reporting,
     p.practice AS practice,
     p.region AS region,
     p.name AS `erp.name`,

@@ -14,6 +14,7 @@ import { benchFastExport, reportFastExport } from './fast-export.ts'
 import { benchStream, reportStream } from './stream.ts'
 import { benchConnectors, reportConnectors } from './connectors.ts'
 import { benchDetectMemory, reportDetectMemory } from './detect-memory.ts'
+import { benchKpiMeasures, reportKpiMeasures } from './kpi-measures.ts'
 
 const only = process.argv[3]
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -34,6 +35,8 @@ if (only === 'fast-export') console.log(reportFastExport(await benchFastExport(N
 /** Detection's peak RSS opening, re-finding and clearing BENCH_EXCEPTIONS (200,000) exceptions. */
 if (only === 'detect-memory') console.log(reportDetectMemory(await benchDetectMemory(Number(process.env.BENCH_EXCEPTIONS ?? 200_000))))
 if (only === 'connectors') console.log(reportConnectors(await benchConnectors(rows)))
+/** gross_margin, forecast_accuracy, bench_capacity on the seeded firm (BENCH_ROWS, 10,000,000): history against derived, and their API. */
+if (only === 'kpi-measures') console.log(reportKpiMeasures(await benchKpiMeasures(firmRows, Number(process.env.BENCH_RUNS ?? 3))))
 if (only === 'transport') console.log(reportTransport(await benchTransport(rows)))
 /** A body of BENCH_STREAM_MB (200) into a server with a 96 MB heap: throughput and peak RSS. */
 if (only === 'stream') console.log(reportStream(await benchStream(Number(process.env.BENCH_STREAM_MB ?? 200))))

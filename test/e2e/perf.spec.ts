@@ -28,7 +28,8 @@ test('a list of 100,000 exceptions loads by scrolling and draws only the rows on
   const item = (i: number): ExceptionItem => ({
     id: `id${String(i).padStart(6, '0')}`, rule: 'time_entry_hours_mismatch', entity_type: 'time_entry', entity_key: `TE-${String(i).padStart(7, '0')}`,
     systems: ['kantata', 'netsuite'], severity: 'medium', owner: 'finance-ops', status: 'open', resolution: null, amount_at_risk: TOTAL - i, currency: 'USD',
-    practice: 'Technology', region: 'NA', first_detected_at: '2026-11-01T00:00:00Z', last_detected_at: '2026-11-01T00:00:00Z', due_at: '2026-12-01T00:00:00Z', overdue: false, updated_at: '2026-11-01T00:00:00Z', resolved_at: null, details: {},
+    amount_at_risk_reporting: TOTAL - i, reporting_currency: 'USD',
+    practice: 'Technology', region: 'NA', first_detected_at: '2026-11-01T00:00:00Z', last_detected_at: '2026-11-01T00:00:00Z', due_at: '2026-12-01T00:00:00Z', overdue: false, updated_at: '2026-11-01T00:00:00Z', resolved_at: null, snoozed_until: null, details: {},
   })
   await page.route(/\/api\/v1\/exceptions\?/, (route) => {
     const u = new URL(route.request().url())

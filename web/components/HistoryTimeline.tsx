@@ -2,6 +2,7 @@
 import { For, Show } from 'solid-js'
 import type { HistoryEvent } from '../lib/endpoints.ts'
 import { formatDateTime, formatRelative, humanize } from '../lib/format.ts'
+import { snoozeLabel } from '../lib/snooze.ts'
 
 const VERB: Record<string, string> = {
   opened: 'opened it',
@@ -17,6 +18,8 @@ const VERB: Record<string, string> = {
   auto_resolved: 'resolved it automatically',
   reopen: 'reopened it',
   reopened: 'reopened it',
+  snoozed: 'snoozed it',
+  unsnoozed: 'unsnoozed it',
 }
 
 export default function HistoryTimeline(props: { events: HistoryEvent[]; locale: string; now: number }) {
@@ -33,6 +36,14 @@ export default function HistoryTimeline(props: { events: HistoryEvent[]; locale:
                 <Show when={e.owner}>
                   {' '}
                   to <strong>{e.owner}</strong>
+                </Show>
+                <Show when={e.snoozed_until}>
+                  {(until) => (
+                    <>
+                      {' '}
+                      until <strong data-testid="history-snoozed-until">{snoozeLabel(until(), props.locale)}</strong>
+                    </>
+                  )}
                 </Show>
                 <time class="muted small" title={formatDateTime(e.at, props.locale)} datetime={e.at}>
                   {' · '}

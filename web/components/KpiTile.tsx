@@ -1,7 +1,10 @@
 // One KPI: its value, the change against the previous period (coloured by whether up is good),
-// a 6-month sparkline, the coverage trust badge and the definition on hover. Props only.
+// a 6-month sparkline, the coverage trust badge and the definition on hover; for money, a note
+// when some records had no exchange rate (CONTRACT §5 Currency: its answer's fx_coverage, which
+// the tile's answer leaves in lib/fx.ts unless given here).
 import { Show } from 'solid-js'
-import type { Change } from '../lib/format.ts'
+import { formatFxNote, type Change } from '../lib/format.ts'
+import { fxCoverageOf } from '../lib/fx.ts'
 import { CoverageBadge } from './pills.tsx'
 import Sparkline from './Sparkline.tsx'
 import Tooltip from './Tooltip.tsx'
@@ -23,9 +26,12 @@ export interface KpiTileProps {
   /** A double-width tile: a longer sparkline. */
   wide?: boolean
   onOpen?: () => void
+  /** Share of the records behind the value that converted to the reporting currency. */
+  fxCoverage?: number
 }
 
 export default function KpiTile(props: KpiTileProps) {
+  const fxNote = () => formatFxNote(props.fxCoverage ?? fxCoverageOf(props.name), props.locale)
   const tone = () => {
     const c = props.change
     if (!c || c.direction === 'flat') return 'flat'
@@ -76,6 +82,13 @@ export default function KpiTile(props: KpiTileProps) {
           </Show>
         </div>
         <p class="tile-detail muted small">{props.detail ?? '\u00a0'}</p>
+        <Show when={props.value !== null && fxNote()}>
+          {(n) => (
+            <p class="tile-fx-note small" role="note" data-testid="kpi-fx-note">
+              {n()}
+            </p>
+          )}
+        </Show>
       </Show>
     </article>
   )

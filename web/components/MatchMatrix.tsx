@@ -1,9 +1,10 @@
 // The system-pair match matrix: one row per comparison (PSA ↔ ERP time entries, CRM ↔ ERP won
 // deals...), how many records match, differ, or exist on one side only; each count drills into
-// the records. Shows an empty state when the server has no reconciliation (404 → null).
+// the records. Shows an empty state when the server has no reconciliation (404 → null). Amounts
+// are in the reporting currency the answer names, with a note where records had no rate.
 import { For, Show } from 'solid-js'
 import { totals, type MatchRow, type MatchStatus, type ReconciliationAnswer } from '../lib/endpoints.ts'
-import { formatMoney, formatNumber, formatPercent } from '../lib/format.ts'
+import { formatFxNote, formatMoney, formatNumber, formatPercent } from '../lib/format.ts'
 import { EmptyState, Skeleton } from './feedback.tsx'
 
 export interface MatrixPick {
@@ -21,7 +22,8 @@ export default function MatchMatrix(props: {
   loading: boolean
   selected?: MatrixPick | null
   locale: string
-  currency: string
+  /** Unused: the amounts are in the currency the answer names. */
+  currency?: string
   onPick: (p: MatrixPick) => void
 }) {
   const cell = (row: MatchRow, status: MatchStatus, n: number, tone: string) => (
@@ -60,7 +62,7 @@ export default function MatchMatrix(props: {
                   <th class="num">Differ</th>
                   <th class="num">Only in A</th>
                   <th class="num">Only in B</th>
-                  <th class="num">Amount gap</th>
+                  <th class="num">Amount gap ({a().currency})</th>
                 </tr>
               </thead>
               <tbody>
@@ -86,7 +88,10 @@ export default function MatchMatrix(props: {
                       {cell(row, 'differing', row.differing, 'bad')}
                       {cell(row, 'only_a', row.only_a, 'warn')}
                       {cell(row, 'only_b', row.only_b, 'warn')}
-                      <td class="num">{row.amount_diff ? formatMoney(row.amount_diff, props.currency, props.locale, true) : '—'}</td>
+                      <td class="num">
+                        {row.amount_diff ? formatMoney(row.amount_diff, a().currency, props.locale, true) : '—'}
+                        <Show when={formatFxNote(row.fx_coverage, props.locale)}>{(n) => <div class="cell-sub fx-note" data-testid="fx-note">{n()}</div>}</Show>
+                      </td>
                     </tr>
                   )}
                 </For>

@@ -4,6 +4,7 @@
 import type { InferRequestType, InferResponseType } from 'hono/client'
 import type { KpiName } from '../../server/kpis/catalog.ts'
 import { answer, answerOrNull, client, NORMAL, URGENT, via, type Priority } from './api.ts'
+import { noteCurrency } from './fx.ts'
 
 const v1 = client.api.v1
 const ex = v1.exceptions
@@ -21,8 +22,19 @@ export const auth = {
 
 export type KpiQuery = In<(typeof kpis)[':name']['$get']>['query']
 
+// Answers that name the reporting currency set the one money is shown in (lib/fx.ts).
 export const kpi = (name: KpiName, query: KpiQuery, priority: Priority = NORMAL) =>
-  answer(kpis[':name'].$get({ param: { name }, query }, via({ priority, ttlMs: 60_000 })))
+  answer(kpis[':name'].$get({ param: { name }, query }, via({ priority, ttlMs: 60_000 }))).then(noteCurrency)
+
+export type KpiRecordsQuery = In<(typeof kpis)[':name']['records']['$get']>['query']
+/** The records behind a KPI (gross_margin, forecast_accuracy, bench_capacity), a page at a time. */
+export const kpiRecords = (name: KpiName, query: KpiRecordsQuery, priority: Priority = NORMAL) =>
+  answer(kpis[':name'].records.$get({ param: { name }, query }, via({ priority, ttlMs: 30_000 })))
+
+export type ForecastWeeklyQuery = In<typeof kpis.forecast_accuracy.weekly.$get>['query']
+/** Planned vs actual hours per ISO week, for a practice, a project or the firm. */
+export const forecastWeekly = (query: ForecastWeeklyQuery, priority: Priority = NORMAL) =>
+  answer(kpis.forecast_accuracy.weekly.$get({ query }, via({ priority, ttlMs: 60_000 })))
 
 export type ExceptionQuery = In<typeof ex.$get>['query']
 export type SummaryQuery = Omit<In<typeof ex.summary.$get>['query'], 'by'>
@@ -41,9 +53,12 @@ export const exceptionDetail = (id: string) => answer(ex[':id'].$get({ param: { 
 
 export type ActionBody = In<(typeof ex)[':id']['actions']['$post']>['json']
 
-export const actOn = (id: string, json: ActionBody) => answer(ex[':id'].actions.$post({ param: { id }, json }, via()))
+/** One triage action; `key` is its idempotency key, the same on a retry of the same user action. */
+export const actOn = (id: string, json: ActionBody, key?: string) =>
+  answer(ex[':id'].actions.$post({ param: { id }, header: key ? { 'idempotency-key': key } : {}, json }, via()))
 
-export const actOnMany = (ids: string[], b: ActionBody) => answer(ex.actions.$post({ json: { ids, ...b } }, via()))
+export const actOnMany = (ids: string[], b: ActionBody, key?: string) =>
+  answer(ex.actions.$post({ header: key ? { 'idempotency-key': key } : {}, json: { ids, ...b } }, via()))
 
 export type TransactionQuery = In<typeof v1.transactions.$get>['query']
 export const transactionList = (query: TransactionQuery) => answer(v1.transactions.$get({ query }, via({ ttlMs: 10_000 })))
@@ -76,17 +91,30 @@ export const replay = (items: In<(typeof v1)['dead-letters']['replay']['$post']>
 
 export const notifications = () => answer(v1.notifications.$get({ query: { limit: 50 } }, via({ fresh: true })))
 
+export type NotifyChannel = In<typeof v1.notifications.test.$post>['json']['channel']
+/** "Send test" (admin): one message to one channel of an owner, with the settings in force. */
+export const notificationTest = (owner: string, channel: NotifyChannel) => answer(v1.notifications.test.$post({ json: { owner, channel } }, via()))
+
+export type NewSubscription = In<typeof v1.subscriptions.$post>['json']
+// Subscriptions to saved views (the caller's own; an admin gets everyone's).
+export const subscriptions = {
+  list: () => answer(v1.subscriptions.$get(undefined, via({ fresh: true }))),
+  create: (json: NewSubscription) => answer(v1.subscriptions.$post({ json }, via())),
+  remove: (id: string) => answer(v1.subscriptions[':id'].$delete({ param: { id } }, via())),
+}
+
 export const detect = (asOf?: string) => answer(v1.detect.$post({ query: { as_of: asOf } }, via()))
 
 export type ReconciliationQuery = In<typeof v1.reconciliation.$get>['query']
 /** The system-pair match matrix; null on 404 (a server without reconciliation). */
 export const reconciliation = (query: ReconciliationQuery) =>
-  answerOrNull(v1.reconciliation.$get({ query }, via({ optional: true, ttlMs: 30_000 })))
+  answerOrNull(v1.reconciliation.$get({ query }, via({ optional: true, ttlMs: 30_000 }))).then((a) => a && noteCurrency(a))
 
 export type RecordQuery = In<typeof v1.reconciliation.records.$get>['query']
 export const reconciliationRecords = (query: RecordQuery) => answer(v1.reconciliation.records.$get({ query }, via({ ttlMs: 15_000 })))
 
-export const closeReadiness = (month: string) => answerOrNull(v1.close.$get({ query: { month } }, via({ optional: true, ttlMs: 30_000 })))
+export const closeReadiness = (month: string) =>
+  answerOrNull(v1.close.$get({ query: { month } }, via({ optional: true, ttlMs: 30_000 }))).then((a) => a && noteCurrency(a))
 
 /** Export URLs, with the list's own filters. */
 export const exportUrl = {
@@ -129,6 +157,8 @@ export type Unit = KpiAnswer['unit']
 export type KpiDef = Out<typeof kpis.$get>['items'][number]
 export type KpiAnswer = Out<(typeof kpis)[':name']['$get']>
 export type KpiRow = KpiAnswer['rows'][number]
+export type KpiRecord = Out<(typeof kpis)[':name']['records']['$get']>['items'][number]
+export type ForecastWeek = Out<typeof kpis.forecast_accuracy.weekly.$get>['items'][number]
 export type ExceptionItem = Out<typeof ex.$get>['items'][number]
 export type ExceptionDetail = Out<(typeof ex)[':id']['$get']>
 export type HistoryEvent = ExceptionDetail['history'][number]
@@ -147,6 +177,7 @@ export type ReconRecord = Out<typeof v1.reconciliation.records.$get>['items'][nu
 export type MatchStatus = ReconRecord['status']
 export type CloseAnswer = Out<typeof v1.close.$get>
 export type SettingsAnswer = Out<typeof v1.settings.$get>
+export type SubscriptionItem = Out<typeof v1.subscriptions.$get>['items'][number]
 export type RoutePreview = Out<typeof v1.settings.routing.preview.$post>
 export type MatchRow = Extract<ReconciliationAnswer['items'][number], { records: number }>
 /** The comparisons in total (an answer without `by` has only these). */
@@ -156,6 +187,6 @@ export type RouteMatch = Route['match']
 export type RuleOverrides = SettingsAnswer['rules']
 export type RuleOverride = NonNullable<RuleOverrides[keyof RuleOverrides]>
 export type SlaHours = SettingsAnswer['sla_hours']
-export type SettingsBody = Pick<SettingsAnswer, 'routing' | 'rules' | 'sla_hours'>
+export type SettingsBody = Pick<SettingsAnswer, 'routing' | 'rules' | 'sla_hours'> & { reporting_currency?: string }
 export type RuleDefault = SettingsAnswer['defaults'][keyof SettingsAnswer['defaults']]
 export type { Severity } from '../../server/rules/catalog.ts'

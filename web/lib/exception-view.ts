@@ -23,12 +23,14 @@ export const DEFAULT_SORT: SortKey = '-amount_at_risk'
 
 export type ExceptionView = Record<ListFilter, string[]> & {
   overdue: boolean
+  /** Snoozed ones instead of the rest (they leave the default list until their time). */
+  snoozed: boolean
   q: string
   sort: SortKey
 }
 
 export function emptyView(): ExceptionView {
-  return { rule: [], owner: [], severity: [], status: [], system: [], practice: [], region: [], overdue: false, q: '', sort: DEFAULT_SORT }
+  return { rule: [], owner: [], severity: [], status: [], system: [], practice: [], region: [], overdue: false, snoozed: false, q: '', sort: DEFAULT_SORT }
 }
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>
@@ -43,6 +45,7 @@ export function parseView(p: Params): ExceptionView {
   const v = emptyView()
   for (const f of LIST_FILTERS) v[f] = values(p, f)
   v.overdue = values(p, 'overdue')[0] === 'true'
+  v.snoozed = values(p, 'snoozed')[0] === 'true'
   v.q = values(p, 'q').join(',')
   const sort = values(p, 'sort')[0]
   v.sort = SORT_OPTIONS.includes(sort as SortKey) ? (sort as SortKey) : DEFAULT_SORT
@@ -54,6 +57,7 @@ export function viewParams(v: ExceptionView): Array<[string, string]> {
   const out: Array<[string, string]> = []
   for (const f of LIST_FILTERS) if (v[f].length) out.push([f, [...v[f]].sort().join(',')])
   if (v.overdue) out.push(['overdue', 'true'])
+  if (v.snoozed) out.push(['snoozed', 'true'])
   if (v.q.trim()) out.push(['q', v.q.trim()])
   if (v.sort !== DEFAULT_SORT) out.push(['sort', v.sort])
   return out
@@ -79,7 +83,7 @@ export function sameView(a: ExceptionView, b: ExceptionView): boolean {
 
 /** How many filters narrow the view (for the "clear filters" affordance). */
 export function activeFilterCount(v: ExceptionView): number {
-  return LIST_FILTERS.reduce((n, f) => n + (v[f].length ? 1 : 0), 0) + (v.overdue ? 1 : 0) + (v.q.trim() ? 1 : 0)
+  return LIST_FILTERS.reduce((n, f) => n + (v[f].length ? 1 : 0), 0) + (v.overdue ? 1 : 0) + (v.snoozed ? 1 : 0) + (v.q.trim() ? 1 : 0)
 }
 
 function sortValue(e: ExceptionItem, sort: SortKey): number {

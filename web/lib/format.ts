@@ -39,6 +39,35 @@ export function formatMoney(v: number | null | undefined, currency = 'USD', loca
   return numberFormat(locale, o).format(v)
 }
 
+/**
+ * An amount in its own currency, and in the reporting one when that differs (CONTRACT §5
+ * Currency): "€1,000.00 (US$1,200.00)"; "(no exchange rate)" when it could not be converted.
+ */
+export function formatMoneyWithReporting(
+  v: number | null | undefined,
+  currency: string | null | undefined,
+  reporting: number | null | undefined,
+  reportingCurrency: string,
+  locale = 'en-US',
+): { native: string; reporting: string | null } {
+  const own = currency || reportingCurrency
+  const native = formatMoney(v, own, locale)
+  if (own === reportingCurrency || bad(v)) return { native, reporting: null }
+  return { native, reporting: bad(reporting) ? 'no exchange rate' : formatMoney(reporting, reportingCurrency, locale) }
+}
+
+/**
+ * The note under a money figure some of whose records had no exchange rate (a KPI's
+ * fx_coverage below 1): "3% of records had no exchange rate and are left out"; null when all
+ * converted. A share that rounds to 0% still says "<1%": a number is incomplete all the same.
+ */
+export function formatFxNote(fxCoverage: number | null | undefined, locale = 'en-US'): string | null {
+  if (bad(fxCoverage) || fxCoverage >= 1) return null
+  const missing = 1 - Math.max(fxCoverage, 0)
+  const share = missing < 0.005 ? `<${formatPercent(0.01, locale, 0)}` : formatPercent(missing, locale, 0)
+  return `${share} of records had no exchange rate and are left out`
+}
+
 /** A ratio as a percentage: 0.4017 → "40.2%". */
 export function formatPercent(ratio: number | null | undefined, locale = 'en-US', digits = 1): string {
   if (bad(ratio)) return DASH

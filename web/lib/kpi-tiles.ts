@@ -5,6 +5,7 @@
 import { COVERAGE_TEXT, KPIS, KPI_NAMES } from '../../server/kpis/catalog.ts'
 import type { KpiAnswer, KpiName, KpiQuery } from './endpoints.ts'
 import { formatHours, formatMoney, formatNumber } from './format.ts'
+import { noteKpiAnswer } from './fx.ts'
 import { endOfDay, monthsBack, previousRange, sparklineInstants, type DateRange } from './periods.ts'
 
 export interface TileDef {
@@ -23,6 +24,9 @@ const GOOD_WHEN_UP: Record<KpiName, boolean> = {
   pipeline_to_project_hours: false,
   realization: true,
   money_at_risk: false,
+  gross_margin: true,
+  forecast_accuracy: true,
+  bench_capacity: false,
 }
 
 /** One tile per KPI, in the catalogue's order. */
@@ -39,10 +43,19 @@ export const isKpiName = (s: string | undefined): s is KpiName => s !== undefine
  */
 export const TILE_BY: Partial<Record<KpiName, string>> = { utilization: 'practice', unbilled_wip: 'age' }
 
+/** The six months ending with the month of `to`, each [first day, last day], the last cut at `to`. */
+export function monthRanges(to: string, n = 6): DateRange[] {
+  return monthList(to, n).map((from) => {
+    const last = new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(5, 7)), 0)).toISOString().slice(0, 10)
+    return { from, to: last < to ? last : to }
+  })
+}
+
 export interface TilePlan {
   current: KpiQuery
   previous: KpiQuery
-  /** One query with by=month (period KPIs) or one per instant (point-in-time KPIs). */
+  /** One query with by=month (period KPIs), one per month (period KPIs without a month
+   *  breakdown) or one per instant (point-in-time KPIs). */
   spark: KpiQuery[]
   months: string[]
   changeLabel: string
@@ -72,7 +85,8 @@ export function planTile(def: TileDef, range: DateRange, asOf: Date, locale = 'e
     return {
       current: { from: range.from, to: range.to, as_of: at, by: TILE_BY[def.name] },
       previous: { from: prev.from, to: prev.to, as_of: at },
-      spark: [{ by: 'month', from: monthsBack(range.to, 6), to: range.to, as_of: at }],
+      // One by=month query where the KPI breaks down by month; else one query per month.
+      spark: KPIS[def.name].dims.includes('month') ? [{ by: 'month', from: monthsBack(range.to, 6), to: range.to, as_of: at }] : monthRanges(range.to).map((m) => ({ ...m, as_of: at })),
       months: monthList(range.to),
       changeLabel: 'vs previous',
     }
@@ -98,8 +112,9 @@ export function monthlySeries(a: KpiAnswer, months: string[]): Array<number | nu
   return months.map((m) => by.get(m.slice(0, 7)) ?? null)
 }
 
-/** The small print under a tile's value. */
+/** The small print under a tile's value, from the tile's own answer (whose fx coverage the tile's note tells: lib/fx.ts). */
 export function tileDetail(a: KpiAnswer, locale: string, currency: string): string | undefined {
+  noteKpiAnswer(a)
   switch (a.kpi) {
     case 'utilization':
       return a.numerator != null && a.denominator != null ? `${formatNumber(a.numerator, locale)} of ${formatNumber(a.denominator, locale)} capacity h` : undefined
@@ -109,6 +124,12 @@ export function tileDetail(a: KpiAnswer, locale: string, currency: string): stri
       return a.n != null ? `median of ${formatNumber(a.n, locale)} deals · p90 ${formatHours(a.p90 ?? null, locale)}` : undefined
     case 'realization':
       return a.numerator != null && a.denominator != null ? `${formatMoney(a.numerator, currency, locale, true)} billed of ${formatMoney(a.denominator, currency, locale, true)}` : undefined
+    case 'gross_margin':
+      return a.numerator != null && a.denominator != null ? `${formatMoney(a.numerator, currency, locale, true)} margin on ${formatMoney(a.denominator, currency, locale, true)}` : undefined
+    case 'forecast_accuracy':
+      return a.numerator != null && a.denominator != null ? `${formatNumber(a.numerator, locale)} h off plan of ${formatNumber(a.denominator, locale)} h` : undefined
+    case 'bench_capacity':
+      return a.numerator != null && a.denominator != null ? `${formatNumber(a.numerator, locale)} of ${formatNumber(a.denominator, locale)} h free, next 4 weeks` : undefined
     default:
       return undefined
   }

@@ -1,5 +1,5 @@
-// Per-browser preferences: theme, the utilization target line, the display currency and how
-// often lists poll; and saved exception views per user. Kept in localStorage.
+// Per-browser preferences: theme, the utilization target line, the reporting currency last seen
+// and how often lists poll; and saved exception views per user. Kept in localStorage.
 import { createSignal } from 'solid-js'
 import { DARK, LIGHT, type Palette } from './charts/palette.ts'
 
@@ -31,6 +31,8 @@ export const palette = (): Palette => (theme() === 'dark' ? DARK : LIGHT)
 const ratio = (s: string) => (Number.isFinite(Number(s)) && Number(s) > 0 && Number(s) <= 1.5 ? Number(s) : null)
 export const [utilizationTarget, setUtilizationTarget] = stored<number>('cw.target.utilization', 0.75, ratio)
 
+// The server's reporting currency (config reporting_currency), which it adds every amount up in:
+// taken from the answers that name it (lib/fx.ts), kept here so a reload shows it at once.
 export const [currency, setCurrency] = stored<string>('cw.currency', 'USD', (s) => (/^[A-Z]{3}$/.test(s) ? s : null))
 
 /** How often the exception list asks for new rows (ms). Tests shorten it. */

@@ -22,6 +22,7 @@ import { useListKeys } from './exceptions/keys.ts'
 import { useSelection } from './exceptions/selection.ts'
 import { perform, TriageDialog, type DialogRequest } from './exceptions/triage.tsx'
 import { useExceptionList } from './exceptions/use-list.ts'
+import { SnoozeDialog } from './exceptions/snooze.tsx'
 
 /** What the filters offer beyond the catalogue: owners, practices and regions seen, and the systems. */
 function useFilterOptions() {
@@ -166,7 +167,11 @@ export default function Exceptions() {
       </div>
       <KeyLegend />
       <Show when={dialog()}>
-        {(d) => <TriageDialog request={d()} owners={options().owners} onDone={(ok) => (setDialog(null), ok && afterAction())} />}
+        {(d) => {
+          const done = (ok: boolean) => (setDialog(null), ok && afterAction())
+          const r = d()
+          return r.action === 'snooze' ? <SnoozeDialog ids={r.ids} locale={locale()} onDone={done} /> : <TriageDialog request={{ ...r, action: r.action }} owners={options().owners} onDone={done} />
+        }}
       </Show>
     </div>
   )

@@ -4,7 +4,6 @@
 import { useNavigate, useSearchParams } from '@solidjs/router'
 import { createMemo, For, lazy, Show, Suspense } from 'solid-js'
 import KpiTile from '../components/KpiTile.tsx'
-import { Skeleton } from '../components/feedback.tsx'
 import type { KpiName } from '../lib/endpoints.ts'
 import { formatChange, formatDate, formatKpi } from '../lib/format.ts'
 import { isKpiName, kpiDef, TILES } from '../lib/kpi-tiles.ts'
@@ -12,27 +11,17 @@ import { isPeriod, PERIOD_LABELS, PERIODS, periodRange, type PeriodPreset } from
 import { fmt } from '../lib/prefs.ts'
 import { canReadExceptions } from '../lib/permissions.ts'
 import { currentUser } from '../lib/session.ts'
+import { ChartsLoading } from './overview/loading.tsx'
+import { wideTile } from './overview/tile-grid.ts'
 import { useTiles } from './overview/use-tiles.ts'
 
 // The charts (and ECharts with them) load in parallel with the tiles, so the numbers and the
 // pickers are usable before the chart library has been parsed.
 const OverviewCharts = lazy(() => import('./overview/charts.tsx'))
 const Breakdown = lazy(() => import('./overview/breakdown.tsx'))
+const Measures = lazy(() => import('./overview/measures.tsx'))
 void OverviewCharts.preload()
-
-function ChartsLoading() {
-  return (
-    <section class="charts" aria-label="Charts loading">
-      <For each={[0, 1, 2, 3]}>
-        {() => (
-          <div class="card chart-card">
-            <Skeleton lines={5} height={18} />
-          </div>
-        )}
-      </For>
-    </section>
-  )
-}
+void Measures.preload()
 
 export default function Overview() {
   const [params, setParams] = useSearchParams<{ period?: string; as_of?: string; kpi?: string; by?: string }>()
@@ -85,7 +74,7 @@ export default function Overview() {
 
       <section class="tiles" aria-label="Key figures">
         <For each={TILES}>
-          {(t) => {
+          {(t, i) => {
             const s = () => tiles[t.name]
             const def = kpiDef(t.name)
             const unit = () => def.unit
@@ -104,7 +93,7 @@ export default function Overview() {
                 coverageText={def.coverage}
                 locale={fmt().locale}
                 error={s().error}
-                wide={t.name === 'money_at_risk'}
+                wide={wideTile(i(), TILES.length)}
                 onOpen={() => openBreakdown(t.name)}
               />
             )
@@ -114,6 +103,11 @@ export default function Overview() {
 
       <Suspense fallback={<ChartsLoading />}>
         <OverviewCharts query={query()} onDrill={(href) => navigate(href)} onBreakdown={(name, by) => setParams({ kpi: name, by })} />
+      </Suspense>
+
+      <h2 class="overview-section">Margin, forecast and bench</h2>
+      <Suspense fallback={<ChartsLoading />}>
+        <Measures query={query()} />
       </Suspense>
 
       <Show when={picked()}>

@@ -1,15 +1,16 @@
 // Settings: this browser's preferences for everyone; users, tokens, rules, service levels,
 // routing, detection and the audit log for admins.
-import { For, Show } from 'solid-js'
+import { Show } from 'solid-js'
 import { isAdmin, ROLE_LABELS } from '../lib/permissions.ts'
-import { currency, pollMs, setCurrency, setPollMs, setTheme, setUtilizationTarget, theme, utilizationTarget } from '../lib/prefs.ts'
+// Money is shown in the server's reporting currency (an admin sets it below), not a browser's choice.
+import { pollMs, setPollMs, setTheme, setUtilizationTarget, theme, utilizationTarget } from '../lib/prefs.ts'
 import { currentUser, session } from '../lib/session.ts'
 import SettingsEditor from './settings/editor.tsx'
+import Channels from './settings/channels.tsx'
 import { Operations } from './settings/system.tsx'
 import Tokens from './settings/tokens.tsx'
+import Subscriptions from './settings/subscriptions.tsx'
 import Users from './settings/users.tsx'
-
-const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY']
 
 export default function Settings() {
   const admin = () => isAdmin(currentUser()?.role ?? 'executive')
@@ -47,12 +48,6 @@ export default function Settings() {
             <input type="number" min="10" max="120" value={Math.round(utilizationTarget() * 100)} onChange={(e) => Number(e.currentTarget.value) >= 10 && setUtilizationTarget(Number(e.currentTarget.value) / 100)} />
           </label>
           <label class="field">
-            <span>Currency of KPI amounts</span>
-            <select value={currency()} onChange={(e) => setCurrency(e.currentTarget.value)}>
-              <For each={CURRENCIES}>{(c) => <option value={c}>{c}</option>}</For>
-            </select>
-          </label>
-          <label class="field">
             <span>Check for new exceptions every</span>
             <select value={String(pollMs())} onChange={(e) => setPollMs(Number(e.currentTarget.value))}>
               <option value="5000">5 seconds</option>
@@ -65,7 +60,9 @@ export default function Settings() {
       <Show when={admin()}>
         <Users />
         <Tokens />
+        <Subscriptions />
         <SettingsEditor />
+        <Channels />
         <Operations />
       </Show>
     </div>

@@ -9,7 +9,9 @@ SELECT
             abs(p_hours - e_hours) > 0.01 OR ifNull(p_bill_rate, 0) != ifNull(e_bill_rate, 0), 'differing', 'matched') AS status,
     multiIf(status = 'only_a' AND p_status = 'approved', 'time_entry_missing_in_erp',
             status = 'differing' AND abs(p_hours - e_hours) > 0.01, 'time_entry_hours_mismatch', '') AS rule,
-    ifNull(if(has_p AND p_currency IS NOT NULL, p_currency, if(has_e, e_currency, NULL)), 'USD') AS currency,
+    -- Empty: none given, so the reporting currency of the read (as fact_time_entry); tables
+    -- filled before this kept 'USD' there.
+    ifNull(if(has_p AND p_currency IS NOT NULL, p_currency, if(has_e, e_currency, NULL)), '') AS currency,
     {valid_from:DateTime64(3, 'UTC')} AS valid_from,
     sum(side) AS records,
     sum(side * if(has_p, p_hours * ifNull(p_bill_rate, toDecimal128(0, 8)), toDecimal128(0, 16))) AS amount_a,

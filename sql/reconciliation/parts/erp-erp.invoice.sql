@@ -16,7 +16,9 @@ SELECT
     i.invoice_date AS period,
     pr.practice AS practice,
     i.project_key AS project_key,
-    i.currency AS currency,
+    ifNull(i.currency, {reporting:String}) AS currency,
+    -- An invoice with the time and expenses behind it converts at its invoice_date (CONTRACT §5 Currency).
+    i.invoice_date AS fx_day,
     i.amount AS amount_a,
     ifNull(t.time_total, toDecimal128(0, 16)) + ifNull(e.expense_total, toDecimal128(0, 8)) AS amount_b,
     amount_a - amount_b AS amount_diff,

@@ -26,7 +26,9 @@ SELECT
     i.key AS entity_key,
     [i.system] AS systems,
     abs(i.amount - c.expected) AS amount_at_risk,
-    i.currency AS currency,
+    ifNull(i.currency, {reporting:String}) AS currency,
+    -- §5 Currency: 0 stays 0; else converted (null when no rate applies).
+    if(amount_at_risk = 0, CAST(0, 'Nullable(Decimal(38, 8))'), CAST(round(amount_at_risk * fx.fx_rate, 8), 'Nullable(Decimal(38, 8))')) AS amount_at_risk_reporting,
     p.practice AS practice,
     p.region AS region,
     i.project_key AS `erp.project_key`,
@@ -43,6 +45,9 @@ SELECT
 FROM cur_invoice(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS i
 INNER JOIN computed AS c ON c.key = i.key
 INNER JOIN cur_project(kind = 'erp', as_of = {as_of:DateTime64(3, 'UTC')}) AS p ON p.key = i.project_key
+ASOF LEFT JOIN
+-- @include fx/parts/rates.sql
+    AS fx ON fx.fx_currency = ifNull(i.currency, {reporting:String}) AND fx.fx_date <= i.invoice_date
 WHERE i.status IN ('issued', 'paid')
   AND p.billing_type = 'time_and_materials'
   AND abs(i.amount - c.expected) > greatest({abs_tolerance:Decimal(38, 8)}, {rel_tolerance:Decimal(38, 8)} * c.expected)

@@ -15,6 +15,9 @@ export function BulkBar(props: { ids: string[]; someSkipped: boolean; onAcknowle
       <button class="btn btn-small" onClick={() => props.onDialog({ action: 'assign', ids: props.ids })} data-testid="bulk-assign">
         Assign…
       </button>
+      <button class="btn btn-small" onClick={() => props.onDialog({ action: 'snooze', ids: props.ids })} data-testid="bulk-snooze">
+        Snooze…
+      </button>
       <button class="btn btn-ghost btn-small" onClick={() => props.onClear()}>
         Clear selection
       </button>

@@ -1,10 +1,12 @@
 // The exception table's columns.
+import { Show } from 'solid-js'
 import type { Column } from '../../components/VirtualTable.tsx'
 import { SeverityPill, StatusPill } from '../../components/pills.tsx'
 import type { ExceptionItem } from '../../lib/endpoints.ts'
 import type { SortKey } from '../../lib/exception-view.ts'
-import { formatDateTime, formatMoney, formatRelative } from '../../lib/format.ts'
+import { formatDateTime, formatMoneyWithReporting, formatRelative } from '../../lib/format.ts'
 import { ruleTitle } from '../../lib/rules.ts'
+import { snoozeLabel } from '../../lib/snooze.ts'
 
 export function exceptionColumns(o: {
   /** Beside the detail panel: fewer columns (owner under the title, no status or dates). */
@@ -57,14 +59,39 @@ export function exceptionColumns(o: {
       ),
     },
     { id: 'owner', width: 'minmax(0, 1fr)', header: 'Owner', cell: (r) => <span title={r().owner}>{r().owner}</span> },
-    { id: 'status', width: '120px', header: 'Status', cell: (r) => <StatusPill status={r().status} resolution={r().resolution} /> },
+    {
+      id: 'status',
+      width: '120px',
+      header: 'Status',
+      cell: (r) => (
+        <div class="cell-stack">
+          <StatusPill status={r().status} resolution={r().resolution} />
+          <Show when={r().snoozed_until}>
+            {(until) => (
+              <span class="cell-sub" data-testid="row-snoozed" title={formatDateTime(until(), o.locale)}>
+                until {snoozeLabel(until(), o.locale)}
+              </span>
+            )}
+          </Show>
+        </div>
+      ),
+    },
     {
       id: 'amount',
       width: '124px',
       align: 'right',
       header: 'At risk',
       sort: { dir: dir('amount_at_risk'), toggle: flip('amount_at_risk', 'desc') },
-      cell: (r) => <span data-testid="amount">{r().amount_at_risk ? formatMoney(r().amount_at_risk, r().currency ?? 'USD', o.locale) : '—'}</span>,
+      // The amount in its record's currency; the reporting amount under it when that differs.
+      cell: (r) => {
+        const m = () => formatMoneyWithReporting(r().amount_at_risk, r().currency, r().amount_at_risk_reporting, r().reporting_currency, o.locale)
+        return (
+          <span data-testid="amount">
+            {r().amount_at_risk ? m().native : '—'}
+            {r().amount_at_risk && m().reporting ? <span class="cell-sub" data-testid="amount-reporting">{m().reporting}</span> : null}
+          </span>
+        )
+      },
     },
     {
       id: 'age',

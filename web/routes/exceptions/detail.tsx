@@ -9,11 +9,12 @@ import SideBySide from '../../components/SideBySide.tsx'
 import SpanWaterfall from '../../components/SpanWaterfall.tsx'
 import type { ExceptionDetail as Detail, TransactionItem } from '../../lib/endpoints.ts'
 import { exceptionDetail, transactionDetail } from '../../lib/endpoints.ts'
-import { formatDateTime, formatDuration, formatMoney, formatRelative, humanize } from '../../lib/format.ts'
+import { formatDateTime, formatDuration, formatMoneyWithReporting, formatRelative, humanize } from '../../lib/format.ts'
 import { canTriage } from '../../lib/permissions.ts'
 import { locale } from '../../lib/prefs.ts'
 import { ruleInfo, ruleTitle } from '../../lib/rules.ts'
 import { currentUser } from '../../lib/session.ts'
+import { snoozeLabel } from '../../lib/snooze.ts'
 import { perform, type DialogRequest } from './triage.tsx'
 
 function RelatedTransaction(props: { t: TransactionItem }) {
@@ -51,7 +52,7 @@ export default function ExceptionDetailPanel(props: { id: string; version: numbe
     const u = currentUser()
     return Boolean(d && u && canTriage(u.role, d.rule))
   }
-  const act = async (action: 'acknowledge' | 'reopen') => {
+  const act = async (action: 'acknowledge' | 'reopen' | 'unsnooze') => {
     setBusy(true)
     if (await perform([props.id], action)) {
       const d = await refetch()
@@ -79,7 +80,7 @@ export default function ExceptionDetailPanel(props: { id: string; version: numbe
               <DetailHead detail={d()} onClose={props.onClose} />
               <div class="detail-body">
                 <DetailFacts detail={d()} />
-                <DetailActions status={d().status} may={may()} busy={busy()} onAct={act} onDialog={(action) => props.onDialog({ action, ids: [props.id] })} />
+                <DetailActions status={d().status} snoozed={Boolean(d().snoozed_until)} may={may()} busy={busy()} onAct={act} onDialog={(action) => props.onDialog({ action, ids: [props.id] })} />
                 <Show when={!may()}>
                   <p class="muted small">Your role can read this exception; {ruleInfo(d().rule)?.finance ? 'finance' : 'delivery ops'} triages it.</p>
                 </Show>
@@ -125,6 +126,13 @@ function DetailHead(props: { detail: Detail; onClose: () => void }) {
           <SeverityPill severity={props.detail.severity} />
           <StatusPill status={props.detail.status} resolution={props.detail.resolution} />
           <span class="tag">{humanize(props.detail.entity_type)}</span>
+          <Show when={props.detail.snoozed_until}>
+            {(until) => (
+              <span class="pill status-snoozed" data-testid="snoozed-badge" title="It comes back then, or sooner if its amount at risk grows">
+                Snoozed until {snoozeLabel(until(), locale())}
+              </span>
+            )}
+          </Show>
         </div>
         <h2 data-testid="detail-title">{ruleTitle(props.detail.rule)}</h2>
         <div class="mono muted" data-testid="detail-key">
@@ -139,13 +147,18 @@ function DetailHead(props: { detail: Detail; onClose: () => void }) {
 }
 
 function DetailFacts(props: { detail: Detail }) {
+  const d = () => props.detail
+  const amount = () => formatMoneyWithReporting(d().amount_at_risk, d().currency, d().amount_at_risk_reporting, d().reporting_currency, locale())
   return (
     <dl class="facts">
       <div>
         <dt>At risk</dt>
         <dd class="fact-big" data-testid="detail-amount">
-          {props.detail.amount_at_risk ? formatMoney(props.detail.amount_at_risk, props.detail.currency ?? 'USD', locale()) : '—'}
+          {props.detail.amount_at_risk ? amount().native : '—'}
         </dd>
+        <Show when={props.detail.amount_at_risk && amount().reporting}>
+          <dd class="muted small" data-testid="detail-amount-reporting">{amount().reporting} in {props.detail.reporting_currency}</dd>
+        </Show>
       </div>
       <div>
         <dt>Owner</dt>
@@ -175,8 +188,15 @@ function DetailFacts(props: { detail: Detail }) {
   )
 }
 
-/** Triage from the panel: acknowledge, resolve or assign while open; reopen once resolved. */
-function DetailActions(props: { status: Detail['status']; may: boolean; busy: boolean; onAct: (a: 'acknowledge' | 'reopen') => void; onDialog: (a: 'resolve' | 'assign') => void }) {
+/** Triage from the panel: acknowledge, resolve, assign or snooze while open; reopen once resolved. */
+function DetailActions(props: {
+  status: Detail['status']
+  snoozed: boolean
+  may: boolean
+  busy: boolean
+  onAct: (a: 'acknowledge' | 'reopen' | 'unsnooze') => void
+  onDialog: (a: 'resolve' | 'assign' | 'snooze') => void
+}) {
   return (
     <div class="detail-actions">
       <Show
@@ -196,6 +216,18 @@ function DetailActions(props: { status: Detail['status']; may: boolean; busy: bo
         <button class="btn" disabled={!props.may || props.busy} onClick={() => props.onDialog('assign')} data-testid="action-assign">
           Assign…
         </button>
+        <Show
+          when={props.snoozed}
+          fallback={
+            <button class="btn" disabled={!props.may || props.busy} onClick={() => props.onDialog('snooze')} data-testid="action-snooze">
+              Snooze…
+            </button>
+          }
+        >
+          <button class="btn" disabled={!props.may || props.busy} onClick={() => props.onAct('unsnooze')} data-testid="action-unsnooze">
+            Unsnooze
+          </button>
+        </Show>
       </Show>
     </div>
   )

@@ -1,5 +1,5 @@
 // The exception filters: free text, rule, severity, status, owner, system, practice, region,
-// overdue. Everything writes to the URL through onChange.
+// overdue, snoozed. Everything writes to the URL through onChange.
 import { createSignal, onCleanup, Show } from 'solid-js'
 import Icon from '../../components/icons.tsx'
 import MultiSelect, { type Option } from '../../components/MultiSelect.tsx'
@@ -67,6 +67,10 @@ export default function FilterBar(props: {
       <label class="check" classList={{ active: props.view.overdue }}>
         <input type="checkbox" checked={props.view.overdue} onChange={(e) => props.onChange({ overdue: e.currentTarget.checked })} data-testid="filter-overdue" />
         Overdue
+      </label>
+      <label class="check" classList={{ active: props.view.snoozed }} title="Snoozed exceptions leave the list until their date">
+        <input type="checkbox" checked={props.view.snoozed} onChange={(e) => props.onChange({ snoozed: e.currentTarget.checked })} data-testid="filter-snoozed" />
+        Snoozed
       </label>
       <div class="filters-end">
         <Show when={activeFilterCount(props.view)}>

@@ -1,21 +1,40 @@
 // Triage: the dialog that asks for a note or an owner, and the action itself, one exception or
-// many. Resolve and comment need a note; assign needs an owner (CONTRACT §4).
+// many. Resolve and comment need a note; assign needs an owner (CONTRACT §4). Each user action
+// carries a fresh idempotency key, and a retry after a lost answer reuses it: written once.
 import { createSignal, For, Show } from 'solid-js'
 import Modal from '../../components/Modal.tsx'
-import { errorMessage } from '../../lib/api.ts'
+import { ApiError, errorMessage } from '../../lib/api.ts'
 import type { TriageAction } from '../../lib/endpoints.ts'
 import { actOn, actOnMany } from '../../lib/endpoints.ts'
 import { toast } from '../../lib/toast.ts'
 
-const VERB: Record<TriageAction, string> = { acknowledge: 'Acknowledged', resolve: 'Resolved', assign: 'Assigned', comment: 'Commented on', reopen: 'Reopened' }
+const VERB: Record<TriageAction, string> = {
+  acknowledge: 'Acknowledged', resolve: 'Resolved', assign: 'Assigned', comment: 'Commented on', reopen: 'Reopened', snooze: 'Snoozed', unsnooze: 'Unsnoozed',
+}
 
-export async function perform(ids: string[], action: TriageAction, extra: { note?: string; owner?: string } = {}): Promise<boolean> {
+/** A random key (randomUUID needs a secure context; a plain-http deployment has only getRandomValues). */
+function newKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** Sends once more, with the same key, when the answer was lost on the way (no HTTP answer at all). */
+async function withRetry<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send()
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 0) return send()
+    throw e
+  }
+}
+
+export async function perform(ids: string[], action: TriageAction, extra: { note?: string; owner?: string; until?: string } = {}): Promise<boolean> {
+  const key = newKey()
   try {
     if (ids.length === 1) {
-      await actOn(ids[0], { action, ...extra })
+      await withRetry(() => actOn(ids[0], { action, ...extra }, key))
       toast(`${VERB[action]} 1 exception`)
     } else {
-      const r = await actOnMany(ids, { action, ...extra })
+      const r = await withRetry(() => actOnMany(ids, { action, ...extra }, key))
       toast(`${VERB[action]} ${r.applied} exception${r.applied === 1 ? '' : 's'}${r.skipped ? ` · ${r.skipped} skipped (not in a state for this, or not yours to triage)` : ''}`, r.skipped ? 'info' : 'ok')
     }
     return true
@@ -26,11 +45,11 @@ export async function perform(ids: string[], action: TriageAction, extra: { note
 }
 
 export interface DialogRequest {
-  action: 'resolve' | 'assign' | 'comment'
+  action: 'resolve' | 'assign' | 'comment' | 'snooze'
   ids: string[]
 }
 
-export function TriageDialog(props: { request: DialogRequest; owners: string[]; onDone: (ok: boolean) => void }) {
+export function TriageDialog(props: { request: DialogRequest & { action: 'resolve' | 'assign' | 'comment' }; owners: string[]; onDone: (ok: boolean) => void }) {
   const [note, setNote] = createSignal('')
   const [owner, setOwner] = createSignal('')
   const [busy, setBusy] = createSignal(false)

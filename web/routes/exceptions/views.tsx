@@ -1,14 +1,17 @@
-// Saved views per user: a name for a filter-and-sort URL, kept in this browser.
+// Saved views per user: a name for a filter-and-sort URL, kept in this browser; each can be
+// subscribed to (its matches by e-mail or Slack, stored on the server).
 import { createSignal, For, onCleanup, Show } from 'solid-js'
 import Icon from '../../components/icons.tsx'
 import Modal from '../../components/Modal.tsx'
 import { saveViews, savedViews, type SavedView } from '../../lib/prefs.ts'
+import Subscribe from './subscribe.tsx'
 
 export default function SavedViews(props: { user: string; search: string; onOpen: (search: string) => void }) {
   const [views, setViews] = createSignal<SavedView[]>(savedViews(props.user))
   const [open, setOpen] = createSignal(false)
   const [naming, setNaming] = createSignal(false)
   const [name, setName] = createSignal('')
+  const [subscribing, setSubscribing] = createSignal<SavedView | null>(null)
   let root!: HTMLDivElement
   const outside = (e: MouseEvent) => !root.contains(e.target as Node) && setOpen(false)
   document.addEventListener('mousedown', outside)
@@ -40,6 +43,9 @@ export default function SavedViews(props: { user: string; search: string; onOpen
                 <button class="link-btn" onClick={() => (setOpen(false), props.onOpen(v.search))} data-testid="saved-view">
                   {v.name}
                 </button>
+                <button class="link-btn small" onClick={() => (setOpen(false), setSubscribing(v))} data-testid="subscribe-view">
+                  Subscribe…
+                </button>
                 <button class="icon-btn" aria-label={`Delete view ${v.name}`} onClick={() => store(views().filter((x) => x.name !== v.name))}>
                   <Icon name="close" size={14} />
                 </button>
@@ -51,6 +57,7 @@ export default function SavedViews(props: { user: string; search: string; onOpen
           </button>
         </div>
       </Show>
+      <Show when={subscribing()}>{(v) => <Subscribe view={v()} onClose={() => setSubscribing(null)} />}</Show>
       <Show when={naming()}>
         <Modal title="Save this view" onClose={() => setNaming(false)}>
           <form class="form" onSubmit={save}>

@@ -1,11 +1,12 @@
 // Month-close readiness: the share of the month's time entries and invoices that reconcile,
-// what blocks the close, unbilled WIP at month end, and the open finance exceptions by rule.
+// what blocks the close, unbilled WIP at month end, and the open finance exceptions by rule;
+// money in the reporting currency the answer names.
 import { A } from '@solidjs/router'
 import { KPIS } from '../../../server/kpis/catalog.ts'
 import { For, Show } from 'solid-js'
 import { EmptyState } from '../../components/feedback.tsx'
 import type { CloseAnswer } from '../../lib/endpoints.ts'
-import { formatMoney, formatNumber, formatPercent } from '../../lib/format.ts'
+import { formatFxNote, formatMoney, formatNumber, formatPercent } from '../../lib/format.ts'
 import { ruleTitle } from '../../lib/rules.ts'
 
 export default function CloseReadiness(props: { close: CloseAnswer | null; locale: string; currency: string }) {
@@ -25,8 +26,9 @@ export default function CloseReadiness(props: { close: CloseAnswer | null; local
                 {formatNumber(c().time.matched + c().invoices.matched, props.locale)} of {formatNumber(c().time.records + c().invoices.records, props.locale)} time entries and invoices reconcile
               </p>
               <p class="muted small">
-                {KPIS.unbilled_wip.title} at month end: <strong>{formatMoney(c().unbilled_wip.value, props.currency, props.locale, true)}</strong>
+                {KPIS.unbilled_wip.title} at month end: <strong>{formatMoney(c().unbilled_wip.value, c().currency, props.locale, true)}</strong>
               </p>
+              <Show when={formatFxNote(c().unbilled_wip.fx_coverage, props.locale)}>{(n) => <p class="muted small fx-note">{n()}</p>}</Show>
             </div>
           </div>
           <ul class="checklist" data-testid="blockers">
@@ -56,7 +58,7 @@ export default function CloseReadiness(props: { close: CloseAnswer | null; local
                           </A>
                         </td>
                         <td class="num">{formatNumber(r.count, props.locale)}</td>
-                        <td class="num">{formatMoney(r.amount_at_risk, props.currency, props.locale, true)}</td>
+                        <td class="num">{formatMoney(r.amount_at_risk, c().currency, props.locale, true)}</td>
                       </tr>
                     )}
                   </For>

@@ -8,7 +8,8 @@ import SideBySide from '../../components/SideBySide.tsx'
 import { errorMessage } from '../../lib/api.ts'
 import { exportUrl, reconciliationRecords, type MatchStatus, type ReconRecord } from '../../lib/endpoints.ts'
 import { saveExport } from '../../lib/exports.ts'
-import { formatDate, formatMoney, humanize } from '../../lib/format.ts'
+import { formatDate, formatMoney, formatMoneyWithReporting, humanize } from '../../lib/format.ts'
+import { currency } from '../../lib/prefs.ts'
 import { ruleTitle } from '../../lib/rules.ts'
 import { toast } from '../../lib/toast.ts'
 
@@ -87,6 +88,9 @@ export default function ReconRecords(props: { pair: string; entity: string; stat
                           <td class="num">{formatMoney(r.amount_b, r.currency ?? undefined, props.locale)}</td>
                           <td class="num" classList={{ neg: (r.amount_diff ?? 0) !== 0 }}>
                             {formatMoney(r.amount_diff, r.currency ?? undefined, props.locale)}
+                            <Show when={formatMoneyWithReporting(r.amount_diff, r.currency, r.amount_diff_reporting, currency(), props.locale).reporting}>
+                              {(v) => <div class="cell-sub" data-testid="record-gap-reporting">{v()}</div>}
+                            </Show>
                           </td>
                         </tr>
                         <Show when={open() === r.key}>

@@ -1,6 +1,6 @@
 // The overview's charts. Each element drills down: to the exception list filtered by what was
 // clicked, or, for roles that only read KPIs and summaries, to the KPI's breakdown.
-import { createResource, For, Show, type Resource } from 'solid-js'
+import { createResource, For, Show } from 'solid-js'
 import Chart, { type ChartClick } from '../../components/Chart.tsx'
 import ChartCard from '../../components/ChartCard.tsx'
 import { moneyByGroupOption, utilizationOption, WIP_BUCKETS, wipAgingOption } from '../../lib/charts/bars.ts'
@@ -12,21 +12,11 @@ import { canReadExceptions, canSee } from '../../lib/permissions.ts'
 import { fmt, palette, setUtilizationTarget, utilizationTarget } from '../../lib/prefs.ts'
 import { ruleTitle } from '../../lib/rules.ts'
 import { currentUser } from '../../lib/session.ts'
+import { states, type CardState } from './card-states.ts'
 import { weeklyOpenedResolved } from './weekly.ts'
 import { KPIS } from '../../../server/kpis/catalog.ts'
 
 const SLA_HOURS = 24
-
-/** A chart card's states from one resource (getters, so the card follows the resource). */
-const states = <T,>(r: Resource<T>, refetch: () => void) => ({
-  get loading() {
-    return r.loading
-  },
-  get error(): unknown {
-    return r.error
-  },
-  onRetry: () => void refetch(),
-})
 
 export default function OverviewCharts(props: {
   query: { range: DateRange; asOf: Date; live: boolean }
@@ -91,12 +81,6 @@ export default function OverviewCharts(props: {
       </ChartCard>
     </section>
   )
-}
-
-interface CardState {
-  loading: boolean
-  error?: unknown
-  onRetry: () => void
 }
 
 /** Utilization by practice (with the target, which colours bars under it) or by region. */

@@ -75,6 +75,10 @@ export function useTiles(params: () => { range: DateRange; asOf: Date; live: boo
           Promise.all([...plan.spark.map((q) => kpi(def.name, q, LOW).then((x) => x.value)), current.then((a) => a.value)])
             .then((v) => set('spark', v))
             .catch(() => set('spark', plan.months.map(() => null)))
+        } else if (plan.spark.length > 1) {
+          Promise.all(plan.spark.map((q) => kpi(def.name, q, LOW).then((x) => x.value)))
+            .then((v) => set('spark', v))
+            .catch(() => set('spark', plan.months.map(() => null)))
         } else {
           kpi(def.name, plan.spark[0], LOW)
             .then((a) => set('spark', monthlySeries(a, plan.months)))

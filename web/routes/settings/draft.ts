@@ -31,6 +31,8 @@ export interface Draft {
   rules: Record<string, RuleDraft>
   routes: RouteDraft[]
   sla: Record<Severity, string>
+  /** The reporting currency code (CONTRACT §5 Currency); '' before the server named one. */
+  reporting: string
 }
 
 export type Defaults = Record<string, RuleDefault>
@@ -57,7 +59,7 @@ export function toDraft(s: SettingsBody, defaults: Defaults, slaDefaults: SlaDef
   }
   const routes = s.routing.map((r) => ({ ...newRoute(r.owner), ...Object.fromEntries(MATCH_FIELDS.map((f) => [f, r.match[f] ?? ''])) }))
   const sla = Object.fromEntries(SEVERITIES.map((v) => [v, s.sla_hours[v] === undefined || s.sla_hours[v] === slaDefaults[v] ? '' : String(s.sla_hours[v])]))
-  return { rules, routes, sla: sla as Record<Severity, string> }
+  return { rules, routes, sla: sla as Record<Severity, string>, reporting: s.reporting_currency ?? '' }
 }
 
 /** What an input holds as a number; '' is "not set". Invalid text is sent as is so the server names it. */
@@ -118,7 +120,9 @@ export function toBody(d: Draft, defaults: Defaults, slaDefaults: SlaDefaults): 
     const h = num(d.sla[v])
     if (h !== undefined && h !== slaDefaults[v]) sla_hours[v] = h
   }
-  return { routing: d.routes.map(routeBody), rules, sla_hours }
+  // Always sent once known: a save without it keeps the currency in force, so it could not go back.
+  const reporting = d.reporting.trim().toUpperCase()
+  return { routing: d.routes.map(routeBody), rules, sla_hours, ...(reporting ? { reporting_currency: reporting } : {}) }
 }
 
 /** Bodies are built in one fixed key order, so their JSON compares them. */

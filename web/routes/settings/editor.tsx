@@ -7,7 +7,7 @@ import { createStore, type SetStoreFunction } from 'solid-js/store'
 import { ErrorNote, Skeleton } from '../../components/feedback.tsx'
 import { ApiError, errorMessage } from '../../lib/api.ts'
 import { formatDateTime } from '../../lib/format.ts'
-import { locale } from '../../lib/prefs.ts'
+import { locale, setCurrency } from '../../lib/prefs.ts'
 import { settings, type RuleOverride, type SettingsAnswer, type SettingsBody } from '../../lib/endpoints.ts'
 import { toast } from '../../lib/toast.ts'
 import { badField, sameBody, toBody, toDraft, type ByName, type Draft } from './draft.ts'
@@ -15,6 +15,7 @@ import type { OwnerOption } from './owner-select.tsx'
 import RoutingEditor from './routing-editor.tsx'
 import RulesEditor from './rules-editor.tsx'
 import SlaEditor from './sla-editor.tsx'
+import CurrencyEditor from './currency-editor.tsx'
 
 export default function SettingsEditor() {
   const [answer, { refetch }] = createResource(() => settings.get())
@@ -39,7 +40,7 @@ export default function SettingsEditor() {
 function ownerOptions(a: SettingsAnswer, saved: SettingsBody): OwnerOption[] {
   const out: OwnerOption[] = []
   const add = (id: string, label: string, group: OwnerOption['group']) => id && !out.some((o) => o.id === id) && out.push({ id, label, group })
-  for (const o of a.owners) add(o.id, `${o.name === o.id ? o.id : `${o.name} (${o.id})`}${o.type === 'person' ? ' · person' : ''}`, 'Configured owners')
+  for (const o of a.owners) add(o.id, `${!o.name || o.name === o.id ? o.id : `${o.name} (${o.id})`}${o.type === 'person' ? ' · person' : ''}`, 'Configured owners')
   for (const d of Object.values(a.defaults)) add(d.owner, d.owner, 'Rule owners')
   for (const r of saved.routing) add(r.owner, r.owner, 'In use')
   for (const o of Object.values(saved.rules)) if (typeof o.owner === 'string') add(o.owner, o.owner, 'In use')
@@ -74,6 +75,7 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
       rules ? `${rules} rule${rules === 1 ? '' : 's'}` : '',
       sameBody(b.sla_hours, s.sla_hours) ? '' : 'service levels',
       sameBody(b.routing, s.routing) ? '' : 'routing',
+      b.reporting_currency === s.reporting_currency ? '' : 'reporting currency',
     ].filter(Boolean)
   }
   const owners = createMemo(() => ownerOptions(props.answer, saved()))
@@ -88,6 +90,8 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
       setSaved(toBody(toDraft(next, defaults, sla), defaults, sla))
       // Edits made while the request was out stay in the draft (and keep it dirty).
       if (sameBody(toBody(draft, defaults, sla), sent)) setDraftRaw(toDraft(next, defaults, sla))
+      // Money is shown in the new reporting currency from now on.
+      if (next.reporting_currency) setCurrency(next.reporting_currency)
       toast('Settings saved. The next detection run uses them.')
     } catch (e) {
       const message = errorMessage(e)
@@ -111,6 +115,7 @@ function Editor(props: { answer: SettingsAnswer; onReload: () => void }) {
     <div class="settings-editor" data-testid="settings-editor">
       <RulesEditor draft={draft} setDraft={setDraft} defaults={defaults} saved={saved().rules} owners={owners()} invalid={invalid()} />
       <SlaEditor draft={draft} setDraft={setDraft} defaults={sla} invalid={invalid()} />
+      <CurrencyEditor draft={draft} setDraft={setDraft} invalid={invalid()} />
       <RoutingEditor draft={draft} setDraft={setDraft} defaults={defaults} owners={owners()} invalid={invalid()} />
       <SaveBar
         dirty={dirty()}

@@ -47,11 +47,11 @@ export function Operations() {
           <Show when={deliveries()} fallback={<Skeleton lines={3} />}>
             <table class="table compact">
               <tbody>
-                <For each={deliveries()!.items.slice(0, 10)} fallback={<tr><td class="muted">No deliveries: no owner team has a webhook, or nothing was routed yet.</td></tr>}>
+                <For each={deliveries()!.items.slice(0, 10)} fallback={<tr><td class="muted">No deliveries: no owner has a notification channel, or nothing was routed yet.</td></tr>}>
                   {(n) => (
                     <tr>
                       <td>{n.owner}</td>
-                      <td class="small">{humanize(n.event)} → {n.host}</td>
+                      <td class="small">{humanize(n.event)} → {n.channel}: {n.host}</td>
                       <td><span class={`pill ${n.status === 'delivered' ? 'status-resolved' : n.status === 'failed' ? 'sev-critical' : 'status-acknowledged'}`}>{n.status}</span></td>
                       <td class="small muted nowrap">{formatRelative(n.created_at, Date.now(), locale())}</td>
                     </tr>

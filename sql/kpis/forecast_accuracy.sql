@@ -1,0 +1,26 @@
+-- forecast_accuracy (CONTRACT §5): over PSA assignments `active` or `completed` with
+-- `planned_hours` > 0 and both dates set: planned = planned_hours × (Monday-Friday days of
+-- [start_date, end_date] ∩ [from, to]) / (Monday-Friday days of [start_date, end_date]) (16
+-- decimal places, the last truncated); actual = Σ hours of PSA time entries `approved` of that
+-- resource on that project with work_date in that intersection. numerator = Σ |actual − planned|,
+-- denominator = Σ planned; compute.ts takes value = 1 − numerator / denominator.
+-- by: practice (HR, of the resource), project. Coverage 1: it reads the PSA alone.
+WITH
+    time AS
+    (
+        SELECT project_key, resource_key, work_date, hours
+        FROM cur_time_entry(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')})
+        WHERE status = 'approved' AND work_date >= {from:Date} AND work_date <= {to:Date}
+    )
+-- @include kpis/parts/forecast_accuracy.sql
+SELECT
+    multiIf({by:String} = 'practice', practice,
+            {by:String} = 'project', project_key,
+            '') AS grp,
+    sum(abs(actual - planned)) AS numerator,
+    sum(planned) AS denominator,
+    toDecimal128(1, 0) AS cov_num,
+    toDecimal128(1, 0) AS cov_den
+FROM pieces
+GROUP BY grp
+ORDER BY grp

@@ -1,0 +1,36 @@
+// The notification channels' draft: what the Settings page sends for owners, SMTP and the public
+// address (blank inputs left out, no SMTP host = no SMTP), and which channels "Send test" offers.
+import { describe, expect, it } from 'vitest'
+import { settingsSchema } from '../server/config/settings.ts'
+import { channelsBody, draftChannels, newOwner, toChannelsDraft } from '../web/routes/settings/channels-draft.ts'
+
+describe('channels draft', () => {
+  it('round-trips the saved channels and sends what the server accepts', () => {
+    const saved = {
+      owners: [
+        { id: 'billing', type: 'team' as const, email: 'billing@example.com', slack_webhook: 'https://hooks.slack.com/services/T/B/x', webhook_secret: '${HOOK}' },
+        { id: 'cfo', type: 'person' as const, email: 'cfo@example.com' },
+      ],
+      smtp: { host: 'smtp.example.com', port: 465, secure: 'tls' as const, from: 'crosswalk@example.com', pass: '${SMTP_PASSWORD}' },
+      public_url: 'https://crosswalk.example.com',
+    }
+    const body = channelsBody(toChannelsDraft(saved))
+    expect(body).toEqual(saved)
+    expect(settingsSchema.safeParse(body).success).toBe(true)
+  })
+
+  it('leaves blank inputs out, drops SMTP without a host, and sends a non-number port for the server to name', () => {
+    const d = toChannelsDraft({ owners: [], smtp: null, public_url: null })
+    d.owners.push({ ...newOwner(), id: ' ops ', slack_webhook: '  ' })
+    expect(channelsBody(d)).toEqual({ owners: [{ id: 'ops', type: 'team' }], smtp: null, public_url: null })
+    d.smtp = { ...d.smtp, host: 'mail', from: 'x@example.com', port: 'abc' }
+    const bad = settingsSchema.safeParse(channelsBody(d))
+    expect(bad.success).toBe(false)
+    expect(bad.error?.issues[0].path).toEqual(['smtp', 'port'])
+  })
+
+  it('offers "Send test" for the channels filled in', () => {
+    expect(draftChannels({ ...newOwner(), email: 'a@example.com', teams_webhook: 'https://x.example' })).toEqual(['email', 'teams'])
+    expect(draftChannels(newOwner())).toEqual([])
+  })
+})
