@@ -14,19 +14,20 @@ const approved = { approved_at: '2024-06-01T00:00:00Z' }
 const server = useServer()
 beforeAll(async () => {
   base = server.url
-  // First seen at T1: four approved PSA entries missing in the ERP.
+  // First seen at T1: four approved PSA entries missing in the ERP. Distinct days, so none is a
+  // duplicate_time_entry of another.
   await put(base, 'psa', 'time_entry', [
     rec.time_entry('LST-a', { ...approved, hours: '8', bill_rate: '100' }),
-    rec.time_entry('LST-b', { ...approved, hours: '8', bill_rate: '150' }),
+    rec.time_entry('LST-b', { ...approved, hours: '8', bill_rate: '150', work_date: '2024-06-11' }),
     rec.time_entry('LST-d', { ...approved, hours: '4', bill_rate: '100', billable: false }),
   ])
   await detect(base, T1)
   // First seen at T2: one more of those, an hours mismatch, an employee missing in the PSA.
   await put(base, 'psa', 'time_entry', [
     rec.time_entry('LST-c', { ...approved, hours: '4', bill_rate: '100', resource_key: 'NEEDLE-Consultant' }),
-    rec.time_entry('LST-m', { hours: '8', bill_rate: '150' }),
+    rec.time_entry('LST-m', { hours: '8', bill_rate: '150', work_date: '2024-06-12' }),
   ], { observed_at: ms(30 * 60_000) })
-  await put(base, 'erp', 'time_entry', [rec.time_entry('LST-m', { hours: '7', bill_rate: '150' })], { observed_at: ms(30 * 60_000) })
+  await put(base, 'erp', 'time_entry', [rec.time_entry('LST-m', { hours: '7', bill_rate: '150', work_date: '2024-06-12' })], { observed_at: ms(30 * 60_000) })
   await put(base, 'hr', 'resource', [rec.resource('LST-r', { practice: 'Strategy' })], { observed_at: ms(30 * 60_000) })
   await detect(base, T2)
   // First seen now: due in the future, so not overdue.

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { ParsedMail } from 'mailparser'
 import { DEMO_SOURCES, parseConfig } from '../server/config/load.ts'
 import { ManualClock } from '../server/lib/clock.ts'
+import { digestLease } from '../server/db/lease.ts'
 import { KPI_NAMES, KPIS } from '../server/kpis/catalog.ts'
 import { api } from './helpers/server.ts'
 import { useServer } from './helpers/fixture.ts'
@@ -193,4 +194,23 @@ describe('the executive weekly digest', () => {
     }
     expect(html).not.toMatch(/<img[^>]+src="https?:/)
   }, 300_000)
+})
+
+describe('several servers on one ClickHouse', () => {
+  it('one sends each digest pass: another skips it while the first holds the lease, and nothing goes twice', async () => {
+    at('2026-11-03T07:00:00.000Z') // the owner's daily digest is due
+    const other = digestLease(server.db, { clock })
+    expect('holder' in (await other.tryAcquire('pass-on-another-server'))).toBe(false)
+    const sent = await tick()
+    if (server.db.engine === 'chdb') {
+      // One process owns an embedded data dir: any other holder is a dead process.
+      expect(sent.map((s) => `${s.recipient} ${s.period}`)).toContain(`owner:${OWNER} 2026-11-03`)
+    } else {
+      expect(sent).toEqual([])
+      await other.release()
+      expect((await tick()).map((s) => `${s.recipient} ${s.period}`)).toContain(`owner:${OWNER} 2026-11-03`)
+    }
+    expect(await tick()).toEqual([])
+    expect(mailsTo(OWNER_MAIL).filter((m) => m.subject?.includes('(2026-11-03)'))).toHaveLength(1)
+  }, 120_000)
 })

@@ -8,7 +8,7 @@ import { sha256Hex } from '../server/auth/tokens.ts'
 import { createLogger, redactMessage, safeError } from '../server/observability/log.ts'
 import { StartupError } from '../server/lib/errors.ts'
 import { batchFile } from './helpers/firm.ts'
-import { ADMIN, api, ingest } from './helpers/server.ts'
+import { ADMIN, api, ingest, tempDir } from './helpers/server.ts'
 import { useServer } from './helpers/fixture.ts'
 import { createUser, newToken, signIn } from './helpers/access.ts'
 
@@ -30,6 +30,8 @@ describe('structured logs', () => {
   const lines = () => raw.map((l) => JSON.parse(l) as Line)
   const ofRequest = (id: string) => lines().filter((l) => l.req_id === id)
   const server = useServer({
+    // A new dir, not the migrated template: the migrations' lines are among those checked.
+    dataDir: tempDir(),
     log: (l) => void raw.push(l),
     config: parseConfig({ sources: DEMO_SOURCES.map((s) => (s.system === 'workday' ? { ...s, token_sha256: sha256Hex(WORKDAY_TOKEN) } : s)) }),
   })

@@ -104,6 +104,7 @@ describe('firm-small reconciliation', () => {
     const r = await api(server.url, '/api/v1/kpis')
     expect(r.body.items.map((k: any) => k.name)).toEqual([
       'utilization', 'unbilled_wip', 'backlog', 'billing_cycle_days', 'pipeline_to_project_hours', 'realization', 'money_at_risk',
+      'gross_margin', 'forecast_accuracy', 'bench_capacity',
     ])
     for (const k of r.body.items) expect(k.definition.length).toBeGreaterThan(40)
   })

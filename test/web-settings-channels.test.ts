@@ -29,6 +29,20 @@ describe('channels draft', () => {
     expect(bad.error?.issues[0].path).toEqual(['smtp', 'port'])
   })
 
+  it("keeps each owner's digest through a save, and sends a changed one as the server reads it", () => {
+    const weekly = { frequency: 'weekly' as const, local_time: '07:30', time_zone: 'Europe/Berlin', weekday: 'friday' as const }
+    const d = toChannelsDraft({ owners: [{ id: 'billing', type: 'team', email: 'b@example.com', digest: weekly }, { id: 'ops', type: 'team' }], smtp: null, public_url: null })
+    expect(channelsBody(d).owners).toEqual([{ id: 'billing', type: 'team', email: 'b@example.com', digest: weekly }, { id: 'ops', type: 'team' }])
+    d.owners[1].digest = { ...d.owners[1].digest, frequency: 'daily', local_time: '09:15', time_zone: 'America/New_York' }
+    const body = channelsBody(d)
+    // A daily digest carries no weekday.
+    expect(body.owners[1]).toEqual({ id: 'ops', type: 'team', digest: { frequency: 'daily', local_time: '09:15', time_zone: 'America/New_York' } })
+    expect(settingsSchema.safeParse(body).success).toBe(true)
+    d.owners[1].digest.time_zone = 'Mars/Olympus'
+    const bad = settingsSchema.safeParse(channelsBody(d))
+    expect(bad.error?.issues[0].path).toEqual(['owners', 1, 'digest', 'time_zone'])
+  })
+
   it('offers "Send test" for the channels filled in', () => {
     expect(draftChannels({ ...newOwner(), email: 'a@example.com', teams_webhook: 'https://x.example' })).toEqual(['email', 'teams'])
     expect(draftChannels(newOwner())).toEqual([])

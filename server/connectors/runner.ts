@@ -19,9 +19,9 @@ import type { ConnectorConfig } from './config.ts'
 import { KeyBook } from './keys.ts'
 import { metricsOf } from '../observability/metrics.ts'
 import { collectSpan, type SpanSink } from './spans.ts'
-import { listRuns, loadState, newRun, saveRun, saveState, type Run, type RunMode } from './runs.ts'
-import { connectorLease, type Lease } from '../db/lease.ts'
-import { AppError } from '../lib/errors.ts'
+import { loadState, newRun, saveRun, saveState, type Run, type RunMode } from './runs.ts'
+import type { Lease } from '../db/lease.ts'
+import { SourceLeases } from './run-lease.ts'
 
 /** Targets before what refers to them, so references resolve within one run. */
 const ORDER: EntityName[] = ['account', 'resource', 'project', 'opportunity', 'rate_card', 'assignment', 'invoice', 'time_entry', 'expense'] as EntityName[]
@@ -51,16 +51,18 @@ export interface RunnerDeps {
 export class ConnectorRunner {
   private readonly turns = new KeyedSerial()
   private readonly active = new Map<string, Run>()
+  /** The background work of each active run, until its lease is given up. */
+  private readonly settling = new Map<string, Promise<Run>>()
   private readonly notes = new WeakMap<Run, Set<string>>()
-  private readonly leases = new Map<string, Lease>()
+  private readonly leases: SourceLeases
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.leases = new SourceLeases(deps.db, deps.clock, deps.onAbandoned)
+  }
 
   /** The lease that keeps a source to one pull at a time across servers on one engine. */
   leaseOf(system: string): Lease {
-    let l = this.leases.get(system)
-    if (!l) this.leases.set(system, (l = connectorLease(this.deps.db, system, { clock: this.deps.clock })))
-    return l
+    return this.leases.of(system)
   }
 
   /** The run in progress for a source, if any. */
@@ -73,49 +75,43 @@ export class ConnectorRunner {
    * background. A second request while one runs answers the running one.
    */
   async start(source: SourceConfig, mode: RunMode, trigger: string): Promise<{ run: Run; done: Promise<Run> }> {
-    const current = this.active.get(source.system)
-    if (current) return { run: current, done: this.turns.run(source.system, async () => current) }
+    for (;;) {
+      const current = this.active.get(source.system)
+      if (!current) break
+      if (current.status === 'running') return { run: current, done: this.turns.run(source.system, async () => current) }
+      // One that has just ended is still giving up its lease: a pull asked now is a new one.
+      await this.settling.get(source.system)?.catch(() => {})
+    }
     // A type with no incremental read lists everything every time: say so in the run.
     const effective = source.connector && connectorType(source.connector.type).incremental === false ? 'full' : mode
     const run = newRun(source.system, effective, trigger, this.deps.clock.now())
-    const lease = this.leaseOf(source.system)
-    const got = await lease.tryAcquire(run.run_id)
-    if ('holder' in got) return this.elsewhere(source.system, got.run_id)
+    // Set before the first await: a second request meanwhile answers this run.
     this.active.set(source.system, run)
+    let lease: Lease
     try {
-      if (got.abandoned) await this.abandoned(source.system, got.abandoned)
+      const got = await this.leases.acquire(source.system, run.run_id)
+      if ('other' in got) {
+        this.active.delete(source.system)
+        return { run: got.other, done: Promise.resolve(got.other) }
+      }
+      lease = got.lease
+    } catch (e) {
+      this.active.delete(source.system)
+      throw e
+    }
+    try {
       await saveRun(this.deps.db, run, this.deps.clock.now())
     } catch (e) {
       this.active.delete(source.system)
       await lease.release().catch(() => {})
       throw e
     }
-    const done = this.turns.run(source.system, () => this.leased(lease, () => this.execute(source, run))).finally(() => this.active.delete(source.system))
+    const done = this.turns.run(source.system, () => this.leases.hold(lease, () => this.execute(source, run))).finally(() => {
+      this.active.delete(source.system)
+      this.settling.delete(source.system)
+    })
+    this.settling.set(source.system, done)
     return { run, done }
-  }
-
-  /** Another server is pulling this source: answer its run, as a second request here would. */
-  private async elsewhere(system: string, runId: string): Promise<{ run: Run; done: Promise<Run> }> {
-    const [other] = runId ? await listRuns(this.deps.db, system, 1, runId) : []
-    if (!other) throw new AppError(409, 'pull_running', `A pull of ${system} is starting on another Crosswalk server. Try again when it ends.`)
-    return { run: other, done: Promise.resolve(other) }
-  }
-
-  private async abandoned(system: string, runId: string): Promise<void> {
-    const [run] = await listRuns(this.deps.db, system, 1, runId)
-    if (run?.status === 'running') await this.deps.onAbandoned?.(run)
-  }
-
-  /** Holds the lease, renewed, while `work` runs; gives it up after. */
-  private async leased<T>(lease: Lease, work: () => Promise<T>): Promise<T> {
-    const renew = setInterval(() => void lease.renew().catch(() => {}), lease.ttlMs / 3)
-    renew.unref()
-    try {
-      return await work()
-    } finally {
-      clearInterval(renew)
-      await lease.release().catch(() => {})
-    }
   }
 
   private async execute(source: SourceConfig, run: Run): Promise<Run> {

@@ -1,5 +1,6 @@
 // Leases: one holder at a time of some work across every Crosswalk server on one engine (one
-// detection run: detection_lease, migration 0014; one pull per source: connector_lease, 0020).
+// detection run: detection_lease, migration 0014; named work such as one pull per source or one
+// digest pass: work_lease, 0020).
 // A claim of version N+1 is an insert deduplicated by the token '<prefix>-<N+1>', so exactly one
 // claimant wins it; the winner reads itself back. The holder renews by taking the next version; a
 // lease past expires_at (on the injected clock) may be taken by anyone.
@@ -173,9 +174,19 @@ export class DetectionLease extends Lease {
   }
 }
 
+/** A lease on a named piece of work (work_lease). */
+function workLease(db: Db, work: string, what: string, opts: LeaseOptions): Lease {
+  return new Lease(db, { what, dir: 'leases', params: { work }, tokenPrefix: `lease-${work}` }, opts)
+}
+
 /** The lease of one source's pulls. */
 export function connectorLease(db: Db, system: string, opts: LeaseOptions = {}): Lease {
-  return new Lease(db, { what: `${system} pull`, dir: 'connectors', params: { system }, tokenPrefix: `connector-lease-${system}` }, opts)
+  return workLease(db, `pull:${system}`, `${system} pull`, opts)
+}
+
+/** The lease of a digest pass: one server sends the digests due. */
+export function digestLease(db: Db, opts: LeaseOptions = {}): Lease {
+  return workLease(db, 'digests', 'digest', opts)
 }
 
 const leases = new WeakMap<Db, DetectionLease>()

@@ -1,6 +1,6 @@
-// When detection runs: on POST /api/v1/detect, every interval, and shortly after ingest
-// (debounced, so a burst of batches causes one run). CROSSWALK_DETECT_INTERVAL=0 turns the
-// schedule and the after-ingest runs off.
+// When detection runs: on POST /api/v1/detect, every interval, and shortly after ingest or a
+// settings save (debounced, so a burst of batches causes one run). CROSSWALK_DETECT_INTERVAL=0
+// turns the schedule and those runs off.
 import type { Db } from '../db/client.ts'
 import type { Config } from '../config/schema.ts'
 import { detect, type OpenedListener, type RunResult } from './detect.ts'
@@ -34,9 +34,18 @@ export class Detector {
   }
 
   afterIngest(): void {
+    this.soon('ingest')
+  }
+
+  /** Saved settings (routing, rules, SLAs, reporting currency) reach open exceptions now, not at the next interval. */
+  afterSettings(): void {
+    this.soon('settings')
+  }
+
+  private soon(trigger: string): void {
     if (this.intervalSeconds <= 0) return
     if (this.debounce) clearTimeout(this.debounce)
-    this.debounce = setTimeout(() => this.background('ingest'), this.debounceMs)
+    this.debounce = setTimeout(() => this.background(trigger), this.debounceMs)
     this.debounce.unref()
   }
 

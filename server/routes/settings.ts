@@ -61,6 +61,7 @@ export const settingsRoutes = routes()
     const s = c.req.valid('json')
     const match = ifMatch(c.req.valid('header')['if-match'])
     await audited(c, 'config_change', 'settings', s, () => saveSettings(c.var.services.db, c.var.services.config, s, actorName(c.var.principal), match))
+    c.var.services.detector.afterSettings()
     return c.json(inForce(c), 200)
   })
   .openapi(previewRouting, async (c) => {

@@ -7,8 +7,9 @@ import type { KpiAnswer, KpiDef, SummaryAnswer } from '../../web/lib/endpoints.t
 
 test('tiles show the API numbers, with coverage and a definition', async ({ page, api }) => {
   await signIn(page, 'admin')
-  await expect(page.locator('[data-testid^=kpi-][data-loaded=true]')).toHaveCount(7, { timeout: 20_000 })
   const catalog = (await json<{ items: KpiDef[] }>(api, '/api/v1/kpis')).items
+  // One tile per KPI in the catalogue, whatever it holds.
+  await expect(page.locator('[data-testid^=kpi-][data-loaded=true]')).toHaveCount(catalog.length, { timeout: 20_000 })
   const today = new Date().toISOString().slice(0, 10)
   for (const def of catalog) {
     const q = def.period ? `?from=${today.slice(0, 4)}-01-01&to=${today}` : ''

@@ -1,7 +1,7 @@
 // Every page loads for an admin, with no console errors, and is saved as a screenshot (light,
 // dark, and the overview on a 390-wide phone).
 import { expect, json, settled, shot, signIn, test } from './fixtures.ts'
-import type { ExceptionItem, TransactionItem } from '../../web/lib/endpoints.ts'
+import type { ExceptionItem, KpiDef, TransactionItem } from '../../web/lib/endpoints.ts'
 
 const PAGES: Array<[string, string, string]> = [
   ['/', 'overview', 'overview'],
@@ -63,11 +63,12 @@ test('dark theme', async ({ page }) => {
   await page.getByTestId('theme-toggle').click()
 })
 
-test('the overview reads on a 390-wide phone', async ({ browser, baseURL }) => {
+test('the overview reads on a 390-wide phone', async ({ browser, baseURL, api }) => {
   const ctx = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
   const page = await ctx.newPage()
   await signIn(page, 'executive')
-  await expect(page.locator('[data-testid^=kpi-][data-loaded=true]')).toHaveCount(7, { timeout: 20_000 })
+  const catalog = (await json<{ items: KpiDef[] }>(api, '/api/v1/kpis')).items
+  await expect(page.locator('[data-testid^=kpi-][data-loaded=true]')).toHaveCount(catalog.length, { timeout: 20_000 })
   await settled(page)
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   expect(overflow).toBeLessThanOrEqual(0)

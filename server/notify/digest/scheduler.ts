@@ -3,7 +3,8 @@
 // does one pass; start() runs it every minute and once at start, so a digest missed while the
 // server was down goes out once (only the latest period is ever owed, never one per period).
 // Each (recipient, kind, period) is recorded before it is handed to the channels: a restart
-// finds it and does not send it again.
+// finds it and does not send it again. A pass holds the `digests` lease, so of several servers on
+// one ClickHouse one sends and the others skip.
 import type { Db } from '../../db/client.ts'
 import type { Config } from '../../config/schema.ts'
 import type { AccessStore } from '../../auth/store.ts'
@@ -12,6 +13,7 @@ import { sqlFile } from '../../db/sql-files.ts'
 import { arrivalMicros, chToIso, microsToCh, toChDateTime } from '../../lib/time.ts'
 import type { Clock } from '../../lib/clock.ts'
 import { logOf } from '../../observability/log.ts'
+import { digestLease, LeaseLost, type Lease } from '../../db/lease.ts'
 import { lastSlot, periodMs, type DigestSchedule, type Slot } from './schedule.ts'
 import { executiveDigest, ownerDigest, viewDigest, type Tally } from './content.ts'
 import { executiveMessage, ownerMessage, subscriptionMessage, type DigestMessage } from './render.ts'
@@ -59,13 +61,16 @@ export class DigestScheduler {
   private chain: Promise<unknown> = Promise.resolve()
   private inflight = new Set<Promise<unknown>>()
   private timer: NodeJS.Timeout | null = null
+  private readonly lease: Lease
 
   constructor(
     private db: Db,
     private config: Config,
     private access: AccessStore,
     private clock: Clock,
-  ) {}
+  ) {
+    this.lease = digestLease(db, { clock })
+  }
 
   /** One pass at every recipient (passes never overlap). */
   tick(): Promise<Sent[]> {
@@ -94,14 +99,22 @@ export class DigestScheduler {
 
   private async pass(): Promise<Sent[]> {
     const now = this.clock.now()
+    // Another server is sending this minute's digests: its records say what went out.
+    if ('holder' in (await this.lease.tryAcquire(`pass-${now.toISOString()}`))) return []
     const sent: Sent[] = []
-    for (const job of await this.jobs()) {
-      try {
-        const s = await this.run(job, now)
-        if (s) sent.push(s)
-      } catch (e) {
-        logOf(this.db).error({ err: e, recipient: job.recipient, kind: job.kind }, 'digest not sent')
+    try {
+      for (const job of await this.jobs()) {
+        try {
+          await this.lease.check()
+          const s = await this.run(job, now)
+          if (s) sent.push(s)
+        } catch (e) {
+          logOf(this.db).error({ err: e, recipient: job.recipient, kind: job.kind }, 'digest not sent')
+          if (e instanceof LeaseLost) break
+        }
       }
+    } finally {
+      await this.lease.release().catch(() => {})
     }
     return sent
   }

@@ -5,7 +5,14 @@ import type { SettingsAnswer } from '../../lib/endpoints.ts'
 
 export const OWNER_FIELDS = ['id', 'name', 'email', 'slack_webhook', 'teams_webhook', 'webhook', 'webhook_secret'] as const
 export type OwnerField = (typeof OWNER_FIELDS)[number]
-export type OwnerDraft = Record<OwnerField, string> & { type: 'team' | 'person'; key: number }
+/** An owner's digest as edited: frequency '' means none set (the server's default, no digest). */
+export interface DigestDraft {
+  frequency: '' | 'daily' | 'weekly' | 'off'
+  local_time: string
+  time_zone: string
+  weekday: string
+}
+export type OwnerDraft = Record<OwnerField, string> & { type: 'team' | 'person'; key: number; digest: DigestDraft }
 
 export const SMTP_FIELDS = ['host', 'port', 'from', 'user', 'pass'] as const
 export type SmtpDraft = Record<(typeof SMTP_FIELDS)[number], string> & { secure: 'starttls' | 'tls' | 'none' }
@@ -22,7 +29,9 @@ type Smtp = NonNullable<SettingsAnswer['smtp']>
 let nextKey = 1
 export function newOwner(o: Partial<Owner> = {}): OwnerDraft {
   const fields = Object.fromEntries(OWNER_FIELDS.map((f) => [f, String(o[f] ?? '')])) as Record<OwnerField, string>
-  return { ...fields, type: o.type ?? 'team', key: nextKey++ }
+  const d = o.digest
+  const digest: DigestDraft = { frequency: d?.frequency ?? '', local_time: d?.local_time ?? '08:00', time_zone: d?.time_zone ?? 'UTC', weekday: d?.weekday ?? 'monday' }
+  return { ...fields, type: o.type ?? 'team', key: nextKey++, digest }
 }
 
 export function toChannelsDraft(a: Pick<SettingsAnswer, 'owners' | 'smtp' | 'public_url'>): ChannelsDraft {
@@ -39,7 +48,12 @@ export function channelsBody(d: ChannelsDraft) {
   const owners = d.owners.map((o) => {
     const out: Record<string, string> = { type: o.type }
     for (const f of OWNER_FIELDS) if (o[f].trim()) out[f] = o[f].trim()
-    return out as unknown as Owner
+    // Kept as it was loaded: saving the channels never drops an owner's digest.
+    const d = o.digest
+    const digest = d.frequency
+      ? { frequency: d.frequency, local_time: d.local_time.trim(), time_zone: d.time_zone.trim(), ...(d.frequency === 'weekly' ? { weekday: d.weekday } : {}) }
+      : undefined
+    return { ...out, ...(digest ? { digest } : {}) } as unknown as Owner
   })
   const s = d.smtp
   const smtp: Smtp | null = s.host.trim()

@@ -4,7 +4,7 @@ import { createSignal, For, Show } from 'solid-js'
 import type { SetStoreFunction } from 'solid-js/store'
 import { errorMessage } from '../../lib/api.ts'
 import { notificationTest, type NotifyChannel } from '../../lib/endpoints.ts'
-import { draftChannels, type ChannelsDraft, type OwnerField } from './channels-draft.ts'
+import { draftChannels, type ChannelsDraft, type DigestDraft, type OwnerField } from './channels-draft.ts'
 
 const FIELDS: Array<[OwnerField, string, string, boolean]> = [
   ['id', 'Owner id', 'finance-ops', false],
@@ -15,6 +15,7 @@ const FIELDS: Array<[OwnerField, string, string, boolean]> = [
   ['webhook', 'JSON webhook', 'https://example.com/crosswalk', true],
   ['webhook_secret', 'Webhook secret', '${CROSSWALK_HOOK_SECRET}', true],
 ]
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
 const TITLES: Record<NotifyChannel, string> = { email: 'E-mail', slack: 'Slack', teams: 'Teams', webhook: 'Webhook' }
 
 type Outcome = { ok: boolean; text: string } | 'sending'
@@ -58,6 +59,35 @@ export default function OwnerChannels(props: { draft: ChannelsDraft; setDraft: S
             </label>
           )}
         </For>
+      </div>
+      <div class="prefs" data-testid="owner-digest">
+        <label class="field">
+          <span>Digest</span>
+          <select value={o().digest.frequency} onChange={(e) => props.setDraft('owners', props.index, 'digest', 'frequency', e.currentTarget.value as DigestDraft['frequency'])} data-testid="owner-digest-frequency">
+            <option value="">None</option>
+            <option value="daily">Daily</option>
+            <option value="weekly">Weekly</option>
+            <option value="off">Off (kept, not sent)</option>
+          </select>
+        </label>
+        <Show when={o().digest.frequency === 'daily' || o().digest.frequency === 'weekly'}>
+          <Show when={o().digest.frequency === 'weekly'}>
+            <label class="field">
+              <span>On</span>
+              <select value={o().digest.weekday} onChange={(e) => props.setDraft('owners', props.index, 'digest', 'weekday', e.currentTarget.value)} data-testid="owner-digest-weekday">
+                <For each={WEEKDAYS}>{(d) => <option value={d}>{d[0].toUpperCase() + d.slice(1)}</option>}</For>
+              </select>
+            </label>
+          </Show>
+          <label class="field">
+            <span>At (local time)</span>
+            <input type="time" value={o().digest.local_time} onInput={(e) => props.setDraft('owners', props.index, 'digest', 'local_time', e.currentTarget.value)} data-testid="owner-digest-time" data-field={`owners[${props.index}].digest.local_time`} classList={{ invalid: props.invalid === `owners[${props.index}].digest.local_time` }} />
+          </label>
+          <label class="field">
+            <span>Time zone</span>
+            <input value={o().digest.time_zone} placeholder="Europe/London" onInput={(e) => props.setDraft('owners', props.index, 'digest', 'time_zone', e.currentTarget.value)} data-testid="owner-digest-tz" data-field={`owners[${props.index}].digest.time_zone`} classList={{ invalid: props.invalid === `owners[${props.index}].digest.time_zone` }} />
+          </label>
+        </Show>
       </div>
       <div class="inline-form">
         <For each={draftChannels(o())}>
