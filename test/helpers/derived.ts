@@ -12,6 +12,7 @@ import { summarize } from '../../server/reconciliation/query.ts'
 import { stringify } from '../../server/lib/json.ts'
 import { toChDateTime } from '../../server/lib/time.ts'
 import { derivedFile, sqlAsOf } from '../../server/derived/index.ts'
+import PQueue from 'p-queue'
 
 export interface Difference {
   what: string
@@ -22,27 +23,31 @@ export interface Difference {
 /** Every KPI × by, every rule's findings and every reconciliation summary as of `asOf`, both ways. */
 export async function differences(db: Db, config: Config, asOf: Date, period: { from: string; to: string }): Promise<Difference[]> {
   const out: Difference[] = []
-  const both = async (what: string, run: (history: boolean) => Promise<unknown>) => {
-    const [h, d] = [stringify(await run(true)), stringify(await run(false))]
-    if (h !== d) out.push({ what, history: h, derived: d })
-  }
+  // A few comparisons at a time: most are small queries whose time is parse and plan, so the
+  // engine's threads are otherwise idle. Each difference is listed under its name, in any order.
+  const queue = new PQueue({ concurrency: 4 })
+  const tasks: Array<Promise<void>> = []
+  const both = (what: string, run: (history: boolean) => Promise<unknown>) =>
+    tasks.push(queue.add(async () => {
+      const [h, d] = await Promise.all([run(true), run(false)]).then((xs) => xs.map((x) => stringify(x)))
+      if (h !== d) out.push({ what, history: h, derived: d })
+    }))
   for (const name of KPI_NAMES)
     for (const by of [undefined, ...KPIS[name].dims])
-      await both(`kpi ${name} by ${by ?? '-'}`, (history) => computeKpi(db, name, { ...period, asOf, by, history }))
+      both(`kpi ${name} by ${by ?? '-'}`, (history) => computeKpi(db, name, { ...period, asOf, by, history }))
   const at = toChDateTime(asOf)
   for (const rule of RULE_NAMES) {
     if (rule === 'transaction_failed') continue
-    await both(`rule ${rule}`, async (history) =>
+    both(`rule ${rule}`, async (history) =>
       (await runRule(db, config, rule, at, { history })).sort((a, b) => (a.entity_key < b.entity_key ? -1 : a.entity_key > b.entity_key ? 1 : 0)),
     )
   }
-  await both('sources entity_counts', async (history) =>
-    queryRows(db, 'test.entity_counts', await sqlAsOf(db, 'sources/entity_counts', at, { history }), { as_of: at }),
-  )
+  both('sources entity_counts', async (history) => queryRows(db, 'test.entity_counts', await sqlAsOf(db, 'sources/entity_counts', at, { history }), { as_of: at }))
   for (const c of COMPARISONS)
     for (const by of ['', 'period', 'practice', 'project'] as const)
-      await both(`reconciliation ${c.pair}.${c.entity} by ${by || '-'}`, (history) => summarize(db, c, { asOf, ...period, history }, by))
-  return out
+      both(`reconciliation ${c.pair}.${c.entity} by ${by || '-'}`, (history) => summarize(db, c, { asOf, ...period, history }, by))
+  await Promise.all(tasks)
+  return out.sort((a, b) => (a.what < b.what ? -1 : 1))
 }
 
 /** Which reads as of `asOf` would use the derived tables: one facts read and one current read. */
