@@ -2,7 +2,7 @@
 // them. Also signing in and out, and signing in with the admin token.
 import { ADMIN_TOKEN, ROLE_USERS } from './env.ts'
 import { expect, json, shot, signIn, test } from './fixtures.ts'
-import type { ExceptionItem } from '../../web/lib/endpoints.ts'
+import type { ExceptionItem, KpiDef } from '../../web/lib/endpoints.ts'
 
 test('signed out: pages ask to sign in and come back after; a wrong password is refused', async ({ page }) => {
   await page.goto('/exceptions?severity=high')
@@ -30,10 +30,11 @@ test('the admin token signs in from the token form', async ({ page }) => {
   await expect(page.getByTestId('nav-settings')).toBeVisible()
 })
 
-test('executive: the overview only, with summaries; no lists, no triage', async ({ page }) => {
+test('executive: the overview only, with summaries; no lists, no triage', async ({ page, api }) => {
   await signIn(page, 'executive')
   await expect(page.locator('nav [data-testid^=nav-]')).toHaveText(['Overview', 'Settings'])
-  await expect(page.locator('[data-testid^=kpi-][data-loaded=true]')).toHaveCount(7, { timeout: 20_000 })
+  const catalog = (await json<{ items: KpiDef[] }>(api, '/api/v1/kpis')).items
+  await expect(page.locator('[data-testid^=kpi-][data-loaded=true]')).toHaveCount(catalog.length, { timeout: 20_000 })
   await expect(page.getByTestId('chart-rule')).toBeVisible()
   for (const path of ['/exceptions', '/finance', '/transactions', '/sources']) {
     await page.goto(path)
