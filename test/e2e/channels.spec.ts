@@ -1,5 +1,5 @@
 // Notification channels on the Settings page: an admin configures the SMTP server, adds an owner
-// with an e-mail and a Slack channel, saves, presses "Send test" on each and sees it delivered.
+// with an e-mail and a Slack channel and a weekly digest, saves, presses "Send test" on each and sees it delivered.
 // The spec runs its own SMTP server and Slack receiver on 127.0.0.1, and puts the settings back.
 import { expect, json, shot, signIn, test } from './fixtures.ts'
 import type { SettingsAnswer } from '../../web/lib/endpoints.ts'
@@ -27,6 +27,11 @@ test('admin configures e-mail and Slack for an owner and sends a test on each', 
     await owner.getByTestId('owner-name').fill('E2E channels team')
     await owner.getByTestId('owner-email').fill('e2e-channels@example.com')
     await owner.getByTestId('owner-slack_webhook').fill(slack.url)
+    // A weekly digest, Fridays at 07:30 Berlin time.
+    await owner.getByTestId('owner-digest-frequency').selectOption('weekly')
+    await owner.getByTestId('owner-digest-weekday').selectOption('friday')
+    await owner.getByTestId('owner-digest-time').fill('07:30')
+    await owner.getByTestId('owner-digest-tz').fill('Europe/Berlin')
     // A test uses the saved settings: not before saving.
     await expect(owner.getByTestId('send-test-email')).toBeDisabled()
     await expect(card.getByTestId('channels-dirty')).toBeVisible()
@@ -48,7 +53,11 @@ test('admin configures e-mail and Slack for an owner and sends a test on each', 
 
     // Saved for real: the API has the owner and its channels.
     const after = await json<SettingsAnswer>(api, '/api/v1/settings')
-    expect(after.owners.find((o) => o.id === 'e2e-channels')).toMatchObject({ email: 'e2e-channels@example.com', slack_webhook: slack.url })
+    expect(after.owners.find((o) => o.id === 'e2e-channels')).toMatchObject({
+      email: 'e2e-channels@example.com',
+      slack_webhook: slack.url,
+      digest: { frequency: 'weekly', weekday: 'friday', local_time: '07:30', time_zone: 'Europe/Berlin' },
+    })
     expect(after.smtp).toMatchObject({ host: '127.0.0.1', port: smtp.port, secure: 'none' })
   } finally {
     const res = await api.put('/api/v1/settings', { data: { owners: before.owners, smtp: before.smtp, public_url: before.public_url } })
