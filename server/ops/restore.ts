@@ -11,8 +11,9 @@ import { AppError, notFound } from '../lib/errors.ts'
 import type { Config } from '../config/schema.ts'
 import { MANIFEST, SPANS_DIR, engineRefusal, statement, tableRows, target, withWritesPaused, type Manifest } from './backup.ts'
 
-/** Tables a freshly started server may already have written to; their rows are kept beside the backup's. */
-const MAY_HAVE_ROWS = new Set(['schema_migrations', 'audit_log', 'sessions', 'token_usage'])
+/** Tables a freshly started server may already have written to; their rows are kept beside the backup's.
+ *  Leases: a server takes them at start (a digest pass); an old holder's expired versions are inert. */
+const MAY_HAVE_ROWS = new Set(['schema_migrations', 'audit_log', 'sessions', 'token_usage', 'work_lease', 'detection_lease'])
 
 export interface RestoreResult {
   dir: string

@@ -99,11 +99,13 @@ export class DigestScheduler {
 
   private async pass(): Promise<Sent[]> {
     const now = this.clock.now()
+    const jobs = await this.jobs()
+    if (!jobs.length) return []
     // Another server is sending this minute's digests: its records say what went out.
     if ('holder' in (await this.lease.tryAcquire(`pass-${now.toISOString()}`))) return []
     const sent: Sent[] = []
     try {
-      for (const job of await this.jobs()) {
+      for (const job of jobs) {
         try {
           await this.lease.check()
           const s = await this.run(job, now)
