@@ -169,6 +169,16 @@ describe('a firm reporting in USD with EUR, GBP and JPY records', () => {
     expect(timeline.body.money_at_risk).toEqual([{ at: '2030-01-01T00:00:00.000Z', amount_at_risk: 27600 }])
   })
 
+  it('the routing preview adds up the same reporting amounts', async () => {
+    const r = await api(server.url, '/api/v1/settings/routing/preview', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing: [{ match: { rule: 'project_missing_in_psa' }, owner: 'psa-team' }, { match: {}, owner: 'everyone-else' }] }),
+    })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    // 21,800 USD, not the native amounts (the JPY project alone is 1,000,000).
+    expect(r.body.routes.map((x: any) => x.amount_at_risk)).toEqual([21800, 550 + 3685 + 65 + 250 + 1250])
+  })
+
   it('history and the derived tables agree, in either reporting currency', async () => {
     const asOf = new Date(AS_OF)
     expect(await derivedPaths(server.db, asOf)).toEqual({ facts: true, now: true })

@@ -54,7 +54,7 @@ export const RoutePreview = z
         index: z.number().int(),
         owner: z.string(),
         count: z.number().int(),
-        amount_at_risk: decimal,
+        amount_at_risk: decimal.openapi({ description: 'Their money at risk in the reporting currency.' }),
         sample: z.array(z.string()).openapi({ description: 'Up to 5 exception ids.' }),
       }),
     ),

@@ -67,7 +67,7 @@ export const settingsRoutes = routes()
   .openapi(previewRouting, async (c) => {
     const { routing, rules } = c.req.valid('json')
     await refreshSettings(c.var.services.db, c.var.services.config)
-    const rows = await queryRows<Open>(c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), {}, { join_use_nulls: 1 })
+    const rows = await queryRows<Open>(c.var.services.db, 'settings.route_preview', sqlFile('settings/route_preview.sql'), { reporting: c.var.services.config.reporting_currency }, { join_use_nulls: 1 })
     const config = { ...c.var.services.config, routing, rules: rules ?? c.var.services.config.rules }
     // Money is summed exactly, as decimal text (lib/decimal.ts), never through a float.
     const routes = routing.map((r, i) => ({ index: i, owner: r.owner, count: 0, amount_at_risk: '0', sample: [] as string[] }))
