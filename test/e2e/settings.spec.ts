@@ -68,7 +68,8 @@ test('admin edits rules, service levels and routing, previews, saves, and it per
     const all = await openOf(api, 'status=open,acknowledged')
     await page.getByTestId('routing-preview').click()
     await expect(routes.nth(0).getByTestId('preview-count')).toHaveText(String(xOpen.length))
-    const xAmount = xOpen.reduce((s, e) => s + Number(e.amount_at_risk ?? 0), 0)
+    // In the reporting currency (USD here), as the summary adds them up; the demo firm has EUR and GBP.
+    const xAmount = xOpen.reduce((s, e) => s + Number(e.amount_at_risk_reporting ?? 0), 0)
     await expect(routes.nth(0).getByTestId('preview-amount')).toHaveText(formatMoney(xAmount, 'USD', 'en-US', true))
     await expect(page.getByTestId('preview-open')).toHaveText(String(all.length))
     if (n === 0) {
