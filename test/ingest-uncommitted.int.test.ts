@@ -107,9 +107,12 @@ describe('uncommitted batches', () => {
   })
 
   it('on a shared ClickHouse server only rows older than the commit horizon are candidates', () => {
-    const embedded = cutoffsNow({ engine: 'chdb' } as Db)
-    const shared = cutoffsNow({ engine: 'clickhouse' } as Db)
+    // One instant for both: two readings of the clock could differ by a millisecond.
+    const now = BigInt(Date.UTC(2026, 11, 6, 12)) * 1000n
+    const embedded = cutoffsNow({ engine: 'chdb' } as Db, now)
+    const shared = cutoffsNow({ engine: 'clickhouse' } as Db, now)
     const ms = (ch: string) => Date.parse(ch.replace(' ', 'T') + 'Z')
+    expect(embedded.before).toBe('2026-12-06 12:00:00.000000')
     // The embedded engine has one writer: everything received so far, minus the open batches.
     expect(ms(shared.before)).toBeLessThanOrEqual(ms(embedded.before) - COMMIT_HORIZON_MS - 3600_000)
     expect(shared.eventsBefore).toBe(shared.before)

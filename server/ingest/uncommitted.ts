@@ -33,10 +33,10 @@ export interface Cutoffs {
   eventsBefore: string
 }
 
-/** The cutoffs for a cleanup starting now (see the file's comment). */
-export function cutoffsNow(db: Db): Cutoffs {
-  // Taken before the open batches: a batch opened after has a later received_at.
-  const now = arrivalMicros()
+/** The cutoffs for a cleanup starting now (see the file's comment); `now` is injectable for tests. */
+export function cutoffsNow(db: Db, now: bigint = arrivalMicros()): Cutoffs {
+  // Taken before the open batches (a default argument runs first): a batch opened after has a
+  // later received_at.
   const horizon = microsToCh(now - BigInt(COMMIT_HORIZON_MS + CLOCK_SKEW_MS) * 1000n)
   const keep = [...openBatches]
   return { before: db.engine === 'clickhouse' ? horizon : microsToCh(now), keep, eventsBefore: horizon }
