@@ -6,12 +6,7 @@
 -- denominator = Σ planned; compute.ts takes value = 1 − numerator / denominator.
 -- by: practice (HR, of the resource), project. Coverage 1: it reads the PSA alone.
 WITH
-    time AS
-    (
-        SELECT project_key, resource_key, work_date, hours
-        FROM cur_time_entry(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')})
-        WHERE status = 'approved' AND work_date >= {from:Date} AND work_date <= {to:Date}
-    )
+-- @include kpis/parts/psa_time.sql
 -- @include kpis/parts/forecast_accuracy.sql
 SELECT
     multiIf({by:String} = 'practice', practice,

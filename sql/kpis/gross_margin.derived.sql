@@ -3,12 +3,7 @@
 -- resource, day and currency: what one conversion at work_date needs. Converting a sum at one
 -- rate equals summing the converted entries (exact decimals), so the totals are identical.
 WITH
-    hr AS
-    (
-        SELECT key, cost_rate, currency AS cost_currency
-        FROM cur_resource(kind = 'hr', as_of = {as_of:DateTime64(3, 'UTC')})
-        WHERE cost_rate IS NOT NULL
-    ),
+-- @include kpis/parts/hr_cost.sql
     entries AS
     (
         SELECT

@@ -6,12 +6,7 @@
 -- fx_num / fx_den: entries with a cost rate, converted / all. Coverage: hours with a cost rate
 -- (converted) over those plus the hours of entries without one whose revenue converts.
 WITH
-    hr AS
-    (
-        SELECT key, cost_rate, currency AS cost_currency
-        FROM cur_resource(kind = 'hr', as_of = {as_of:DateTime64(3, 'UTC')})
-        WHERE cost_rate IS NOT NULL
-    ),
+-- @include kpis/parts/hr_cost.sql
     entries AS
     (
         SELECT

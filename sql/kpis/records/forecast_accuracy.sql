@@ -2,12 +2,7 @@
 -- key order after {after:String}: planned and actual hours over [from, to] and their difference.
 -- {by:String} (practice, project) and {group:String} keep one row of the KPI's `by`.
 WITH
-    time AS
-    (
-        SELECT project_key, resource_key, work_date, hours
-        FROM cur_time_entry(kind = 'psa', as_of = {as_of:DateTime64(3, 'UTC')})
-        WHERE status = 'approved' AND work_date >= {from:Date} AND work_date <= {to:Date}
-    )
+-- @include kpis/parts/psa_time.sql
 -- @include kpis/parts/forecast_accuracy.sql
 SELECT
     key, project_key AS project, resource_key AS resource, practice,

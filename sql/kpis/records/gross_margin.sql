@@ -4,12 +4,7 @@
 -- cost is NULL without an HR cost rate (the entry then counts for coverage only); `converted`:
 -- every amount it has converted. {by:String} and {group:String} keep one row of the KPI's `by`.
 WITH
-    hr AS
-    (
-        SELECT key, cost_rate, currency AS cost_currency
-        FROM cur_resource(kind = 'hr', as_of = {as_of:DateTime64(3, 'UTC')})
-        WHERE cost_rate IS NOT NULL
-    ),
+-- @include kpis/parts/hr_cost.sql
     entries AS
     (
         SELECT
