@@ -13,6 +13,7 @@ import { api } from './helpers/server.ts'
 import { useServer } from './helpers/fixture.ts'
 import { json } from './helpers/access.ts'
 import { smtpReceiver, type SmtpReceiver } from './helpers/channel-receivers.ts'
+import { record } from '../server/notify/channels/index.ts'
 
 const OWNER = 'finance-ops'
 const OWNER_MAIL = 'finance-ops@firm.example'
@@ -194,6 +195,26 @@ describe('the executive weekly digest', () => {
     }
     expect(html).not.toMatch(/<img[^>]+src="https?:/)
   }, 300_000)
+})
+
+describe('a digest a stopped server left pending', () => {
+  it('goes out at the next start to the executive it was for, who is no configured owner', async () => {
+    const users = await api(server.url, '/api/v1/users')
+    const cfo = users.body.items.find((u: { email: string }) => u.email === CFO)
+    const recipient = `user:${cfo.id}`
+    const before = mailsTo(CFO).length
+    // What a server killed after storing the delivery (digests record first) and before sending leaves.
+    const stored = await record(server.db, { ...config, owners: [...config.owners, { id: recipient, type: 'person', email: CFO }] } as typeof config, recipient, 'email', {
+      event: 'digest', owner: recipient, subject: 'Crosswalk weekly: left pending', text: 'The week.', count: 0, amount_at_risk: 0, exceptions: [],
+    })
+    await server.restart({ config, clock, digestTickMs: 0 })
+    await server.services.notifier.idle()
+    const mails = mailsTo(CFO)
+    expect(mails).toHaveLength(before + 1)
+    expect(mails.at(-1)!.subject).toBe('Crosswalk weekly: left pending')
+    const listed = await api(server.url, '/api/v1/notifications')
+    expect(listed.body.items.find((n: { id: string }) => n.id === stored.id)).toMatchObject({ owner: recipient, channel: 'email', status: 'delivered', attempts: 1 })
+  }, 120_000)
 })
 
 describe('several servers on one ClickHouse', () => {

@@ -13,6 +13,7 @@ import { addDecimals } from '../lib/decimal.ts'
 import type { Severity } from '../rules/catalog.ts'
 import { deliver, ownerChannels, record, resend, type Channel, type ChannelContent, type DeliverOptions, type DeliveryResult } from './channels/index.ts'
 import { exceptionUrl, money, ownerUrl } from './channels/format.ts'
+import { configForStored } from './digest/send.ts'
 
 export interface NotifyOptions {
   maxAttempts: number
@@ -115,7 +116,7 @@ export class Notifier {
     })
     for (const p of pending) {
       const stored = { id: p.id, owner: p.owner, channel: p.channel, content: JSON.parse(p.payload) as ChannelContent, attemptsDone: Number(p.attempts) }
-      this.track(resend(this.db, this.config, stored, this.sendOptions()))
+      this.track(resend(this.db, configForStored(this.config, p), stored, this.sendOptions()))
     }
   }
 

@@ -21,6 +21,18 @@ function withRecipient(config: Config, r: Recipient): { config: Config; owner: s
   return { config: { ...config, owners: [...config.owners.filter((o) => o.id !== r.id), owner] }, owner: r.id }
 }
 
+/**
+ * The config a stored delivery is sent with. A one-off recipient (an executive `user:<id>`, a
+ * `subscription:<id>`) is no owner of the config: it is rebuilt from where the delivery was
+ * stored as going, so one left pending by a stopped server is still sent after a restart.
+ */
+export function configForStored(config: Config, d: { owner: string; channel: string; url: string }): Config {
+  if (!/^(user|subscription):/.test(d.owner) || config.owners.some((o) => o.id === d.owner)) return config
+  if (d.channel === 'email' && d.url.startsWith('mailto:')) return withRecipient(config, { kind: 'email', id: d.owner, email: d.url.slice('mailto:'.length) }).config
+  if (d.channel === 'slack') return withRecipient(config, { kind: 'slack', id: d.owner, url: d.url }).config
+  return config
+}
+
 /** Whether the recipient can be reached at all (e-mail needs smtp). */
 export function reachable(config: Config, r: Recipient): boolean {
   const t = withRecipient(config, r)
