@@ -262,10 +262,9 @@ describe('demo firm generator', () => {
     expect(lat[Math.floor(lat.length / 2)]).toBeLessThan(48)
   })
 
-  it('scales roughly linearly and stays fast', () => {
-    const t0 = performance.now()
+  // How fast it generates is `npm run bench`'s business, not a test's.
+  it('scales roughly linearly', () => {
     const big = generateFirm({ asOf: AS_OF, scale: 3 })
-    expect(performance.now() - t0).toBeLessThan(5000)
     const te = (f: DemoFirm) => f.batches.find((b) => b.system === 'kantata' && b.entity === 'time_entry')!.records.length
     expect(te(big) / te(firm)).toBeGreaterThan(2.4)
     expect(te(big) / te(firm)).toBeLessThan(3.6)

@@ -31,10 +31,10 @@ describe('stalled ingest clients', () => {
     }
     // All eight are inside the pipeline, each holding what it was given, before the ninth starts.
     await until(() => ingestsInProgress() === 8)
-    const t = performance.now()
     const r = await ingest(server.url, 'kantata', 'time_entry', ndjson([entry('LIVE-1'), entry('LIVE-2')]), 'batch=live')
     expect(r.status).toBe(200)
     expect(r.body.accepted).toBe(2)
-    expect(performance.now() - t).toBeLessThan(10_000)
+    // Landed while all eight are still stuck: it waited for none of them (no wall-clock bound).
+    expect(ingestsInProgress()).toBe(8)
   })
 })
