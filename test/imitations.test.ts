@@ -4,6 +4,7 @@
 import { parse } from 'lossless-json'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../server/lib/clock.ts'
+import { pollUntil } from './helpers/wait.ts'
 import {
   nativeFirm, NETSUITE_DEFAULT_CREDENTIALS, readCanonicalFirm, signTba, startDynamicsImitation, startHarvestImitation,
   startKantataImitation, startNetSuiteImitation, startSalesforceImitation, startWorkdayImitation, type Imitation,
@@ -141,7 +142,8 @@ describe('netsuite', () => {
   it('answers 429 past the concurrency limit while a request hangs', async () => {
     const ns = await track(startNetSuiteImitation({ data: { timebill: rows(1) }, clock: clock(), concurrency: 1, faults: [{ request: 1, type: 'hang' }] }))
     const hung = suiteql(ns.url, 'SELECT id FROM timebill').catch(() => 'closed')
-    await new Promise((r) => setTimeout(r, 50))
+    // The first request is in and hanging before the second is sent.
+    await pollUntil(() => ns.stats.faultsFired.length === 1, 5)
     const r = await suiteql(ns.url, 'SELECT id FROM timebill')
     expect(r.status).toBe(429)
     expect(ns.stats.faultsFired).toEqual(['hang@1'])

@@ -16,6 +16,7 @@ import { SpanLog } from '../server/traces/span-log.ts'
 import { SPAN_COLUMNS, spanRow } from '../server/traces/span-row.ts'
 import { spanLogState } from '../server/traces/store.ts'
 import { useServer } from './helpers/fixture.ts'
+import { pollUntil } from './helpers/wait.ts'
 import { api, ingest, ndjson, serverPath, serverStorage, startServer, tempDir } from './helpers/server.ts'
 
 const proto = createRequire(import.meta.url)('otlp-proto-definitions/build/src/generated/root.js').opentelemetry.proto.collector.trace.v1
@@ -177,7 +178,7 @@ describe.skipIf(serverPath)('a span log segment the engine refuses', () => {
     const logged: string[] = []
     const log = SpanLog.open(dir, load, { maxAgeMs: 60_000, backoffMs: [1, 2] }, (l) => logged.push(l))
     await log.settle()
-    for (let i = 0; i < 200 && (log.status().pending > 0 || tsvs(dir).length); i++) await new Promise((r) => setTimeout(r, 25))
+    await pollUntil(() => log.status().pending === 0 && tsvs(dir).length === 0)
     expect(await countOf('cut-good')).toBe(40)
     expect(await countOf('cut-bad')).toBe(0)
     const state = log.state()
@@ -194,7 +195,7 @@ describe.skipIf(serverPath)('a span log segment the engine refuses', () => {
     // The next start tries them again; they are set aside again, and reported as set aside from the start.
     const again = SpanLog.open(dir, load, { maxAgeMs: 60_000, backoffMs: [1, 2] }, () => {})
     expect(again.state().setAside).toHaveLength(2)
-    for (let i = 0; i < 200 && again.state().pending > 0; i++) await new Promise((r) => setTimeout(r, 25))
+    await pollUntil(() => again.state().pending === 0)
     expect(again.state().setAside).toHaveLength(2)
     expect(await countOf('cut-good')).toBe(40)
     await again.close()

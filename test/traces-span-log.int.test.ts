@@ -15,6 +15,7 @@ import { decodeJson, normalize } from '../server/traces/otlp.ts'
 import { SpanLog } from '../server/traces/span-log.ts'
 import { SPAN_COLUMNS, spanRow } from '../server/traces/span-row.ts'
 import { ADMIN, api, startServer, tempDir } from './helpers/server.ts'
+import { pollUntil } from './helpers/wait.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const str = (v: string) => ({ stringValue: v })
@@ -194,7 +195,7 @@ describe('the span log, against the engine', () => {
       const f = rows(`SL-F${i}`, 1)
       await log.write((out) => f.forEach((r) => out.push(r)))
     }
-    for (let i = 0; i < 200 && fs.readdirSync(dir).some((f) => f.endsWith('.tsv')); i++) await new Promise((r) => setTimeout(r, 50))
+    await pollUntil(() => !fs.readdirSync(dir).some((f) => f.endsWith('.tsv')), 50)
     expect(failures.left).toBeLessThan(0)
     expect(await spansOf('SL-F')).toBe(9)
     expect(fs.existsSync(path.join(dir, 'failed')) ? fs.readdirSync(path.join(dir, 'failed')) : []).toEqual([])
@@ -209,7 +210,7 @@ describe('the span log, against the engine', () => {
     const d = rows('SL-D', 3)
     fs.writeFileSync(path.join(dir, '0000000000001-good-00000000.tsv'), d.join('\n') + '\n')
     const log = SpanLog.open(dir, load, { maxAgeMs: 60_000 }, (l) => logged.push(l))
-    for (let i = 0; i < 100 && fs.readdirSync(dir).some((f) => f.endsWith('.tsv')); i++) await new Promise((r) => setTimeout(r, 100))
+    await pollUntil(() => !fs.readdirSync(dir).some((f) => f.endsWith('.tsv')), 100)
     expect(await spansOf('SL-D')).toBe(9)
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tsv'))).toEqual([])
     expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['0000000000000-bad-00000000.tsv'])

@@ -32,7 +32,9 @@ export async function benchUi() {
       const context = await newContext(browser, server.url)
       const r = await context.request.post('/api/v1/auth/login', { data: { email: EXEC.email, password: EXEC.password } })
       if (!r.ok()) throw new Error(`sign-in: HTTP ${r.status()}`)
-      const t = await timeOverview(context)
+      const kpis = await context.request.get('/api/v1/kpis')
+      if (!kpis.ok()) throw new Error(`kpis: HTTP ${kpis.status()}`)
+      const t = await timeOverview(context, ((await kpis.json()) as { items: unknown[] }).items.length)
       if (i > 0) visits.push(t) // the first visit warms the server
       await context.close()
     }
@@ -96,7 +98,7 @@ export function reportUi(r: Awaited<ReturnType<typeof benchUi>>): string {
   const max = (k: keyof OverviewTimes) => Math.round(Math.max(...r.visits.map((v) => v[k])))
   return [
     `dashboard in Chromium: the demo firm's overview, ${r.visits.length} cold visits after a warm one (median / slowest, ms from navigation start)`,
-    `  interactive ${med('interactive')} / ${max('interactive')}, all 7 KPI values ${med('tiles')} / ${max('tiles')}, all charts ${med('charts')} / ${max('charts')}; initial JS ${(r.visits[0].jsBytes / 1024).toFixed(1)} KB gzipped in ${r.visits[0].jsFiles} files`,
+    `  interactive ${med('interactive')} / ${max('interactive')}, every KPI value ${med('tiles')} / ${max('tiles')}, all charts ${med('charts')} / ${max('charts')}; initial JS ${(r.visits[0].jsBytes / 1024).toFixed(1)} KB gzipped in ${r.visits[0].jsFiles} files`,
     `  100,000-row exception list scrolled top to bottom: ${r.frames.length} frames, median ${percentile(r.frames, 0.5).toFixed(1)} ms, p95 ${percentile(r.frames, 0.95).toFixed(1)} ms per frame`,
   ].join('\n')
 }

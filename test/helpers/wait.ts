@@ -4,3 +4,11 @@
 export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setImmediate(r))
 }
+
+/**
+ * The same, looking every `everyMs` instead of every turn: for checks that read the disk or run a
+ * query. The pause only spaces the checks; Vitest's timeout, not a count of them, bounds the wait.
+ */
+export async function pollUntil(check: () => boolean | Promise<boolean>, everyMs = 25): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs))
+}
