@@ -219,6 +219,14 @@ describe('a firm reporting in USD with EUR, GBP and JPY records', () => {
     expect(again.currency).toBe('EUR')
     expect(again.value).toBe(items.reduce((s, i) => s + (i.amount_at_risk_reporting ?? 0), 0))
     expect(again.fx_coverage).toBe((items.length - 3) / items.length)
+    // Sorted by amount, the three with no reporting amount come last in either direction, and
+    // pages of one cross into and through them (their sort key is beyond any amount).
+    for (const sort of ['-amount_at_risk', 'amount_at_risk']) {
+      const paged = await listAll(server.url, `sort=${sort}`, 1)
+      expect(paged.map((i) => i.id)).toEqual((await listAll(server.url, `sort=${sort}`)).map((i) => i.id))
+      expect(paged.slice(-3).map((i) => i.amount_at_risk_reporting)).toEqual([null, null, null])
+      expect(paged.slice(0, -3).every((i) => i.amount_at_risk_reporting !== null)).toBe(true)
+    }
     await settings({ reporting_currency: 'USD' })
     expect(await kpi('unbilled_wip')).toMatchObject({ currency: 'USD', value: 2230 })
     // A rate that arrives later converts what had none: the exception's content changes with it.

@@ -131,7 +131,9 @@ export async function listExceptions(db: Db, f: ExceptionFilter, o: ListOptions)
       desc: o.desc,
       limit: o.limit + 1,
       has_cursor: Boolean(o.cursor),
-      cursor_key: o.cursor?.[0] ?? 0,
+      // As text: the key of a row with no reporting amount is 1e300, an integer-valued number
+      // beyond 2^53 that the embedded engine's binder refuses; Float64 reads it back exactly.
+      cursor_key: String(o.cursor?.[0] ?? 0),
       cursor_id: o.cursor?.[1] ?? '',
     },
     { join_use_nulls: 1 },
