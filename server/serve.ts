@@ -44,6 +44,8 @@ export interface ServeOptions {
   cluster?: string
   /** Seconds between scheduled detection runs; 0 turns the schedule off. */
   detectInterval?: number
+  /** How long a run after ingest or a settings save waits for more of them (default 5 000 ms). */
+  detectDebounceMs?: number
   /** Where log lines go (each a JSON object; default stdout, at LOG_LEVEL). */
   log?: (line: string) => void
   /** Where the server reads the time and waits (tests inject a ManualClock). */
@@ -79,7 +81,7 @@ export async function start(opts: ServeOptions): Promise<Running> {
   const clock = opts.clock ?? systemClock
   const cache = await openReadCache(db, clock)
   const adminToken = opts.adminToken ?? localAdminToken(opts.dataDir, log)
-  const detector = new Detector(db, config, detectInterval(opts, config), undefined, clock)
+  const detector = new Detector(db, config, detectInterval(opts, config), opts.detectDebounceMs, clock)
   const notifier = await openNotifier(db, config, detector, cache, opts.clock)
   const services: Services = {
     db,
