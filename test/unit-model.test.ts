@@ -170,5 +170,10 @@ describe('config', () => {
     )
     expect(() => parseConfig({ rules: { time_entry_hours_mismatch: { tolerance_hour: 1 } } })).toThrow(/rules\.time_entry_hours_mismatch.*tolerance_hour/)
     expect(() => parseConfig({ sources: [{ system: 'a', kind: 'crm' }, { system: 'a', kind: 'erp' }] })).toThrow(/declared twice/)
+    // Thresholds the engine's dates cannot hold are refused, by name, not failed at detection.
+    expect(() => parseConfig({ rules: { time_entry_missing_in_erp: { min_age_hours: 1e300 } } })).toThrow(/rules\.time_entry_missing_in_erp\.min_age_hours/)
+    expect(() => parseConfig({ rules: { unbilled_time_over_90_days: { max_age_days: 1e6 } } })).toThrow(/rules\.unbilled_time_over_90_days\.max_age_days/)
+    expect(() => parseConfig({ sla_hours: { critical: 1e300 } })).toThrow(/sla_hours\.critical/)
+    expect(parseConfig({ rules: { time_entry_missing_in_erp: { min_age_hours: 87_600 } }, sla_hours: { low: 8_760 } }).sla_hours.low).toBe(8_760)
   })
 })

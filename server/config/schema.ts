@@ -22,10 +22,14 @@ export const sourceSchema = z.strictObject({
   connector: connectorSchema.optional(),
 })
 
+// Upper bounds keep every threshold inside what the engine's dates and integers can hold (a
+// window of 10^300 hours cannot be subtracted from a date): ten years, or 10^12 for amounts.
+const TEN_YEARS_HOURS = 87_600
+const ruleParam = (p: string) =>
+  p.endsWith('_days') ? z.number().int().nonnegative().max(3_650) : p.endsWith('_hours') && p !== 'tolerance_hours' ? z.number().nonnegative().max(TEN_YEARS_HOURS) : z.number().nonnegative().max(1e12)
+
 const ruleOverride = (name: RuleName) => {
-  const params = Object.fromEntries(
-    Object.keys(RULES[name].params).map((p) => [p, (p.endsWith('_days') ? z.number().int() : z.number()).nonnegative().optional()]),
-  )
+  const params = Object.fromEntries(Object.keys(RULES[name].params).map((p) => [p, ruleParam(p).optional()]))
   return z.strictObject({
     enabled: z.boolean().optional(),
     severity: severity.optional(),
@@ -124,7 +128,7 @@ export const configSchema = z.strictObject({
     .strictObject({ interval_seconds: z.number().int().nonnegative().default(300) })
     .default({ interval_seconds: 300 }),
   sla_hours: z
-    .strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().positive().optional()])))
+    .strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().positive().max(TEN_YEARS_HOURS).optional()])))
     .default({}),
   rules: rulesSchema.default({}),
   routing: z.array(routeSchema).default([]),
