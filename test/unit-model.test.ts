@@ -74,6 +74,19 @@ describe('decimals', () => {
   })
 })
 
+describe('fx rates', () => {
+  it('takes a rate above 0 and up to 10^7, and names the field otherwise', () => {
+    const fx = (rate: string) => validateRecord('fx_rate', `{"key":"X","currency":"IRR","rate_date":"2026-01-01","rate":${rate}}`)
+    expect(fx('"0.00002375"').ok).toBe(true)
+    expect(fx('"10000000"').ok).toBe(true)
+    for (const bad of ['"0"', '"-1"', '"10000000.00000001"', '"99999999999999999999999999999.5"']) {
+      const r = fx(bad)
+      expect(r.ok, bad).toBe(false)
+      if (!r.ok) expect(r.errors.map((e) => e.field), bad).toEqual(['rate'])
+    }
+  })
+})
+
 describe('dates', () => {
   it('knows the calendar', () => {
     expect(isCalendarDate('2024-02-29')).toBe(true)

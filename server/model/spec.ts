@@ -80,7 +80,9 @@ export const ENTITY_SPECS = {
     amount: DEC, currency: CUR, status: E('draft', 'issued', 'paid', 'void'), 'due_date?': DATE, 'paid_at?': DT,
   }),
   // Units of the reporting currency for one unit of `currency` on `rate_date` (CONTRACT §5 Currency).
-  fx_rate: fields({ currency: CUR, rate_date: DATE, rate: { t: 'decimal', gt: 0 } }),
+  // At most 10^7 (real pairs stay under ~10^6): an amount times a rate must fit the engine's
+  // exact decimals, and a typo of 10^29 would fail every conversion that met it.
+  fx_rate: fields({ currency: CUR, rate_date: DATE, rate: { t: 'decimal', gt: 0, max: 10_000_000 } }),
 } satisfies Record<string, FieldSpec[]>
 
 export type EntityName = keyof typeof ENTITY_SPECS
